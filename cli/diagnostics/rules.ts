@@ -1,0 +1,98 @@
+import type { Severity } from './diagnostic.js';
+
+/**
+ * Every rule id hgw can report, registered once. Ids are stable: CI configs,
+ * SARIF baselines and suppressions refer to them, so never rename one.
+ */
+export interface RuleInfo {
+  severity: Severity;
+  /** Which stage reports it. */
+  stage: 'load' | 'schema' | 'lint';
+  /** One or two sentences: what the rule catches and why it matters. */
+  doc: string;
+  /** Load failures make `check` exit 2 instead of 1: the input could not be read as a config at all. */
+  fatal?: boolean;
+}
+
+const RULES = {
+  // --- load: the file could not be turned into a value ---
+  'input-unreadable': { severity: 'error', stage: 'load', fatal: true, doc: 'The file does not exist, is a directory, or cannot be read.' },
+  'input-empty': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is empty or only whitespace; a config needs at least `{"version": 3}`.' },
+  'input-not-text': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is not UTF-8 text (NUL bytes or invalid byte sequences), so it cannot be a JSON or YAML config.' },
+  'input-bom': { severity: 'error', stage: 'load', fatal: true, doc: 'The file starts with a UTF-8 byte-order mark, which Go\'s JSON decoder (and so KrakenD) rejects.' },
+  'json-syntax': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is not valid JSON (RFC 8259): a missing comma, a trailing comma, a raw control character such as a tab inside a string, or truncated input.' },
+  'yaml-syntax': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is not valid YAML 1.2 (bad indentation, tabs used for indentation, unclosed quotes).' },
+  'duplicate-key': { severity: 'error', stage: 'load', fatal: true, doc: 'An object has the same key twice. Go keeps the last one silently, so one of the two settings would be lost without notice.' },
+
+  // --- schema: the value does not fit schemas/ ---
+  'schema-type': { severity: 'error', stage: 'schema', doc: 'A value has the wrong JSON type for its key (for example a number where a duration string is expected).' },
+  'schema-enum': { severity: 'error', stage: 'schema', doc: 'A value is not one of the allowed choices for its key.' },
+  'schema-required': { severity: 'error', stage: 'schema', doc: 'A required key is missing.' },
+  'schema-range': { severity: 'error', stage: 'schema', doc: 'A number, string or list is outside the allowed range or length.' },
+  'schema-pattern': { severity: 'error', stage: 'schema', doc: 'A string does not have the required form.' },
+  'schema-format': { severity: 'error', stage: 'schema', doc: 'A string is not a valid value of its format (URI, hostname, …).' },
+  'schema-invalid': { severity: 'error', stage: 'schema', doc: 'A value breaks a schema constraint not covered by a more specific rule.' },
+  'unknown-key': { severity: 'warning', stage: 'schema', doc: 'A key that hgw (and KrakenD) does not know; the runtime ignores it, which usually means a typo.' },
+  'unknown-namespace': { severity: 'warning', stage: 'schema', doc: 'An `extra_config` namespace that no module handles at this level; the runtime ignores it.' },
+  'invalid-duration': { severity: 'error', stage: 'schema', doc: 'A duration that Go\'s time.ParseDuration rejects; use a number with a unit, e.g. `250ms`, `1.5s`, `1h30m`.' },
+  'version-unsupported': { severity: 'error', stage: 'schema', doc: 'Only configuration format version 3 is supported (as in KrakenD CE 2.x and Lura).' },
+
+  // --- lint: Lura Init rules ---
+  'endpoint-path-invalid': { severity: 'error', stage: 'lint', doc: 'An endpoint path must start with `/` and may not contain `?`, `&`, `%` or a `*` other than a final `/*`.' },
+  'endpoint-path-reserved': { severity: 'error', stage: 'lint', doc: 'The paths `/__debug`, `/__echo` and `/__health` (and anything below them) belong to the gateway itself.' },
+  'endpoint-wildcard': { severity: 'error', stage: 'lint', doc: 'A trailing `/*` passes Lura\'s check but the gin router panics on unnamed wildcards at start-up; catch-all routes are not supported.' },
+  'endpoint-no-backends': { severity: 'error', stage: 'lint', doc: 'An endpoint needs at least one backend; Lura refuses the whole config otherwise.' },
+  'endpoint-method-case': { severity: 'warning', stage: 'lint', doc: 'HTTP methods are upper case; Lura upper-cases them at load, but the schema and other tools expect the canonical form.' },
+  'url-param-undefined': { severity: 'error', stage: 'lint', doc: 'A `{param}` in a url_pattern that the endpoint path does not define (only `{respN_…}` in sequential proxies and `{JWT.…}` claims are exempt).' },
+  'url-params-mismatch': { severity: 'error', stage: 'lint', doc: 'A backend uses more distinct parameters than the endpoint declares, which Lura rejects.' },
+  'sequential-param-order': { severity: 'error', stage: 'lint', doc: 'A `{respN_…}` placeholder must refer to an earlier backend of a sequential proxy (N smaller than the backend\'s own index), and the endpoint must be sequential.' },
+  'noop-multiple-backends': { severity: 'error', stage: 'lint', doc: '`output_encoding: no-op` passes one backend response through untouched, so the endpoint may have only one backend.' },
+  'host-invalid': { severity: 'error', stage: 'lint', doc: 'A backend host must be `[http[s]://]name[:port][/]` (Lura host sanitisation) unless `disable_host_sanitize` is set.' },
+  'host-missing': { severity: 'error', stage: 'lint', doc: 'A backend has no host and the service declares no default `host`; every request to it would fail.' },
+  'backend-timeout-ignored': { severity: 'warning', stage: 'lint', doc: 'KrakenD CE and hgw have no per-backend `timeout`; the endpoint timeout applies. KrakenD\'s schema lint rejects the key, the runtime ignores it.' },
+  'v2-key': { severity: 'warning', stage: 'lint', doc: 'A KrakenD config-v2 key that v3 silently ignores (`headers_to_pass`, `querystring_params`, …); use the v3 name instead.' },
+  'legacy-namespace': { severity: 'warning', stage: 'lint', doc: 'A long legacy namespace (e.g. `github_com/devopsfaith/krakend/proxy`) that KrakenD still reads at runtime; write the short form instead.' },
+  'duration-non-positive': { severity: 'warning', stage: 'lint', doc: 'A timeout of zero or less falls back to the default; say so explicitly or remove the key.' },
+
+  // --- lint: routing (what `krakend check -t` catches) ---
+  'route-duplicate': { severity: 'error', stage: 'lint', doc: 'Two endpoints share method and path; gin panics with "handlers are already registered".' },
+  'route-conflict': { severity: 'error', stage: 'lint', doc: 'Two routes put differently named `{params}` at the same position of the same method\'s tree; gin panics at start-up.' },
+
+  // --- lint: Hanzo modules ---
+  'base-ha-poll-interval': { severity: 'error', stage: 'lint', doc: '`leader_poll_interval` must be at least 100ms (a retry-storm guard).' },
+  'base-ha-ttl-negative': { severity: 'error', stage: 'lint', doc: '`read_your_writes_ttl` must be zero (disabled) or positive.' },
+  'base-ha-write-methods': { severity: 'warning', stage: 'lint', doc: '`write_methods` lists something that is not an HTTP method; entries are trimmed and upper-cased.' },
+  'base-ha-store': { severity: 'error', stage: 'lint', doc: '`read_your_writes_store` must be a `redis://` or `rediss://` URL.' },
+  'base-ha-host': { severity: 'error', stage: 'lint', doc: 'A base_ha backend reads through its first host (the ClusterIP service); it must have one, and further hosts are ignored.' },
+  'upstream-exclusive': { severity: 'warning', stage: 'lint', doc: 'A backend carries more than one upstream namespace (base_ha, base-network, zap); only one applies (base_ha, then base-network, then zap).' },
+  'base-network-shard-source': { severity: 'error', stage: 'lint', doc: '`shard_key_source` must be `jwt.sub`, `jwt.owner`, `header:<Name>` or `cookie:<name>`.' },
+  'base-network-header-source': { severity: 'warning', stage: 'lint', doc: 'A `header:` shard key is chosen by the client; anyone can target any shard. Prefer `jwt.sub` / `jwt.owner`.' },
+  'base-network-host': { severity: 'error', stage: 'lint', doc: 'A base-network backend polls `{host[0]}/-/base/members`, so its first host must be a full URL with scheme.' },
+  'zap-peer-addr': { severity: 'error', stage: 'lint', doc: '`peer_addr` must be `host:port`, with a port from 1 to 65535.' },
+  'zap-no-peer': { severity: 'error', stage: 'lint', doc: 'With `no_discovery: true` the node cannot find its peer: set `peer_addr`.' },
+
+  // --- lint: routes.yaml / ingress.json ---
+  'routes-backend-url': { severity: 'error', stage: 'lint', doc: 'A routes.yaml backend or redirect target must be an absolute http(s) URL.' },
+  'routes-duplicate-prefix': { severity: 'error', stage: 'lint', doc: 'A host lists the same prefix twice; which entry wins is undefined (Go sorts prefixes with an unstable sort).' },
+  'routes-subdomain-overlap': { severity: 'error', stage: 'lint', doc: 'Two subdomain patterns can both match one host (one contains the other); Go iterates a map, so which one wins is random.' },
+  'routes-prefix-form': { severity: 'warning', stage: 'lint', doc: 'A route prefix should start with `/`; prefixes match raw, so `/api` also matches `/apix`.' },
+  'ingress-backend-url': { severity: 'error', stage: 'lint', doc: 'An ingress backend URL must be an absolute http(s) URL.' },
+  'ingress-duplicate-host': { severity: 'error', stage: 'lint', doc: 'Two ingress routes name the same host; only the first would ever match.' },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULES;
+
+export const RULE_REGISTRY: Readonly<Record<RuleId, RuleInfo>> = RULES;
+
+export function ruleInfo(id: RuleId): RuleInfo {
+  return RULES[id];
+}
+
+export function isRuleId(id: string): id is RuleId {
+  return Object.prototype.hasOwnProperty.call(RULES, id);
+}
+
+/** Link shown in SARIF and pretty output; the README has one section per rule id. */
+export function ruleHelpUri(id: RuleId): string {
+  return `https://github.com/hanzoai/hgw/blob/main/docs/rules.md#${id}`;
+}

@@ -1,0 +1,40 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { obj } from '../config/view.js';
+import type { LoadedDocument } from '../load/document.js';
+import type { GatewayRule } from './context.js';
+import { backendsRule } from './rules/backends.js';
+import { baseHaRule } from './rules/base-ha.js';
+import { baseNetworkRule } from './rules/base-network.js';
+import { endpointPathRule } from './rules/endpoint-path.js';
+import { hostsRule } from './rules/hosts.js';
+import { legacyKeysRule } from './rules/legacy-keys.js';
+import { routeTableRule } from './rules/route-table.js';
+import { timeoutsRule } from './rules/timeouts.js';
+import { upstreamsRule } from './rules/upstreams.js';
+import { urlParamsRule } from './rules/url-params.js';
+import { zapRule } from './rules/zap.js';
+
+export { lintRoutesFile } from './rules/routes-file.js';
+export { lintIngressFile } from './rules/ingress-file.js';
+
+/** Semantic rules for gateway.json, in the order a reader would fix them. */
+const GATEWAY_RULES: readonly GatewayRule[] = [
+  endpointPathRule,
+  backendsRule,
+  urlParamsRule,
+  hostsRule,
+  routeTableRule,
+  timeoutsRule,
+  legacyKeysRule,
+  baseHaRule,
+  baseNetworkRule,
+  zapRule,
+  upstreamsRule,
+];
+
+export function lintGateway(doc: LoadedDocument): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ctx = { doc, config: obj(doc.value), report: (d: Diagnostic) => out.push(d) };
+  for (const rule of GATEWAY_RULES) rule(ctx);
+  return out;
+}

@@ -1,0 +1,35 @@
+import { diagnosticAt } from '../../diagnostics/make.js';
+import { arr, backends, bool, endpoints, has, obj } from '../../config/view.js';
+import type { GatewayRule } from '../context.js';
+import { HOST_PATTERN } from '../../config/hosts.js';
+
+export const hostsRule: GatewayRule = ({ doc, config, report }) => {
+  const service = obj(config);
+  const serviceHosts = arr(service.host);
+  const checkList = (list: unknown[], pointer: string, disabled: boolean) => {
+    if (disabled) return;
+    list.forEach((h, i) => {
+      if (typeof h !== 'string') return;
+      if (!HOST_PATTERN.test(h)) {
+        const hint = /^[a-z]+:\/\//i.test(h) && !/^https?:\/\//i.test(h)
+          ? 'Only http:// and https:// hosts are proxied; set "disable_host_sanitize": true for other schemes or DNS SRV names.'
+          : /^https?:\/\/[^/]+\/.+/.test(h)
+            ? 'A host may not carry a path; move the path into url_pattern.'
+            : 'Use [http[s]://]name[:port], e.g. "http://users.internal:8080".';
+        report(diagnosticAt(doc, 'host-invalid', `${pointer}/${i}`, `host ${JSON.stringify(h)} not valid: invalid host`, { on: 'value', hint }));
+      }
+    });
+  };
+  checkList(serviceHosts, '/host', false);
+  for (const ep of endpoints(doc.value)) {
+    for (const be of backends(ep)) {
+      const own = arr(be.value.host);
+      checkList(own, `${be.pointer}/host`, bool(be.value.disable_host_sanitize));
+      if (own.length === 0 && serviceHosts.length === 0) {
+        report(diagnosticAt(doc, 'host-missing', has(be.value, 'host') ? `${be.pointer}/host` : be.pointer, `backend ${be.index} of endpoint ${ep.index} has no host and the service defines no default "host"`, {
+          hint: 'Add "host": ["http://service:port"] to the backend, or a service-level "host" list.',
+        }));
+      }
+    }
+  }
+};

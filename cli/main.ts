@@ -1,0 +1,72 @@
+import { Command, CommanderError, Option } from 'commander';
+import { runCheck, EXIT, type Io } from './commands/check.js';
+import { isHgwError } from './errors.js';
+import { hgwVersion } from './version.js';
+
+/** Builds the `hgw` command line; `io` is injectable so tests can run it in-process. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('hgw')
+    .description('hgw — the Hanzo gateway compiler: check, build and run KrakenD-v3-style gateway configs')
+    .version(hgwVersion(), '-v, --version')
+    .showHelpAfterError('(run hgw --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('check')
+    .alias('validate')
+    .description('Validate gateway.json (and routes.yaml / ingress.json): schema, semantic lint, route table')
+    .argument('[config]', 'gateway config file (JSON, or YAML by extension)')
+    .option('-c, --config <file>', 'gateway config file (KrakenD-compatible spelling)')
+    .option('--routes <file>', 'host-routing routes.yaml to check with it')
+    .option('--ingress <file>', 'ingress.json to check with it')
+    .addOption(new Option('-f, --format <format>', 'output: pretty | compact | json | sarif | github (default pretty; github when GITHUB_ACTIONS=true)'))
+    .option('--fail-on <severity>', 'exit 1 when a finding is at least this severe: error | warning | info | none', 'error')
+    .option('-d, --debug', 'dump the interpreted config (the Plan, every default applied); repeatable', (_v: string, prev: number) => prev + 1, 0)
+    .option('-i, --indent <string>', 'indentation of the -d dump', '\t')
+    .option('-t, --test-gin-routes', 'build the route table and list it (conflicts are always reported)')
+    .option('-l, --lint', 'strict schema lint as KrakenD\'s: unknown keys and namespaces are errors')
+    .option('-q, --quiet', 'print only findings')
+    .option('--no-color', 'disable colors (NO_COLOR is honoured too)')
+    .action((config: string | undefined, opts) => {
+      setExit(runCheck(config, opts, io));
+    });
+
+  program
+    .command('version')
+    .description('Print the hgw version')
+    .action(() => {
+      io.stdout.write(`hgw Version: ${hgwVersion()}\nNode Version: ${process.version}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 findings, 2 usage or unreadable input, 3 internal error. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.input;
+    }
+    if (isHgwError(e, 'HGW_USAGE')) {
+      io.stderr.write(`hgw: ${e.message}\n`);
+      return EXIT.input;
+    }
+    if (isHgwError(e, 'HGW_INPUT_UNREADABLE') || isHgwError(e, 'HGW_INPUT_MALFORMED')) {
+      io.stderr.write(`hgw: ${e.message}\n`);
+      return EXIT.input;
+    }
+    const err = e as Error;
+    io.stderr.write(`hgw: internal error: ${err?.message ?? String(e)}\nThis is a bug in hgw; please report it with the input that triggered it.\n`);
+    if (io.env.HGW_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
+    return EXIT.internal;
+  }
+}

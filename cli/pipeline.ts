@@ -1,0 +1,62 @@
+/**
+ * The table of contents of hgw's front-end:
+ *   load (text → value + source map) → validate (schemas/) → lint (semantic rules) → plan (defaults, ms, modules).
+ * `hgw check` stops after lint (or plan with -d); `hgw build` continues into codegen and bundle.
+ */
+import type { Plan } from '../runtime/plan/plan.js';
+import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { ruleInfo } from './diagnostics/rules.js';
+import { loadFile } from './load/load-file.js';
+import type { LoadedDocument } from './load/document.js';
+import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
+import { buildPlan } from './plan/build-plan.js';
+import { validateDocument } from './validate/validate.js';
+
+export interface CheckInputs {
+  gateway?: string;
+  routes?: string;
+  ingress?: string;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  /** file → text, for code frames. */
+  texts: Map<string, string>;
+  /** Some input could not be read or parsed at all (exit 2). */
+  fatal: boolean;
+  docs: { gateway?: LoadedDocument; routes?: LoadedDocument; ingress?: LoadedDocument };
+}
+
+export function checkFiles(inputs: CheckInputs): CheckResult {
+  const result: CheckResult = { diagnostics: [], texts: new Map(), fatal: false, docs: {} };
+  const stage = (file: string, schema: 'gateway' | 'routes' | 'ingress', lint: (doc: LoadedDocument) => Diagnostic[]) => {
+    const loaded = loadFile(file);
+    if (!loaded.ok) {
+      if (loaded.text !== undefined) result.texts.set(file, loaded.text);
+      result.diagnostics.push(...loaded.diagnostics);
+      if (loaded.diagnostics.some((d) => ruleInfo(d.ruleId as never)?.fatal)) result.fatal = true;
+      return undefined;
+    }
+    const doc = loaded.doc;
+    result.texts.set(file, doc.text);
+    result.diagnostics.push(...validateDocument(doc, schema), ...lint(doc));
+    return doc;
+  };
+  if (inputs.gateway) result.docs.gateway = stage(inputs.gateway, 'gateway', lintGateway);
+  if (inputs.routes) result.docs.routes = stage(inputs.routes, 'routes', (doc) => collect((r) => lintRoutesFile(doc, r)));
+  if (inputs.ingress) result.docs.ingress = stage(inputs.ingress, 'ingress', (doc) => collect((r) => lintIngressFile(doc, r)));
+  result.diagnostics.sort(compareDiagnostics);
+  return result;
+}
+
+function collect(run: (report: (d: Diagnostic) => void) => void): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  run((d) => out.push(d));
+  return out;
+}
+
+/** The Plan of a checked gateway (and routes) document; call only when check found no errors. */
+export function planFrom(result: CheckResult): Plan | undefined {
+  if (!result.docs.gateway) return undefined;
+  return buildPlan(result.docs.routes ? { gateway: result.docs.gateway, routes: result.docs.routes } : { gateway: result.docs.gateway });
+}

@@ -1,0 +1,91 @@
+import type { BackendPlan, EndpointPlan, ServicePlan } from '../../runtime/plan/plan.js';
+
+/**
+ * Which runtime module each config feature needs. Codegen links a module iff
+ * it appears in Plan.modules, so this table is where tree-shaking starts.
+ */
+const SERVICE_NAMESPACES: Record<string, string> = {
+  'security/cors': 'security/cors',
+  'security/bot-detector': 'security/bot-detector',
+  'security/http': 'security/http',
+  'qos/ratelimit/router': 'qos/ratelimit-router',
+  'auth/validator': 'auth/validator',
+  'auth/revoker': 'auth/revoker',
+  'telemetry/logging': 'telemetry/logging',
+  'telemetry/metrics': 'telemetry/metrics',
+  'telemetry/opentelemetry': 'telemetry/opentelemetry',
+  'plugin/http-server': 'plugins/http-server',
+  'modifier/lua-endpoint': 'modifier/lua',
+};
+
+const ENDPOINT_NAMESPACES: Record<string, string> = {
+  'auth/validator': 'auth/validator',
+  'auth/signer': 'auth/signer',
+  'qos/ratelimit/router': 'qos/ratelimit-router',
+  'validation/cel': 'validation/cel',
+  'validation/json-schema': 'validation/json-schema',
+  'modifier/lua-proxy': 'modifier/lua',
+  'modifier/lua-endpoint': 'modifier/lua',
+  'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
+  'security/cors': 'security/cors',
+  'security/bot-detector': 'security/bot-detector',
+};
+
+const BACKEND_NAMESPACES: Record<string, string> = {
+  'qos/circuit-breaker': 'qos/circuit-breaker',
+  'qos/http-cache': 'qos/http-cache',
+  'qos/ratelimit/proxy': 'qos/ratelimit-proxy',
+  'validation/cel': 'validation/cel',
+  'modifier/lua-backend': 'modifier/lua',
+  'modifier/martian': 'modifier/martian',
+  'plugin/http-client': 'plugins/http-client',
+  'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
+};
+
+const UPSTREAMS: Record<BackendPlan['upstream']['kind'], string> = {
+  http: 'upstream/http',
+  base_ha: 'upstream/base-ha',
+  'base-network': 'upstream/base-network',
+  zap: 'upstream/zap',
+};
+
+const ENCODINGS: Record<string, string> = {
+  xml: 'encoding/xml',
+  rss: 'encoding/rss',
+  yaml: 'encoding/yaml',
+  negotiate: 'encoding/negotiate',
+};
+
+export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
+  const set = new Set<string>(['core/server', 'core/router', 'core/endpoint']);
+  for (const ns of Object.keys(service.extraConfig)) addIf(set, SERVICE_NAMESPACES[ns]);
+  if (hasRoutes) set.add('routes/host-routing');
+  for (const ep of endpoints) {
+    for (const ns of Object.keys(ep.extraConfig)) addIf(set, ENDPOINT_NAMESPACES[ns]);
+    if (ep.proxy.sequential) set.add('core/sequential');
+    if (ep.proxy.static) set.add('core/static');
+    if (ep.proxy.flatmapFilter) set.add('core/flatmap');
+    const outMod = ENCODINGS[ep.outputEncoding];
+    if (outMod) set.add(outMod);
+    if (ep.outputEncoding === 'negotiate') {
+      set.add('encoding/xml');
+      set.add('encoding/yaml');
+    }
+    if (ep.backends.length > 1) set.add('core/merge');
+    for (const be of ep.backends) {
+      set.add(UPSTREAMS[be.upstream.kind]);
+      if (be.upstream.kind === 'zap') set.add('upstream/http'); // start-up fallback when the ZAP peer is unreachable
+      if (be.upstream.kind === 'base_ha' && be.upstream.readYourWritesStore) set.add('upstream/base-ha-redis-pins');
+      for (const ns of Object.keys(be.extraConfig)) addIf(set, BACKEND_NAMESPACES[ns]);
+      const encMod = ENCODINGS[be.encoding];
+      if (encMod) set.add(encMod);
+      if (be.flatmapFilter) set.add('core/flatmap');
+      if (be.target || be.allow || be.deny || be.mapping || be.group) set.add('core/manipulation');
+    }
+  }
+  return [...set].sort();
+}
+
+function addIf(set: Set<string>, id: string | undefined): void {
+  if (id) set.add(id);
+}

@@ -1,0 +1,168 @@
+/**
+ * The Plan: the checked config with every default applied, durations in
+ * milliseconds and the list of runtime modules it needs. `hgw build` turns
+ * only this into code; `hgw check -d` prints it. Plain JSON, no functions.
+ */
+export const PLAN_SCHEMA = 'hgw-plan/1' as const;
+
+export interface Plan {
+  schema: typeof PLAN_SCHEMA;
+  source: { file: string; sha256: string; routesFile?: string };
+  service: ServicePlan;
+  endpoints: EndpointPlan[];
+  routes?: RoutesPlan;
+  /** Runtime modules the config uses, sorted; codegen imports exactly these. */
+  modules: string[];
+}
+
+export interface ServicePlan {
+  name: string;
+  port: number;
+  listenIp?: string;
+  timeoutMs: number;
+  cacheTtlMs: number;
+  outputEncoding: string;
+  host: string[];
+  debugEndpoint: boolean;
+  echoEndpoint: boolean;
+  disableRest: boolean;
+  sequentialStart: boolean;
+  server: {
+    readTimeoutMs: number;
+    writeTimeoutMs: number;
+    idleTimeoutMs: number;
+    readHeaderTimeoutMs: number;
+    maxHeaderBytes: number;
+    maxShutdownWaitMs: number;
+  };
+  client: {
+    disableKeepAlives: boolean;
+    disableCompression: boolean;
+    maxIdleConnections: number;
+    maxIdleConnectionsPerHost: number;
+    idleConnectionTimeoutMs: number;
+    responseHeaderTimeoutMs: number;
+    expectContinueTimeoutMs: number;
+    dialerTimeoutMs: number;
+    dialerKeepAliveMs: number;
+  };
+  router: RouterPlan;
+  /** Service extra_config with legacy namespace names rewritten to the short form. */
+  extraConfig: Record<string, unknown>;
+  plugin?: { folder: string; pattern: string };
+}
+
+export interface RouterPlan {
+  returnErrorMsg: boolean;
+  errorBody: { '404'?: unknown; '405'?: unknown };
+  hideVersionHeader: boolean;
+  disableHealth: boolean;
+  healthPath: string;
+  disableAccessLog: boolean;
+  loggerSkipPaths: string[];
+  disableRedirectTrailingSlash: boolean;
+  disableRedirectFixedPath: boolean;
+  disableHandleMethodNotAllowed: boolean;
+  removeExtraSlash: boolean;
+  disablePathDecoding: boolean;
+  autoOptions: boolean;
+  forwardedByClientIp: boolean;
+  remoteIpHeaders: string[];
+  trustedProxies: string[];
+}
+
+export interface EndpointPlan {
+  /** Position in the config's endpoints array. */
+  index: number;
+  /** The path as written, `/users/{id}`. */
+  endpoint: string;
+  /** The router form, `/users/:id`. */
+  route: string;
+  method: string;
+  params: string[];
+  timeoutMs: number;
+  cacheTtlMs: number;
+  concurrentCalls: number;
+  outputEncoding: string;
+  /** Canonical header names; `["*"]` forwards every client header. */
+  inputHeaders: string[];
+  /** Query names, case-sensitive; `["*"]` forwards all. Empty forwards none. */
+  inputQueryStrings: string[];
+  /** `auth/public`: no verified identity required. */
+  public: boolean;
+  proxy: ProxyPlan;
+  extraConfig: Record<string, unknown>;
+  backends: BackendPlan[];
+  source: { line: number; column: number };
+}
+
+export interface ProxyPlan {
+  sequential: boolean;
+  sequentialPropagatedParams: string[];
+  static?: { strategy: 'always' | 'success' | 'errored' | 'complete' | 'incomplete'; data: Record<string, unknown> };
+  flatmapFilter?: FlatmapOp[];
+  combiner?: string;
+}
+
+export interface FlatmapOp {
+  type: 'move' | 'del' | 'append';
+  args: string[];
+}
+
+export type UpstreamPlan =
+  | { kind: 'http' }
+  | {
+      kind: 'base_ha';
+      serviceDns: string;
+      port: number;
+      leaderPollIntervalMs: number;
+      writeMethods: string[];
+      readYourWritesTtlMs: number;
+      readYourWritesStore?: string;
+    }
+  | { kind: 'base-network'; shardKey: string; shardKeySource: string; memberPollIntervalMs: number }
+  | {
+      kind: 'zap';
+      nodeId: string;
+      peerId: string;
+      peerAddr: string;
+      serviceType: string;
+      port: number;
+      timeoutMs: number;
+      noDiscovery: boolean;
+    };
+
+export interface BackendPlan {
+  index: number;
+  urlPattern: string;
+  method: string;
+  /** Sanitised hosts (`http://` added, trailing `/` dropped) unless disableHostSanitize. */
+  hosts: string[];
+  disableHostSanitize: boolean;
+  encoding: string;
+  isCollection: boolean;
+  target?: string;
+  allow?: string[];
+  deny?: string[];
+  mapping?: Record<string, string>;
+  group?: string;
+  sd: string;
+  sdScheme: string;
+  /** Backend-level filters narrow the endpoint's; absent means no further filtering. */
+  inputHeaders?: string[];
+  inputQueryStrings?: string[];
+  upstream: UpstreamPlan;
+  returnErrorCode: boolean;
+  returnErrorDetails?: string;
+  shadow: boolean;
+  flatmapFilter?: FlatmapOp[];
+  extraConfig: Record<string, unknown>;
+}
+
+export interface RoutesPlan {
+  redirects: Array<{ host: string; target: string }>;
+  /** Per host, prefixes longest first (ties keep file order). */
+  hosts: Array<{ host: string; entries: Array<{ prefix: string; backend: string; rewrite?: string }> }>;
+  /** Longest pattern first, so a more specific pattern is tried before a shorter one. */
+  subdomains: Array<{ pattern: string; backend: string }>;
+}
