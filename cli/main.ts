@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { runCheck, EXIT, type Io } from './commands/check.js';
 import { isHgwError } from './errors.js';
 import { hgwVersion } from './version.js';
+import { RULE_REGISTRY } from './diagnostics/rules.js';
+import { renderRulesMarkdown } from './diagnostics/rules-doc.js';
 
 /** Builds the `hgw` command line; `io` is injectable so tests can run it in-process. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -30,6 +32,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-color', 'disable colors (NO_COLOR is honoured too)')
     .action((config: string | undefined, opts) => {
       setExit(runCheck(config, opts, io));
+    });
+
+  program
+    .command('rules')
+    .description('List every rule id hgw check reports, with its severity and meaning')
+    .option('--markdown', 'print docs/rules.md')
+    .action((opts: { markdown?: boolean }) => {
+      if (opts.markdown) {
+        io.stdout.write(renderRulesMarkdown());
+        return;
+      }
+      for (const [id, r] of Object.entries(RULE_REGISTRY)) io.stdout.write(`${id.padEnd(28)} ${r.severity.padEnd(8)} ${r.doc}\n`);
     });
 
   program

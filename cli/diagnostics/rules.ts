@@ -77,7 +77,7 @@ const RULES = {
   'routes-subdomain-overlap': { severity: 'error', stage: 'lint', doc: 'Two subdomain patterns can both match one host (one contains the other); Go iterates a map, so which one wins is random.' },
   'routes-prefix-form': { severity: 'warning', stage: 'lint', doc: 'A route prefix should start with `/`; prefixes match raw, so `/api` also matches `/apix`.' },
   'ingress-backend-url': { severity: 'error', stage: 'lint', doc: 'An ingress backend URL must be an absolute http(s) URL.' },
-  'ingress-duplicate-host': { severity: 'error', stage: 'lint', doc: 'Two ingress routes name the same host; only the first would ever match.' },
+  'ingress-duplicate-host': { severity: 'warning', stage: 'lint', doc: 'Two ingress routes name the same host; only one of them can apply, so the other\'s backends are dead configuration (or the wrong one wins).' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

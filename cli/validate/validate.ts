@@ -134,9 +134,11 @@ function toDiagnostic(doc: LoadedDocument, e: ErrorObject): Diagnostic | undefin
       const p = e.params as { comparison: string; limit: number };
       return diagnosticAt(doc, 'schema-range', ptr, `"${name}" must be ${p.comparison} ${p.limit}, found ${describe(value)}`, { on: 'value' });
     }
+    case 'minItems':
+      if (/^\/endpoints\/\d+\/backend$/.test(ptr)) return undefined; // lint rule endpoint-no-backends, with Lura's message
+    // falls through
     case 'minLength':
     case 'maxLength':
-    case 'minItems':
     case 'maxItems':
     case 'minProperties':
     case 'maxProperties': {

@@ -14,7 +14,7 @@ export function lintIngressFile(doc: LoadedDocument, report: (d: Diagnostic) => 
     if (host !== undefined) {
       const first = hosts.get(host);
       if (first) {
-        report(diagnosticAt(doc, 'ingress-duplicate-host', `${p}/host`, `host ${JSON.stringify(host)} is routed twice; only the first entry is used`, {
+        report(diagnosticAt(doc, 'ingress-duplicate-host', `${p}/host`, `host ${JSON.stringify(host)} is routed twice; only one of the two entries can apply`, {
           on: 'value', related: [relatedAt(doc, first, 'first routed here')], hint: 'Merge the backends of both entries into one.',
         }));
       } else {

@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../cli/main.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+export const HGW_BIN = fileURLToPath(new URL('../../bin/hgw.mjs', import.meta.url));
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a real process, the way users and CI do. */
+export function runHgw(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): RunResult {
+  const r = spawnSync(process.execPath, [HGW_BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI in-process (for the fuzz test: thousands of runs). */
+export async function runHgwInProcess(args: string[], env: NodeJS.ProcessEnv = { NO_COLOR: '1' }): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env,
+  });
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { base, checkGateway, ids } from '../helpers/check.js';
+
+const ep = (endpoint: string, backend: unknown[] = [{ url_pattern: '/x' }], more: Record<string, unknown> = {}) => ({ endpoint, backend, ...more });
+
+describe("Lura's Init rules", () => {
+  it('accepts a clean config', () => {
+    expect(checkGateway(base([ep('/users/{id}', [{ url_pattern: '/u/{id}' }])]))).toEqual([]);
+  });
+
+  it('wants version 3', () => {
+    const ds = checkGateway({ version: 2, endpoints: [] });
+    expect(ids(ds)).toEqual(['version-unsupported']);
+    expect(ds[0]!.message).toBe('unsupported version: 2 (want: 3)');
+  });
+
+  it.each([
+    ['users', 'endpoint-path-invalid'],
+    ['/a?b', 'endpoint-path-invalid'],
+    ['/a/*/b', 'endpoint-path-invalid'],
+    ['/files/*', 'endpoint-wildcard'],
+    ['/__health', 'endpoint-path-reserved'],
+    ['/__debug/x', 'endpoint-path-reserved'],
+    ['/__echo', 'endpoint-path-reserved'],
+  ])('flags endpoint %j as %s', (path, rule) => {
+    expect(ids(checkGateway(base([ep(path)])))).toContain(rule);
+  });
+
+  it('needs at least one backend', () => {
+    expect(ids(checkGateway(base([ep('/a', [])])))).toEqual(['endpoint-no-backends']);
+  });
+
+  it('checks every url_pattern param against the endpoint, exempting JWT and sequential forms', () => {
+    const ds = checkGateway(base([ep('/a/{id}', [{ url_pattern: '/b/{Id}/{JWT.sub}' }])]));
+    expect(ids(ds)).toEqual(['url-param-undefined']);
+    expect(ds[0]!.message).toBe("undefined output param 'Id'! endpoint: GET /a/{id}, backend: 0. input: [id], output: [Id]");
+    expect(ds[0]!.suggestions).toEqual(['id']);
+    const seq = base([ep('/s/{p}', [{ url_pattern: '/one/{p}' }, { url_pattern: '/two/{resp0_foo}' }], { extra_config: { proxy: { sequential: true } } })]);
+    expect(checkGateway(seq)).toEqual([]);
+  });
+
+  it('only lets sequential params refer to earlier backends of a sequential endpoint', () => {
+    expect(ids(checkGateway(base([ep('/s', [{ url_pattern: '/a' }, { url_pattern: '/b/{resp0_x}' }])])))).toEqual(['sequential-param-order']);
+    const seq = { extra_config: { proxy: { sequential: true } } };
+    expect(ids(checkGateway(base([ep('/s', [{ url_pattern: '/a/{resp1_x}' }, { url_pattern: '/b' }], seq)])))).toEqual(['sequential-param-order']);
+  });
+
+  it('treats only whole segments as params in strict REST mode', () => {
+    expect(ids(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])])))).toEqual(['url-param-undefined']);
+    expect(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])], { disable_rest: true }))).toEqual([]);
+  });
+
+  it('allows no-op with exactly one backend, including the service-level default', () => {
+    expect(ids(checkGateway(base([ep('/a', [{ url_pattern: '/x' }, { url_pattern: '/y' }], { output_encoding: 'no-op' })])))).toEqual(['noop-multiple-backends']);
+    expect(ids(checkGateway(base([ep('/a', [{ url_pattern: '/x' }, { url_pattern: '/y' }])], { output_encoding: 'no-op' })))).toEqual(['noop-multiple-backends']);
+    expect(checkGateway(base([ep('/a', [{ url_pattern: '/x' }, { url_pattern: '/y' }], { output_encoding: 'json' })], { output_encoding: 'no-op' }))).toEqual([]);
+  });
+
+  it.each([
+    ['http://a.b:8080', true],
+    ['a.b', true],
+    ['https://a.b/', true],
+    ['http://a.b/path', false],
+    ['ftp://a.b', false],
+    ['http://[::1]:80', false],
+    ['http://a b', false],
+  ])('host %j valid: %s', (host, ok) => {
+    const ds = checkGateway(base([ep('/a', [{ url_pattern: '/x', host: [host] }])]));
+    expect(ids(ds).includes('host-invalid')).toBe(!ok);
+  });
+
+  it('skips host sanitisation when disabled, and flags backends with no host at all', () => {
+    expect(checkGateway(base([ep('/a', [{ url_pattern: '/x', host: ['_svc._tcp.x'], disable_host_sanitize: true, sd: 'dns' }])]))).toEqual([]);
+    expect(ids(checkGateway({ version: 3, endpoints: [ep('/a')] }))).toEqual(['host-missing']);
+  });
+
+  it('reports the backend timeout KrakenD ignores as a warning, not an unknown key', () => {
+    const ds = checkGateway(base([ep('/a', [{ url_pattern: '/x', timeout: '1s' }])]));
+    expect(ds.map((d) => [d.ruleId, d.severity])).toEqual([['backend-timeout-ignored', 'warning']]);
+  });
+
+  it('names the v3 key for config-v2 keys', () => {
+    const ds = checkGateway(base([ep('/a', [{ url_pattern: '/x' }], { headers_to_pass: ['X'], querystring_params: ['a'] })]));
+    expect(ids(ds)).toEqual(['v2-key', 'v2-key']);
+    expect(ds.map((d) => d.suggestions?.[0])).toEqual(['input_headers', 'input_query_strings']);
+  });
+
+  it('warns on legacy long namespaces instead of calling them unknown', () => {
+    const ds = checkGateway(base([ep('/a')], { extra_config: { 'github_com/luraproject/lura/router/gin': { return_error_msg: true } } }));
+    expect(ids(ds)).toEqual(['legacy-namespace']);
+  });
+
+  it('warns on non-positive timeouts', () => {
+    expect(ids(checkGateway(base([ep('/a', undefined, { timeout: '0s' })])))).toEqual(['duration-non-positive']);
+  });
+});
+
+describe('route table (gin)', () => {
+  it('reports a duplicate method+path at the second endpoint, pointing at the first', () => {
+    const ds = checkGateway(base([ep('/a/{id}'), ep('/a/{id}')]));
+    expect(ids(ds)).toEqual(['route-duplicate']);
+    expect(ds[0]!.pointer).toBe('/endpoints/1/endpoint');
+    expect(ds[0]!.related?.[0]?.pointer).toBe('/endpoints/0/endpoint');
+  });
+
+  it('reports differently named params at one position of one method', () => {
+    const ds = checkGateway(base([ep('/a/{id}/x'), ep('/a/{name}/y')]));
+    expect(ids(ds)).toEqual(['route-conflict']);
+    expect(ds[0]!.related?.[0]?.pointer).toBe('/endpoints/0/endpoint');
+  });
+
+  it('lets static and param segments share a position, and methods have their own trees', () => {
+    expect(checkGateway(base([ep('/a/{id}'), ep('/a/new'), ep('/a/{name}', undefined, { method: 'POST' })]))).toEqual([]);
+  });
+
+  it('treats the same route with another param name as a duplicate of the same shape', () => {
+    expect(ids(checkGateway(base([ep('/a/{id}'), ep('/a/{name}')])))).toEqual(['route-conflict']);
+  });
+
+  it('keeps the 193-endpoint production config free of conflicts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SHARED } = await import('../helpers/cli.js');
+    const config = JSON.parse(readFileSync(`${SHARED}real-configs/hanzo-gateway.json`, 'utf8'));
+    expect(checkGateway(config)).toEqual([]);
+  });
+});
