@@ -27,11 +27,13 @@ export function loadJson(file: string, text: string): LoadResult {
     ast = parse(text, { mode: 'json', tokens: true });
   } catch (e) {
     const err = e as { message?: string; line?: number; column?: number; offset?: number };
-    const offset = typeof err.offset === 'number' ? err.offset : 0;
     const idx = new LineIndex(text);
+    const atEnd = /end of input/i.test(String(err.message));
+    // momoa reports end-of-input at 1:1; the useful place is where the text stops.
+    const offset = atEnd ? text.trimEnd().length : typeof err.offset === 'number' ? err.offset : 0;
     const range = idx.range(offset, Math.min(text.length, offset + 1));
     const raw = String(err.message ?? e).replace(/\s*\(\d+:\d+\)\s*$/, '');
-    const truncated = offset >= text.trimEnd().length;
+    const truncated = atEnd || offset >= text.trimEnd().length;
     return {
       ok: false,
       text,

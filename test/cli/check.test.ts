@@ -1,0 +1,141 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runHgw, SHARED } from '../helpers/cli.js';
+
+let dir: string;
+const file = (name: string, content: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+const BROKEN = JSON.stringify({ version: 3, host: ['http://a:80'], endpoints: [{ endpoint: '/a/{id}', backend: [{ url_pattern: '/b/{idx}' }] }] }, null, 2);
+const WARN_ONLY = JSON.stringify({ version: 3, host: ['http://a:80'], tiemout: '1s', endpoints: [] }, null, 2);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hgw-check-'));
+});
+
+describe('hgw check (process)', () => {
+  it('prints Syntax OK! and exits 0 for the production configs', () => {
+    for (const f of ['real-configs/hanzo-gateway.json', 'real-configs/example-gateway.json']) {
+      const r = runHgw(['check', `${SHARED}${f}`]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stderr).toContain('Syntax OK!');
+      expect(r.stdout).toBe('');
+    }
+    const all = runHgw(['check', '-c', `${SHARED}real-configs/hanzo-gateway.json`, '--routes', `${SHARED}real-configs/hanzo-routes.yaml`, '--ingress', `${SHARED}real-configs/hanzo-ingress.json`]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('warning[ingress-duplicate-host]');
+  });
+
+  it('exits 1 with a positioned pretty report and a code frame', () => {
+    const p = file('broken.json', BROKEN);
+    const r = runHgw(['check', p]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error[url-param-undefined]');
+    expect(r.stdout).toContain(`${p}:11:26`);
+    expect(r.stdout).toMatch(/11 \|\s+"url_pattern": "\/b\/\{idx\}"/);
+    expect(r.stdout).toMatch(/\^{10}/);
+    expect(r.stdout).not.toContain('\u001b['); // NO_COLOR
+    expect(r.stderr).not.toContain('Syntax OK!');
+  });
+
+  it('accepts the KrakenD spellings -c and validate', () => {
+    expect(runHgw(['validate', '-c', file('b2.json', BROKEN)]).code).toBe(1);
+  });
+
+  it('honours --fail-on', () => {
+    const p = file('warn.json', WARN_ONLY);
+    expect(runHgw(['check', p]).code).toBe(0);
+    expect(runHgw(['check', p, '--fail-on', 'warning']).code).toBe(1);
+    expect(runHgw(['check', file('b3.json', BROKEN), '--fail-on', 'none']).code).toBe(0);
+  });
+
+  it('-l makes unknown keys errors, as KrakenD\'s schema lint does', () => {
+    const r = runHgw(['check', '-l', file('warn2.json', WARN_ONLY), '--format', 'compact']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/warn2\.json:6:3: error: unknown key "tiemout" in the service \[unknown-key\]/);
+  });
+
+  it('writes versioned JSON', () => {
+    const r = runHgw(['check', file('b4.json', BROKEN), '--format', 'json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.version).toBe(1);
+    expect(out.tool.name).toBe('hgw');
+    expect(out.summary).toEqual({ errors: 1, warnings: 0, infos: 0 });
+    expect(out.diagnostics[0]).toMatchObject({ ruleId: 'url-param-undefined', severity: 'error', pointer: '/endpoints/0/backend/0/url_pattern', range: { start: { line: 11, column: 26 } } });
+  });
+
+  it('writes SARIF 2.1.0 with rules and regions', () => {
+    const r = runHgw(['check', file('b5.json', BROKEN), '--format', 'sarif']);
+    const log = JSON.parse(r.stdout);
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    expect(run.tool.driver.name).toBe('hgw');
+    expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['url-param-undefined']);
+    expect(run.results[0]).toMatchObject({ ruleId: 'url-param-undefined', ruleIndex: 0, level: 'error' });
+    expect(run.results[0].locations[0].physicalLocation.region).toMatchObject({ startLine: 11, startColumn: 26 });
+  });
+
+  it('writes GitHub annotations, automatically under GITHUB_ACTIONS', () => {
+    const r = runHgw(['check', file('b6.json', BROKEN)], { GITHUB_ACTIONS: 'true' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=.*b6\.json,line=11,col=26,endLine=11,endColumn=36,title=hgw url-param-undefined::undefined output param 'idx'/);
+  });
+
+  it('colours only when allowed', () => {
+    const p = file('b7.json', BROKEN);
+    expect(runHgw(['check', p], { NO_COLOR: '', FORCE_COLOR: '1' }).stdout).toContain('\u001b[31m');
+    expect(runHgw(['check', p], { NO_COLOR: '1', FORCE_COLOR: '1' }).stdout).not.toContain('\u001b[');
+  });
+
+  it('-d dumps the Plan with defaults applied', () => {
+    const r = runHgw(['check', '-d', '-i', '  ', `${SHARED}real-configs/example-gateway.json`]);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.schema).toBe('hgw-plan/1');
+    expect(plan.endpoints[0].timeoutMs).toBeGreaterThan(0);
+  });
+
+  it('-t lists the route table', () => {
+    const r = runHgw(['check', '-t', `${SHARED}real-configs/example-gateway.json`]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\d+ route\(s\), no conflicts/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(runHgw(['check']).code).toBe(2);
+    expect(runHgw(['check', '--format', 'xml', `${SHARED}real-configs/example-gateway.json`]).code).toBe(2);
+    expect(runHgw(['check', '--bogus']).code).toBe(2);
+    expect(runHgw(['frobnicate']).code).toBe(2);
+  });
+
+  it('lists rules and prints its version', () => {
+    expect(runHgw(['rules']).stdout).toContain('url-param-undefined');
+    expect(runHgw(['--version']).code).toBe(0);
+  });
+});
+
+describe('hgw check on malformed input', () => {
+  const cases: Array<[string, () => string, string, number]> = [
+    ['a truncated file', () => file('trunc.json', '{\n  "version": 3,\n  "endpoints": [\n'), 'json-syntax', 3],
+    ['duplicate keys', () => file('dup.json', '{\n  "version": 3,\n  "version": 3\n}'), 'duplicate-key', 3],
+    ['a BOM', () => file('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"version":3}')])), 'input-bom', 1],
+    ['a raw tab in a string', () => file('tab.json', '{\n  "name": "a\tb"\n}'), 'json-syntax', 2],
+    ['tab indentation in YAML', () => file('tab.yaml', 'version: 3\nendpoints:\n\t- endpoint: /a\n'), 'yaml-syntax', 3],
+    ['an empty file', () => file('empty.json', ''), 'input-empty', 1],
+    ['binary junk', () => file('junk.json', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0x00])), 'input-not-text', 1],
+    ['a directory', () => dir, 'input-unreadable', 1],
+    ['a missing file', () => join(dir, 'nope.json'), 'input-unreadable', 1],
+  ];
+  it.each(cases)('%s exits 2 with a positioned message and no stack trace', (_n, make, rule, line) => {
+    const p = make();
+    const r = runHgw(['check', p, '--format', 'compact']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`:${line}:\\d+: error: .*\\[${rule}\\]`));
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
+  });
+});
