@@ -1,52 +1,61 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { createRequire } from 'node:module';
-import { isGoDuration } from '../config/duration.js';
+import type { ValidateFunction } from 'ajv';
+import { newAjv } from './ajv-setup.js';
+import { schemaHash } from './precompile.js';
+import { SCHEMA_FILES, type SchemaName } from './schema-files.js';
 
-// ajv-formats is CommonJS whose ESM interop shape differs between tsc and Node; require() is unambiguous.
-const addFormats = createRequire(import.meta.url)('ajv-formats') as (ajv: Ajv) => Ajv;
+export type { SchemaName } from './schema-files.js';
 
-export type SchemaName = 'gateway' | 'routes' | 'ingress';
-
-const FILES: Record<SchemaName, string> = {
-  gateway: 'gateway.schema.json',
-  routes: 'routes.schema.json',
-  ingress: 'ingress.schema.json',
-};
-
-/** schemas/ lives at the package root; this file is at cli/validate/ in source and lib/ when bundled. */
-export function schemasDir(): string {
+/** The package root: holds schemas/ and lib/ (this file is cli/validate/ in source, lib/ when bundled). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    try {
-      readFileSync(join(dir, 'schemas', FILES.gateway));
-      return join(dir, 'schemas');
-    } catch {
-      dir = dirname(dir);
-    }
+    if (existsSync(join(dir, 'schemas', SCHEMA_FILES.gateway))) return dir;
+    dir = dirname(dir);
   }
   throw Object.assign(new Error('hgw: cannot find the schemas/ folder next to the CLI'), { code: 'HGW_INTERNAL' });
 }
 
-export function readSchema(name: SchemaName): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(schemasDir(), FILES[name]), 'utf8')) as Record<string, unknown>;
+export function schemasDir(): string {
+  return join(packageRoot(), 'schemas');
 }
 
-let ajv: Ajv | undefined;
-const compiled = new Map<SchemaName, ValidateFunction>();
+function schemaText(name: SchemaName): string {
+  return readFileSync(join(schemasDir(), SCHEMA_FILES[name]), 'utf8');
+}
 
-/** One Ajv instance, each schema compiled once per process. */
+export function readSchema(name: SchemaName): Record<string, unknown> {
+  return JSON.parse(schemaText(name)) as Record<string, unknown>;
+}
+
+const compiled = new Map<SchemaName, ValidateFunction>();
+let ajv: ReturnType<typeof newAjv> | undefined;
+
+/** The build's precompiled validator, if it was made from the schema as it is now. */
+function precompiled(name: SchemaName): ValidateFunction | undefined {
+  const lib = join(packageRoot(), 'lib');
+  try {
+    const hashes = JSON.parse(readFileSync(join(lib, 'schema-validators.json'), 'utf8')) as Record<string, string>;
+    if (hashes[name] !== schemaHash(schemaText(name))) return undefined;
+    const mod = createRequire(import.meta.url)(join(lib, 'schema-validators.cjs')) as Record<string, ValidateFunction>;
+    return mod[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each schema compiled once per process: precompiled by `npm install`, else compiled here. */
 export function validatorFor(name: SchemaName): ValidateFunction {
   const hit = compiled.get(name);
   if (hit) return hit;
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    addFormats(ajv);
-    ajv.addFormat('go-duration', { type: 'string', validate: isGoDuration });
+  let fn = precompiled(name);
+  if (!fn) {
+    ajv ??= newAjv();
+    fn = ajv.compile(readSchema(name));
   }
-  const fn = ajv.compile(readSchema(name));
   compiled.set(name, fn);
   return fn;
 }

@@ -40,3 +40,11 @@ describe("Go's time.ParseDuration", () => {
     expect(formatGoDuration(ms)).toBe(s);
   });
 });
+
+describe('the schema format for durations', () => {
+  it('accepts exactly what the parser accepts (short of overflow)', async () => {
+    const { GO_DURATION_SYNTAX } = await import('../../cli/validate/ajv-setup.js');
+    const inputs = ['0', '-0', '0s', '1s', '1.5s', '.5s', '1.s', '1h30m', '+3s', '100µs', '100μs', '100us', '1ns', '', '3', '1x', 's', '1.5', '.s', '1h 30m', '--1s', '1e3s', 'ms', '5 s', '1S'];
+    for (const s of inputs) expect(GO_DURATION_SYNTAX.test(s), s).toBe(parseGoDuration(s).ok);
+  });
+});

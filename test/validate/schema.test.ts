@@ -96,3 +96,18 @@ describe('schemas/', () => {
     expect(ds[0]!.hint).toContain('"300ms"');
   });
 });
+
+describe('precompiled validators', () => {
+  it('match a fresh compile of the same schema', async () => {
+    const { newAjv } = await import('../../cli/validate/ajv-setup.js');
+    const { validatorFor } = await import('../../cli/validate/schemas.js');
+    const bad = { version: 3, port: 'x', timeout: '3', endpoints: [{ endpoint: '/a', method: 'GTE', backend: [{ url_pattern: 1, bogus: true }] }] };
+    const fresh = newAjv().compile(readSchema('gateway'));
+    fresh(bad);
+    const pre = validatorFor('gateway');
+    pre(bad);
+    const shape = (es: typeof fresh.errors) => (es ?? []).map((e) => `${e.instancePath} ${e.keyword}`).sort();
+    expect(shape(pre.errors)).toEqual(shape(fresh.errors));
+    expect(shape(pre.errors).length).toBeGreaterThan(3);
+  });
+});
