@@ -22,6 +22,7 @@ const RULES = {
   'input-bom': { severity: 'error', stage: 'load', fatal: true, doc: 'The file starts with a UTF-8 byte-order mark, which Go\'s JSON decoder (and so KrakenD) rejects.' },
   'json-syntax': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is not valid JSON (RFC 8259): a missing comma, a trailing comma, a raw control character such as a tab inside a string, or truncated input.' },
   'yaml-syntax': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is not valid YAML 1.2 (bad indentation, tabs used for indentation, unclosed quotes).' },
+  'nesting-too-deep': { severity: 'error', stage: 'load', fatal: true, doc: 'Arrays and objects nest more than 200 levels deep; no gateway config needs that, and deeper input is refused before it can exhaust the parser.' },
   'duplicate-key': { severity: 'error', stage: 'load', fatal: true, doc: 'An object has the same key twice. Go keeps the last one silently, so one of the two settings would be lost without notice.' },
 
   // --- schema: the value does not fit schemas/ ---

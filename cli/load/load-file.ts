@@ -6,6 +6,7 @@ import type { LoadResult } from './document.js';
 import { loadJson } from './json.js';
 import { LineIndex } from './positions.js';
 import { loadYaml } from './yaml.js';
+import { MAX_NESTING, tooDeepAt } from './nesting.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -52,7 +53,25 @@ export function loadText(file: string, bytes: Uint8Array | string, format: 'json
   if (text.trim() === '') {
     return { ok: false, text, diagnostics: [withRange(file, 'input-empty', '', ZERO_RANGE, 'the file is empty', { hint: 'A minimal config is {"version": 3, "endpoints": []}.' })] };
   }
-  return format === 'yaml' ? loadYaml(file, text) : loadJson(file, text);
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    return {
+      ok: false,
+      text,
+      diagnostics: [withRange(file, 'nesting-too-deep', '', new LineIndex(text).range(deep, deep + 1), `arrays and objects nest more than ${MAX_NESTING} levels deep here`, {
+        hint: 'A gateway config is a few levels deep; check for a generated or corrupted file.',
+      })],
+    };
+  }
+  try {
+    return format === 'yaml' ? loadYaml(file, text) : loadJson(file, text);
+  } catch (e) {
+    // Block-indented YAML can nest without brackets; a recursion overflow is still a depth problem of the input.
+    if (e instanceof RangeError) {
+      return { ok: false, text, diagnostics: [withRange(file, 'nesting-too-deep', '', ZERO_RANGE, 'the document nests too deeply to be read', {})] };
+    }
+    throw e;
+  }
 }
 
 function unreadable(file: string, message: string, hint?: string): LoadResult {

@@ -61,3 +61,16 @@ describe('JSON loader', () => {
     expect(r.diagnostics[0]!.ruleId).toBe('input-not-text');
   });
 });
+
+describe('nesting limit', () => {
+  it('refuses input nested deeper than 200 levels, at the bracket that crosses the line', () => {
+    const deep = `{"version": 3, "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const r = loadText('deep.json', deep, 'json');
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ ruleId: 'nesting-too-deep', range: { start: { line: 1, column: 21 + 199 } // the outer "{" is level 1 } });
+  });
+  it('ignores brackets inside strings and accepts ordinary depth', () => {
+    expect(loadText('s.json', `{"a": "${'['.repeat(500)}"}`, 'json').ok).toBe(true);
+    expect(loadText('d.json', `${'['.repeat(150)}${']'.repeat(150)}`, 'json').ok).toBe(true);
+  });
+});
