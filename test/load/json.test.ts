@@ -67,7 +67,8 @@ describe('nesting limit', () => {
     const deep = `{"version": 3, "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const r = loadText('deep.json', deep, 'json');
     expect(r.ok).toBe(false);
-    expect(r.diagnostics[0]).toMatchObject({ ruleId: 'nesting-too-deep', range: { start: { line: 1, column: 21 + 199 } // the outer "{" is level 1 } });
+    // The outer "{" is level 1, so the 200th "[" is the 201st level.
+    expect(r.diagnostics[0]).toMatchObject({ ruleId: 'nesting-too-deep', range: { start: { line: 1, column: 21 + 199 } } });
   });
   it('ignores brackets inside strings and accepts ordinary depth', () => {
     expect(loadText('s.json', `{"a": "${'['.repeat(500)}"}`, 'json').ok).toBe(true);
