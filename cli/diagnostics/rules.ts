@@ -39,11 +39,12 @@ const RULES = {
   'version-unsupported': { severity: 'error', stage: 'schema', doc: 'Only configuration format version 3 is supported (as in KrakenD CE 2.x and Lura).' },
 
   // --- lint: Lura Init rules ---
+  'listen-ip-invalid': { severity: 'error', stage: 'lint', doc: '`listen_ip` must be an IPv4 or IPv6 address (not a host name); Lura refuses the config otherwise.' },
   'endpoint-path-invalid': { severity: 'error', stage: 'lint', doc: 'An endpoint path must start with `/` and may not contain `?`, `&`, `%` or a `*` other than a final `/*`.' },
   'endpoint-path-reserved': { severity: 'error', stage: 'lint', doc: 'The paths `/__debug`, `/__echo` and `/__health` (and anything below them) belong to the gateway itself.' },
   'endpoint-wildcard': { severity: 'error', stage: 'lint', doc: 'A trailing `/*` passes Lura\'s check but the gin router panics on unnamed wildcards at start-up; catch-all routes are not supported.' },
   'endpoint-no-backends': { severity: 'error', stage: 'lint', doc: 'An endpoint needs at least one backend; Lura refuses the whole config otherwise.' },
-  'endpoint-method-case': { severity: 'warning', stage: 'lint', doc: 'HTTP methods are upper case; Lura upper-cases them at load, but the schema and other tools expect the canonical form.' },
+  'endpoint-method-case': { severity: 'warning', stage: 'lint', doc: 'HTTP methods are upper case; Lura upper-cases endpoint and backend methods at load, but KrakenD\'s schema and other tools expect the canonical form.' },
   'url-param-undefined': { severity: 'error', stage: 'lint', doc: 'A `{param}` in a url_pattern that the endpoint path does not define (only `{respN_…}` in sequential proxies and `{JWT.…}` claims are exempt).' },
   'url-params-mismatch': { severity: 'error', stage: 'lint', doc: 'A backend uses more distinct parameters than the endpoint declares, which Lura rejects.' },
   'sequential-param-order': { severity: 'error', stage: 'lint', doc: 'A `{respN_…}` placeholder must refer to an earlier backend of a sequential proxy (N smaller than the backend\'s own index), and the endpoint must be sequential.' },

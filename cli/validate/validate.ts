@@ -100,6 +100,8 @@ function toDiagnostic(doc: LoadedDocument, e: ErrorObject): Diagnostic | undefin
     }
     case 'enum': {
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => String(v));
+      // Lura upper-cases methods at load, so "post" works; the lint rule endpoint-method-case says so instead.
+      if (name === 'method' && typeof value === 'string' && allowed.includes(value.toUpperCase())) return undefined;
       const suggestions = typeof value === 'string' ? didYouMean(value, allowed) : [];
       return diagnosticAt(doc, 'schema-enum', ptr, `"${name}" must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}; found ${describe(value)}`, {
         on: 'value',

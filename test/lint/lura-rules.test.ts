@@ -46,7 +46,7 @@ describe("Lura's Init rules", () => {
   });
 
   it('treats only whole segments as params in strict REST mode', () => {
-    expect(ids(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])])))).toEqual(['url-param-undefined']);
+    expect(ids(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])])))).toEqual(['url-params-mismatch']);
     expect(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])], { disable_rest: true }))).toEqual([]);
   });
 

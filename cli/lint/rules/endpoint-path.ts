@@ -1,9 +1,10 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
-import { endpoints, str } from '../../config/view.js';
+import { arr, backends, endpoints, str } from '../../config/view.js';
 import type { GatewayRule } from '../context.js';
 
 const RESERVED = ['/__debug', '/__echo', '/__health'];
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const BACKEND_METHODS = new Set([...METHODS, 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
 
 /** Lura's endpoint checks: path form, reserved prefixes, the unnamed catch-all gin rejects, method case. */
 export const endpointPathRule: GatewayRule = ({ doc, report }) => {
@@ -33,11 +34,14 @@ export const endpointPathRule: GatewayRule = ({ doc, report }) => {
         }));
       }
     }
-    const method = str(ep.value.method);
-    if (method !== undefined && method !== method.toUpperCase() && METHODS.has(method.toUpperCase())) {
-      report(diagnosticAt(doc, 'endpoint-method-case', `${ep.pointer}/method`, `method ${JSON.stringify(method)} should be written ${JSON.stringify(method.toUpperCase())}`, {
-        on: 'value', suggestions: [method.toUpperCase()],
-      }));
+    for (const [owner, allowed] of [[ep.value, METHODS], ...backends(ep).map((b) => [b.value, BACKEND_METHODS] as const)] as const) {
+      const method = str(owner.method);
+      const at = owner === ep.value ? `${ep.pointer}/method` : `${ep.pointer}/backend/${arr(ep.value.backend).indexOf(owner)}/method`;
+      if (method !== undefined && method !== method.toUpperCase() && allowed.has(method.toUpperCase())) {
+        report(diagnosticAt(doc, 'endpoint-method-case', at, `method ${JSON.stringify(method)} should be written ${JSON.stringify(method.toUpperCase())}`, {
+          on: 'value', suggestions: [method.toUpperCase()],
+        }));
+      }
     }
   }
 };

@@ -1,5 +1,5 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
-import { arr, backends, bool, endpoints, has, obj } from '../../config/view.js';
+import { arr, backends, bool, endpoints, has, NS, obj } from '../../config/view.js';
 import type { GatewayRule } from '../context.js';
 import { HOST_PATTERN } from '../../config/hosts.js';
 
@@ -25,7 +25,10 @@ export const hostsRule: GatewayRule = ({ doc, config, report }) => {
     for (const be of backends(ep)) {
       const own = arr(be.value.host);
       checkList(own, `${be.pointer}/host`, bool(be.value.disable_host_sanitize));
-      if (own.length === 0 && serviceHosts.length === 0) {
+      // A non-array host is a schema-type error; a base_ha backend gets the more specific base-ha-host.
+      const absent = !has(be.value, 'host') || (Array.isArray(be.value.host) && be.value.host.length === 0);
+      const baseHa = Object.prototype.hasOwnProperty.call(obj(be.value.extra_config), NS.baseHa);
+      if (absent && !baseHa && serviceHosts.length === 0) {
         report(diagnosticAt(doc, 'host-missing', has(be.value, 'host') ? `${be.pointer}/host` : be.pointer, `backend ${be.index} of endpoint ${ep.index} has no host and the service defines no default "host"`, {
           hint: 'Add "host": ["http://service:port"] to the backend, or a service-level "host" list.',
         }));

@@ -18,6 +18,7 @@ export const urlParamsRule: GatewayRule = ({ doc, config, report }) => {
       if (pattern === undefined) continue;
       const at = `${be.pointer}/url_pattern`;
       const distinct = new Set<string>();
+      const undefinedParams: string[] = [];
       for (const p of urlPatternParams(pattern)) {
         if (isJwtParam(p)) continue;
         if (isSequentialParam(p)) {
@@ -34,19 +35,26 @@ export const urlParamsRule: GatewayRule = ({ doc, config, report }) => {
           continue;
         }
         distinct.add(p);
-        if (!inputSet.has(p)) {
-          const suggestions = didYouMean(p, inputs);
-          report(diagnosticAt(doc, 'url-param-undefined', at, `undefined output param '${p}'! endpoint: ${str(ep.value.method)?.toUpperCase() ?? 'GET'} ${path}, backend: ${be.index}. input: [${inputs.join(' ')}], output: [${p}]`, {
-            on: 'value',
-            suggestions,
-            hint: suggestions.length
-              ? `Did you mean {${suggestions[0]}}? Parameter names are case-sensitive.`
-              : `Declare it in the endpoint path (e.g. "${path.replace(/\/$/, '')}/{${p}}") or remove it from the url_pattern.`,
-          }));
-        }
+        if (!inputSet.has(p) && !undefinedParams.includes(p)) undefinedParams.push(p);
       }
-      if (distinct.size > inputs.length && inputs.length > 0) {
-        report(diagnosticAt(doc, 'url-params-mismatch', at, `input and output params do not match: backend ${be.index} uses ${distinct.size} params, the endpoint declares ${inputs.length}`, { on: 'value' }));
+      const method = str(ep.value.method)?.toUpperCase() ?? 'GET';
+      if (distinct.size > inputs.length) {
+        // Lura checks the counts first and reports only that.
+        report(diagnosticAt(doc, 'url-params-mismatch', at, `input and output params do not match. endpoint: ${method} ${path}, backend: ${be.index}. input: [${inputs.join(' ')}], output: [${[...distinct].join(' ')}]`, {
+          on: 'value',
+          hint: `The url_pattern uses ${distinct.size} parameter(s) but the endpoint declares ${inputs.length}; ${undefinedParams.map((x) => `{${x}}`).join(', ')} ${undefinedParams.length === 1 ? 'is' : 'are'} not in the endpoint path.`,
+        }));
+        continue;
+      }
+      for (const p of undefinedParams) {
+        const suggestions = didYouMean(p, inputs);
+        report(diagnosticAt(doc, 'url-param-undefined', at, `undefined output param '${p}'! endpoint: ${method} ${path}, backend: ${be.index}. input: [${inputs.join(' ')}], output: [${p}]`, {
+          on: 'value',
+          suggestions,
+          hint: suggestions.length
+            ? `Did you mean {${suggestions[0]}}? Parameter names are case-sensitive.`
+            : `Declare it in the endpoint path (e.g. "${path.replace(/\/$/, '')}/{${p}}") or remove it from the url_pattern.`,
+        }));
       }
     }
   }
