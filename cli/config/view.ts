@@ -72,3 +72,20 @@ export const NS = {
   zap: 'github.com/hanzoai/gateway/zap',
   authPublic: 'auth/public',
 } as const;
+
+export interface NamespaceBlockRef {
+  backend: BackendRef;
+  block: Obj;
+  /** Pointer of the namespace block itself. */
+  pointer: string;
+}
+
+/** Every backend carrying an object under `ns` in its extra_config. */
+export function backendBlocks(config: unknown, ns: string): NamespaceBlockRef[] {
+  return endpoints(config).flatMap((ep) =>
+    backends(ep).flatMap((be) => {
+      const block = extraConfig(be.value)[ns];
+      return isObj(block) ? [{ backend: be, block, pointer: `${be.pointer}/extra_config/${ns.replace(/~/g, '~0').replace(/\//g, '~1')}` }] : [];
+    }),
+  );
+}
