@@ -15,7 +15,11 @@ export function loadYaml(file: string, text: string): LoadResult {
   const idx = new LineIndex(text);
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   const diagnostics: Diagnostic[] = [];
-  for (const err of doc.errors) {
+  // One syntax error is one mistake: the parser's follow-on errors are noise. A tab
+  // used as indentation is the usual root cause, so it wins over what it triggers.
+  const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  const root = syntax.find((e) => e.code === 'TAB_AS_INDENT') ?? syntax[0];
+  for (const err of doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === root)) {
     const [start, end] = err.pos;
     const duplicate = err.code === 'DUPLICATE_KEY';
     const tab = err.code === 'TAB_AS_INDENT';

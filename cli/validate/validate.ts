@@ -14,10 +14,22 @@ export function validateDocument(doc: LoadedDocument, schema: SchemaName): Diagn
   const errors = (validate.errors ?? []).slice();
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  const handled = new Set<ErrorObject>();
   // With allErrors, a failed anyOf also reports every branch; keep the branches only
   // when nothing more specific was said about the same value.
   const specific = new Set(errors.filter((e) => !COMPOSITE.has(e.keyword)).map((e) => e.instancePath));
+  // "Needs one of these keys" schemas fail every branch's `required`; say it once.
+  for (const any of errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const branches = errors.filter((e) => e.keyword === 'required' && e.instancePath === any.instancePath && e.schemaPath.startsWith(`${any.schemaPath}/`));
+    if (branches.length < 2) continue;
+    const keys = [...new Set(branches.map((e) => String((e.params as { missingProperty: string }).missingProperty)))];
+    out.push(diagnosticAt(doc, 'schema-required', any.instancePath, `${objectLabel(any.instancePath)} needs one of the keys ${keys.map((k) => `"${k}"`).join(' or ')}`, {
+      hint: `Add ${keys.map((k) => `"${k}"`).join(' or ')}.`,
+    }));
+    for (const b of branches) handled.add(b);
+  }
   for (const e of errors) {
+    if (handled.has(e)) continue;
     if (COMPOSITE.has(e.keyword) && specific.has(e.instancePath)) continue;
     if (e.keyword === 'if') continue;
     const d = toDiagnostic(doc, e);

@@ -32,6 +32,8 @@ describe('base_ha', () => {
   it('needs a host, and warns that further hosts are ignored', () => {
     const noHost = { version: 3, endpoints: [{ endpoint: '/r', backend: [{ url_pattern: '/r', extra_config: { [HA]: ok } }] }] };
     expect(ids(checkGateway(noHost))).toContain('base-ha-host');
+    // An empty list falls back to the service host, as in Lura.
+    expect(checkGateway(withBackend({ [HA]: ok }, { host: [] }))).toEqual([]);
     const two = withBackend({ [HA]: ok }, { host: ['http://a:80', 'http://b:80'] });
     expect(checkGateway(two).map((d) => [d.ruleId, d.severity])).toEqual([['base-ha-host', 'warning']]);
   });

@@ -22,8 +22,13 @@ describe("Lura's Init rules", () => {
     ['/__health', 'endpoint-path-reserved'],
     ['/__debug/x', 'endpoint-path-reserved'],
     ['/__echo', 'endpoint-path-reserved'],
+    ['/v1/__debug', 'endpoint-path-reserved'],
   ])('flags endpoint %j as %s', (path, rule) => {
     expect(ids(checkGateway(base([ep(path)])))).toContain(rule);
+  });
+
+  it('does not reserve paths that only start like a built-in one', () => {
+    expect(checkGateway(base([ep('/__debugger'), ep('/__healthz')]))).toEqual([]);
   });
 
   it('needs at least one backend', () => {
@@ -39,6 +44,13 @@ describe("Lura's Init rules", () => {
     expect(checkGateway(seq)).toEqual([]);
   });
 
+  it('reports the count mismatch the way Lura does: only from two extra params on', () => {
+    const ds = checkGateway(base([ep('/u/{id}', [{ url_pattern: '/u/{id}/{a}/{b}' }])]));
+    expect(ids(ds)).toEqual(['url-params-mismatch']);
+    expect(ds[0]!.message).toBe('input and output params do not match. endpoint: GET /u/{id}, backend: 0. input: [id], output: [id a b]');
+    expect(ids(checkGateway(base([ep('/u/{id}', [{ url_pattern: '/u/{id}/{a}' }])])))).toEqual(['url-param-undefined']);
+  });
+
   it('only lets sequential params refer to earlier backends of a sequential endpoint', () => {
     expect(ids(checkGateway(base([ep('/s', [{ url_pattern: '/a' }, { url_pattern: '/b/{resp0_x}' }])])))).toEqual(['sequential-param-order']);
     const seq = { extra_config: { proxy: { sequential: true } } };
@@ -46,7 +58,7 @@ describe("Lura's Init rules", () => {
   });
 
   it('treats only whole segments as params in strict REST mode', () => {
-    expect(ids(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])])))).toEqual(['url-params-mismatch']);
+    expect(ids(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])])))).toEqual(['url-param-undefined']);
     expect(checkGateway(base([ep('/file.{ext}', [{ url_pattern: '/f/{ext}' }])], { disable_rest: true }))).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
 import { parseGoDuration } from '../../config/duration.js';
-import { arr, backendBlocks, has, NS, obj, str } from '../../config/view.js';
+import { arr, backendBlocks, NS, obj, str } from '../../config/view.js';
 import type { GatewayRule } from '../context.js';
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
@@ -54,7 +54,8 @@ export const baseHaRule: GatewayRule = ({ doc, config, report }) => {
         }));
       }
     }
-    const hosts = has(be.value, 'host') ? arr(be.value.host) : serviceHosts;
+    // An empty host list falls back to the service's, as in Lura.
+    const hosts = arr(be.value.host).length > 0 ? arr(be.value.host) : serviceHosts;
     if (hosts.length === 0) {
       report(diagnosticAt(doc, 'base-ha-host', be.pointer, 'a base_ha backend needs a host: reads go to its first host (the ClusterIP service)', {
         hint: 'Add "host": ["http://<service>.<ns>.svc.cluster.local:<port>"].',

@@ -1,5 +1,5 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
-import { arr, backendBlocks, has, NS, obj, str } from '../../config/view.js';
+import { arr, backendBlocks, NS, obj, str } from '../../config/view.js';
 import type { GatewayRule } from '../context.js';
 
 /** RFC 7230 token characters for a header name; cookie names exclude separators and whitespace. */
@@ -25,7 +25,8 @@ export const baseNetworkRule: GatewayRule = ({ doc, config, report }) => {
         }));
       }
     }
-    const hosts = has(be.value, 'host') ? arr(be.value.host) : serviceHosts;
+    // An empty host list falls back to the service's, as in Lura.
+    const hosts = arr(be.value.host).length > 0 ? arr(be.value.host) : serviceHosts;
     const first = hosts[0];
     if (typeof first !== 'string' || !/^https?:\/\/[^/]+/.test(first)) {
       report(diagnosticAt(doc, 'base-network-host', hosts.length ? `${be.pointer}/host/0` : be.pointer,

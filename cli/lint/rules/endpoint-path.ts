@@ -2,7 +2,8 @@ import { diagnosticAt } from '../../diagnostics/make.js';
 import { arr, backends, endpoints, str } from '../../config/view.js';
 import type { GatewayRule } from '../context.js';
 
-const RESERVED = ['/__debug', '/__echo', '/__health'];
+/** Lura's pattern, unanchored at the start as in Lura: `/v1/__debug` is refused too, `/__debugger` is not. */
+const RESERVED = /(\/__(?:debug|echo|health))(?:\/.*)?$/;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const BACKEND_METHODS = new Set([...METHODS, 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
 
@@ -27,7 +28,7 @@ export const endpointPathRule: GatewayRule = ({ doc, report }) => {
           on: 'value', hint: 'List the sub-paths explicitly, use a {param} segment, or route the host through routes.yaml prefixes.',
         }));
       }
-      const reserved = RESERVED.find((r) => path === r || path.startsWith(`${r}/`) || path.startsWith(r));
+      const reserved = RESERVED.exec(path)?.[1];
       if (reserved) {
         report(diagnosticAt(doc, 'endpoint-path-reserved', at, `endpoint path ${JSON.stringify(path)} is reserved for the gateway's own ${reserved} handler`, {
           on: 'value', hint: 'Choose another path; the built-in endpoints are enabled with debug_endpoint / echo_endpoint / router.health_path.',

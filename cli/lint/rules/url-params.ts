@@ -38,8 +38,9 @@ export const urlParamsRule: GatewayRule = ({ doc, config, report }) => {
         if (!inputSet.has(p) && !undefinedParams.includes(p)) undefinedParams.push(p);
       }
       const method = str(ep.value.method)?.toUpperCase() ?? 'GET';
-      if (distinct.size > inputs.length) {
-        // Lura checks the counts first and reports only that.
+      // Lura checks the counts first and reports only that; its uniqueOutput never counts
+      // the last distinct name, so one extra param still reads as "undefined output param".
+      if (distinct.size - 1 > inputs.length) {
         report(diagnosticAt(doc, 'url-params-mismatch', at, `input and output params do not match. endpoint: ${method} ${path}, backend: ${be.index}. input: [${inputs.join(' ')}], output: [${[...distinct].join(' ')}]`, {
           on: 'value',
           hint: `The url_pattern uses ${distinct.size} parameter(s) but the endpoint declares ${inputs.length}; ${undefinedParams.map((x) => `{${x}}`).join(', ')} ${undefinedParams.length === 1 ? 'is' : 'are'} not in the endpoint path.`,
