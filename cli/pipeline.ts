@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../runtime/plan/plan.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { ruleInfo } from './diagnostics/rules.js';
+import { isRuleId, ruleInfo } from './diagnostics/rules.js';
 import { loadFile } from './load/load-file.js';
 import type { LoadedDocument } from './load/document.js';
 import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
@@ -34,7 +34,7 @@ export function checkFiles(inputs: CheckInputs): CheckResult {
     if (!loaded.ok) {
       if (loaded.text !== undefined) result.texts.set(file, loaded.text);
       result.diagnostics.push(...loaded.diagnostics);
-      if (loaded.diagnostics.some((d) => ruleInfo(d.ruleId as never)?.fatal)) result.fatal = true;
+      if (loaded.diagnostics.some((d) => isRuleId(d.ruleId) && ruleInfo(d.ruleId).fatal)) result.fatal = true;
       return undefined;
     }
     const doc = loaded.doc;

@@ -81,19 +81,14 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
   const failing = failOn !== 'none' && diagnostics.some((d) => atLeast(d.severity, failOn as Severity));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
 
-  if (!hasErrors && (opts.debug ?? 0) > 0) {
-    const plan = planFrom(result);
-    if (plan) {
-      const indent = opts.indent === undefined ? '\t' : opts.indent.replace(/\\t/g, '\t');
-      io.stdout.write(`${JSON.stringify(plan, null, indent)}\n`);
-    }
+  const plan = !hasErrors && ((opts.debug ?? 0) > 0 || opts.testGinRoutes) ? planFrom(result) : undefined;
+  if (plan && (opts.debug ?? 0) > 0) {
+    const indent = opts.indent === undefined ? '\t' : opts.indent.replace(/\\t/g, '\t');
+    io.stdout.write(`${JSON.stringify(plan, null, indent)}\n`);
   }
-  if (!hasErrors && opts.testGinRoutes && result.docs.gateway) {
-    const plan = planFrom(result);
-    if (plan && human) {
-      io.stderr.write(`${plan.endpoints.length} route(s), no conflicts:\n`);
-      for (const ep of plan.endpoints) io.stderr.write(`  ${ep.method.padEnd(6)} ${ep.route}  (${result.docs.gateway.file}:${ep.source.line}:${ep.source.column})\n`);
-    }
+  if (plan && opts.testGinRoutes && human) {
+    io.stderr.write(`${plan.endpoints.length} route(s), no conflicts:\n`);
+    for (const ep of plan.endpoints) io.stderr.write(`  ${ep.method.padEnd(6)} ${ep.route}  (${plan.source.file}:${ep.source.line}:${ep.source.column})\n`);
   }
   if (failing) return EXIT.findings;
   if (human && !opts.quiet) io.stderr.write(`${paint.green('Syntax OK!')}\n`);
