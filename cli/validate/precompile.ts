@@ -1,15 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { newAjv } from './ajv-setup.js';
-import { SCHEMA_FILES, type SchemaName } from './schema-files.js';
+import { SCHEMA_FILES, schemaHash, type SchemaName } from './schema-files.js';
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: unknown, refs: Record<string, string>) => string;
-
-export function schemaHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /**
  * Compiles schemas/ into one CommonJS module of plain validation functions

@@ -4,8 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { newAjv } from './ajv-setup.js';
-import { schemaHash } from './precompile.js';
-import { SCHEMA_FILES, type SchemaName } from './schema-files.js';
+import { SCHEMA_FILES, schemaHash, type SchemaName } from './schema-files.js';
 
 export type { SchemaName } from './schema-files.js';
 
