@@ -3,7 +3,11 @@ export type HgwErrorCode =
   | 'HGW_USAGE'
   | 'HGW_INPUT_UNREADABLE'
   | 'HGW_INPUT_MALFORMED'
-  | 'HGW_INTERNAL';
+  | 'HGW_INTERNAL'
+  /** The config needs a runtime module this hgw version does not have. */
+  | 'HGW_UNSUPPORTED'
+  /** esbuild or the output folder failed. */
+  | 'HGW_BUILD_FAILED';
 
 export class HgwError extends Error {
   readonly code: HgwErrorCode;

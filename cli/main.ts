@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck, EXIT, type Io } from './commands/check.js';
+import { DEFAULT_BRAND, runBuild } from './commands/build.js';
+import { runRun } from './commands/run.js';
+import { collect } from './commands/checked-plan.js';
 import { isHgwError } from './errors.js';
 import { hgwVersion } from './version.js';
 import { RULE_REGISTRY } from './diagnostics/rules.js';
@@ -32,6 +35,42 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-color', 'disable colors (NO_COLOR is honoured too)')
     .action((config: string | undefined, opts) => {
       setExit(runCheck(config, opts, io));
+    });
+
+  program
+    .command('build')
+    .description('Check the config, then compile it into a tree-shaken proxy bundle: <out>/gateway.mjs, its source map, entry.ts and manifest.json')
+    .argument('[config]', 'gateway config file')
+    .option('-c, --config <file>', 'gateway config file (KrakenD-compatible spelling)')
+    .option('--routes <file>', 'host-routing routes.yaml to build in')
+    .option('-o, --out <dir>', 'output folder (replaced atomically)', 'dist')
+    .option('--brand <name>', 'brand in X-Powered-By and the backend User-Agent', DEFAULT_BRAND)
+    .option('--brand-version <version>', 'version reported after the brand (default: hgw\'s own)')
+    .option('--host-map <from=to>', 'send a backend host to another URL, e.g. http://api.svc:8000=http://127.0.0.1:9000; * maps all (repeatable)', collect)
+    .option('--no-minify', 'keep the bundle readable')
+    .addOption(new Option('-f, --format <format>', 'format of findings: pretty | compact | json | sarif | github'))
+    .option('-q, --quiet', 'print only errors among the findings')
+    .option('--no-color', 'disable colors')
+    .action(async (config: string | undefined, opts) => {
+      setExit(await runBuild(config, opts, io));
+    });
+
+  program
+    .command('run')
+    .description('Build the config into a temporary folder and serve it (SIGTERM/SIGINT drain and exit 0)')
+    .argument('[config]', 'gateway config file')
+    .option('-c, --config <file>', 'gateway config file')
+    .option('--routes <file>', 'host-routing routes.yaml')
+    .option('-d, --debug', 'enable the debug endpoints (repeatable)', (_v: string, prev: number) => prev + 1, 0)
+    .option('-p, --port <port>', 'listen on this port instead of the config\'s')
+    .option('--brand <name>', 'brand in X-Powered-By and the backend User-Agent', DEFAULT_BRAND)
+    .option('--brand-version <version>', 'version reported after the brand (default: hgw\'s own)')
+    .option('--host-map <from=to>', 'send a backend host to another URL; * maps all (repeatable; HGW_HOST_MAP too)', collect)
+    .addOption(new Option('-f, --format <format>', 'format of findings: pretty | compact | json | sarif | github'))
+    .option('-q, --quiet', 'print only errors among the findings')
+    .option('--no-color', 'disable colors')
+    .action(async (config: string | undefined, opts) => {
+      setExit(await runRun(config, opts, io));
     });
 
   program
@@ -73,6 +112,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (isHgwError(e, 'HGW_USAGE')) {
       io.stderr.write(`hgw: ${e.message}\n`);
       return EXIT.input;
+    }
+    if (isHgwError(e, 'HGW_UNSUPPORTED') || isHgwError(e, 'HGW_BUILD_FAILED')) {
+      io.stderr.write(`hgw: ${e.message}\n`);
+      return EXIT.findings;
     }
     if (isHgwError(e, 'HGW_INPUT_UNREADABLE') || isHgwError(e, 'HGW_INPUT_MALFORMED')) {
       io.stderr.write(`hgw: ${e.message}\n`);

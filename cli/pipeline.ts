@@ -1,7 +1,8 @@
 /**
- * The table of contents of hgw's front-end:
- *   load (text → value + source map) → validate (schemas/) → lint (semantic rules) → plan (defaults, ms, modules).
- * `hgw check` stops after lint (or plan with -d); `hgw build` continues into codegen and bundle.
+ * The table of contents of hgw:
+ *   load (text → value + source map) → validate (schemas/) → lint (semantic rules) → plan (defaults, ms, modules)
+ *   → codegen (Plan → entry.ts) → bundle (entry.ts → gateway.mjs + map + manifest).
+ * `hgw check` stops after lint (or plan with -d); `hgw build` and `hgw run` go to the end.
  */
 import type { Plan } from '../runtime/plan/plan.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
@@ -11,6 +12,11 @@ import type { LoadedDocument } from './load/document.js';
 import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
 import { buildPlan } from './plan/build-plan.js';
 import { validateDocument } from './validate/validate.js';
+import { generateEntry, type CodegenOptions, type GeneratedEntry } from './codegen/generate-entry.js';
+import { bundleEntry } from './bundle/bundle-entry.js';
+import { buildManifest, type Manifest } from './bundle/manifest.js';
+import { packageRoot } from './validate/schemas.js';
+import { join, basename } from 'node:path';
 
 export interface CheckInputs {
   gateway?: string;
@@ -59,4 +65,38 @@ function collect(run: (report: (d: Diagnostic) => void) => void): Diagnostic[] {
 export function planFrom(result: CheckResult): Plan | undefined {
   if (!result.docs.gateway) return undefined;
   return buildPlan(result.docs.routes ? { gateway: result.docs.gateway, routes: result.docs.routes } : { gateway: result.docs.gateway });
+}
+
+export interface BuildOptions extends CodegenOptions {
+  minify: boolean;
+}
+
+export interface BuiltGateway {
+  /** Output file name → contents: gateway.mjs, its map and legal notices, entry.ts, manifest.json. */
+  files: Map<string, Uint8Array | string>;
+  manifest: Manifest;
+  entry: GeneratedEntry;
+  plan: Plan;
+}
+
+/** Plan → files of a build, in memory; the caller decides where they go. Call only for a config without errors. */
+export async function buildFromPlan(plan: Plan, options: BuildOptions): Promise<BuiltGateway> {
+  const root = packageRoot();
+  const entry = generateEntry(plan, join(root, 'templates'), options);
+  const bundle = await bundleEntry(entry.text, root, { minify: options.minify });
+  const manifest = buildManifest({
+    plan,
+    configFile: basename(plan.source.file),
+    hgwVersion: options.hgwVersion,
+    brand: options.brand,
+    minify: options.minify,
+    hostMap: options.hostMap,
+    unimplemented: entry.unimplemented,
+    metafile: bundle.metafile,
+    files: bundle.files,
+  });
+  const files = new Map<string, Uint8Array | string>(bundle.files);
+  files.set('entry.ts', entry.text);
+  files.set('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  return { files, manifest, entry, plan };
 }

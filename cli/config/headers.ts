@@ -1,16 +1,2 @@
-/**
- * Go's textproto.CanonicalMIMEHeaderKey: `x-user-id` → `X-User-Id`. Keys with
- * characters outside the token set are returned unchanged, as Go does.
- */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-export function canonicalHeaderKey(key: string): string {
-  if (!TOKEN.test(key)) return key;
-  let upper = true;
-  let out = '';
-  for (const ch of key) {
-    out += upper ? ch.toUpperCase() : ch.toLowerCase();
-    upper = ch === '-';
-  }
-  return out;
-}
+// The Plan stores header names canonicalised exactly as the runtime does, so both use one function.
+export { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';

@@ -57,10 +57,12 @@ const ENCODINGS: Record<string, string> = {
 };
 
 export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
-  const set = new Set<string>(['core/server', 'core/router', 'core/endpoint']);
+  const set = new Set<string>(['core/server', 'core/router']);
   for (const ns of Object.keys(service.extraConfig)) addIf(set, SERVICE_NAMESPACES[ns]);
   if (hasRoutes) set.add('routes/host-routing');
   for (const ep of endpoints) {
+    // no-op endpoints stream bytes and never decode; every other endpoint runs the decoding proxy pipe.
+    set.add(ep.outputEncoding === 'no-op' ? 'core/no-op' : 'core/endpoint');
     for (const ns of Object.keys(ep.extraConfig)) addIf(set, ENDPOINT_NAMESPACES[ns]);
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');

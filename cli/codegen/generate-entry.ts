@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
+import type { Plan } from '../../runtime/plan/plan.js';
+import type { BuildInfo } from '../../runtime/core/start.js';
+import { backendUpstream, endpointHandler, IMPLEMENTED, REQUIRED, type RuntimeExport } from './runtime-modules.js';
+import { HgwError } from '../errors.js';
+
+/**
+ * Plan → entry.ts: the template from templates/ with the Plan written in as
+ * frozen literals and imports of exactly the runtime exports the endpoints
+ * use. Deterministic: the output depends only on the Plan and the options.
+ */
+export interface CodegenOptions {
+  hgwVersion: string;
+  brand: { name: string; version: string };
+  hostMap: Record<string, string>;
+}
+
+export interface GeneratedEntry {
+  text: string;
+  /** Config features this version does not enforce (also in BUILD.unimplemented). */
+  unimplemented: string[];
+}
+
+export function generateEntry(plan: Plan, templatesDir: string, options: CodegenOptions): GeneratedEntry {
+  const missing = plan.modules.filter((m) => REQUIRED.has(m));
+  if (missing.length > 0) {
+    throw new HgwError('HGW_UNSUPPORTED', missing.map((m) => `${m} is not available in hgw ${options.hgwVersion}: ${REQUIRED.get(m)}`).join('\n'));
+  }
+  const unimplemented = plan.modules.filter((m) => !IMPLEMENTED.has(m) && m !== 'upstream/zap');
+  const imports = new Map<string, Set<string>>();
+  const use = (e: RuntimeExport): string => {
+    const names = imports.get(e.from) ?? new Set<string>();
+    names.add(e.name);
+    imports.set(e.from, names);
+    return e.name;
+  };
+
+  const statements: OptionalKind<VariableStatementStructure>[] = [];
+  const wiring: string[] = [];
+  for (const ep of plan.endpoints) {
+    const name = `ep${ep.index}`;
+    const handler = use(endpointHandler(ep));
+    const lines = [`${ep.method} ${ep.endpoint} → ${handler} (${ep.outputEncoding}), timeout ${ep.timeoutMs} ms`];
+    const upstreams = ep.backends.map((be) => {
+      const chosen = backendUpstream(be);
+      lines.push(`backend ${be.index}: ${be.method} ${be.hosts.join(' | ') || '(no host)'}${be.urlPattern} via ${chosen.use.name}${chosen.note ? ` — ${chosen.note}` : ''}`);
+      return use(chosen.use);
+    });
+    const notEnforced = Object.keys(ep.extraConfig).filter((ns) => !ns.startsWith('github.com/hanzoai/gateway/'));
+    if (notEnforced.length > 0) lines.push(`extra_config: ${notEnforced.join(', ')}`);
+    lines.push(`${basename(plan.source.file)}:${ep.source.line}:${ep.source.column}`);
+    statements.push({
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [lines.map(commentSafe).join('\n')],
+      declarations: [{ name, initializer: `frozen<EndpointPlan>(${JSON.stringify(ep, null, 2)})` }],
+    });
+    wiring.push(`{ plan: ${name}, handler: ${handler}, backends: [${upstreams.join(', ')}] }`);
+  }
+
+  const build: BuildInfo = {
+    hgwVersion: options.hgwVersion,
+    brand: options.brand,
+    configFile: basename(plan.source.file),
+    configSha256: plan.source.sha256,
+    hostMap: sortedRecord(options.hostMap),
+    unimplemented,
+  };
+
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    skipLoadingLibFiles: true,
+    skipFileDependencyResolution: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
+  });
+  const file = project.createSourceFile('entry.ts', readFileSync(join(templatesDir, 'entry.ts'), 'utf8'));
+  placeholder(file.getVariableDeclarationOrThrow('BUILD'), JSON.stringify(build, null, 2));
+  placeholder(file.getVariableDeclarationOrThrow('SERVICE'), JSON.stringify(plan.service, null, 2));
+  const lastImport = file.getImportDeclarations().length;
+  file.insertImportDeclarations(
+    lastImport,
+    [...imports.keys()].sort().map((from) => ({ moduleSpecifier: from, namedImports: [...imports.get(from)!].sort() })),
+  );
+  const endpointsDecl = file.getVariableStatementOrThrow('ENDPOINTS');
+  file.insertVariableStatements(endpointsDecl.getChildIndex(), statements);
+  file
+    .getVariableDeclarationOrThrow('ENDPOINTS')
+    .setInitializer(wiring.length === 0 ? '[]' : `[\n  ${wiring.join(',\n  ')},\n]`);
+  file.insertStatements(0, `// ${commentSafe(`${basename(plan.source.file)} sha256 ${plan.source.sha256}`)}`);
+  // One formatting pass so the spliced literals read like hand-written code.
+  file.formatText({ indentSize: 2, tabSize: 2, convertTabsToSpaces: true });
+  return { text: file.getFullText(), unimplemented };
+}
+
+function placeholder(decl: import('ts-morph').VariableDeclaration, literal: string): void {
+  const call = decl.getInitializerIfKindOrThrow(SyntaxKind.CallExpression);
+  const arg = call.getArguments()[0];
+  if (!arg) throw new Error(`template: ${decl.getName()} has no placeholder argument`);
+  arg.replaceWithText(literal);
+}
+
+function commentSafe(s: string): string {
+  return s.replace(/\*\//g, '*\\/');
+}
+
+function sortedRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+}

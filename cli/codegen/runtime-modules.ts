@@ -1,0 +1,55 @@
+import type { BackendPlan, EndpointPlan } from '../../runtime/plan/plan.js';
+
+/**
+ * What codegen may link: for each Plan module id, whether this hgw version has
+ * a runtime for it, and which runtime export implements an endpoint or a
+ * backend. A module is linked iff the generated entry imports its export, so
+ * this table plus the Plan decides what reaches the bundle.
+ */
+export interface RuntimeExport {
+  /** Import specifier; `@hgw/runtime/` resolves to this package's runtime/. */
+  from: string;
+  name: string;
+}
+
+const NOOP_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/noop-endpoint.js', name: 'noopEndpoint' };
+const PROXY_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/proxy-endpoint.js', name: 'proxyEndpoint' };
+const HTTP_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/http/http-upstream.js', name: 'httpUpstream' };
+
+/** Module ids with a runtime in this version. */
+export const IMPLEMENTED = new Set([
+  'core/server',
+  'core/router',
+  'core/no-op',
+  'core/endpoint',
+  'core/merge',
+  'upstream/http',
+  'telemetry/logging', // level and prefix of the gateway's log lines
+]);
+
+/**
+ * Modules whose absence would change where a request goes. A config that needs
+ * one is refused rather than served by plain proxying.
+ */
+export const REQUIRED = new Map<string, string>([
+  ['upstream/base-ha', 'base_ha routes writes to the cluster leader; plain proxying would send writes to replicas'],
+  ['upstream/base-network', 'base-network routes by shard owner; plain proxying would send requests to the wrong pod'],
+  ['upstream/base-ha-redis-pins', 'base_ha read_your_writes_store needs the base_ha upstream'],
+]);
+
+export function endpointHandler(endpoint: EndpointPlan): RuntimeExport {
+  return endpoint.outputEncoding === 'no-op' ? NOOP_ENDPOINT : PROXY_ENDPOINT;
+}
+
+/** The upstream for a backend, and a note when it stands in for a kind not implemented yet. */
+export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; note?: string } {
+  switch (backend.upstream.kind) {
+    case 'http':
+      return { use: HTTP_UPSTREAM };
+    case 'zap':
+      // The Go gateway itself falls back to HTTP when the ZAP peer cannot be reached at start-up.
+      return { use: HTTP_UPSTREAM, note: `zap ${backend.upstream.peerAddr} served over HTTP (the Go gateway's start-up fallback)` };
+    default:
+      throw new Error(`no runtime for upstream ${backend.upstream.kind}`);
+  }
+}

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import type { Plan } from '../../runtime/plan/plan.js';
+import { checkFiles, planFrom } from '../pipeline.js';
+import { formatReport } from '../report/format.js';
+import { hgwVersion } from '../version.js';
+import { HgwError } from '../errors.js';
+import { EXIT, pickFormat, pickPaint, type Io } from './check.js';
+import { parseHostMap } from '../../runtime/core/host-map.js';
+
+/**
+ * What `build` and `run` share: check the inputs exactly as `hgw check` does,
+ * print the findings (warnings too), and hand back the Plan only when there
+ * is no error — a config with errors is never built.
+ */
+export interface InputOptions {
+  config?: string;
+  routes?: string;
+  format?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function checkedPlan(positional: string | undefined, opts: InputOptions, io: Io): { plan: Plan } | { exit: number } {
+  if (opts.config && positional && resolve(opts.config) !== resolve(positional)) {
+    throw new HgwError('HGW_USAGE', `two configs given (${positional} and -c ${opts.config}); pass one`);
+  }
+  const gateway = opts.config ?? positional;
+  if (!gateway) throw new HgwError('HGW_USAGE', 'Please, provide the path to the configuration file with --config or see all the options with --help');
+  const format = pickFormat(opts.format, io);
+  const result = checkFiles({ gateway, routes: opts.routes });
+  const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+  const report = formatReport(format, { diagnostics: shown, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint: pickPaint(io, opts.color) });
+  // Build and run print their own output on stdout; findings go to stderr like a compiler's.
+  if (report) io.stderr.write(report);
+  if (result.fatal) return { exit: EXIT.input };
+  if (result.diagnostics.some((d) => d.severity === 'error')) {
+    io.stderr.write(`hgw: ${gateway} has errors; nothing was built\n`);
+    return { exit: EXIT.findings };
+  }
+  const plan = planFrom(result);
+  if (!plan) throw new HgwError('HGW_INTERNAL', 'no plan for a checked config');
+  return { plan };
+}
+
+/** `--host-map a=b` (repeatable, or comma separated) → record; a bad pair is a usage error. */
+export function hostMapOption(values: string[] | undefined): Record<string, string> {
+  if (!values || values.length === 0) return {};
+  try {
+    return parseHostMap(values);
+  } catch (e) {
+    throw new HgwError('HGW_USAGE', `--host-map: ${(e as Error).message}`);
+  }
+}
+
+/** Repeatable commander option collector. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BackendPlan, EndpointPlan, ServicePlan } from '../plan/plan.js';
+import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
+import type { Branding } from './branding.js';
+import type { Logger } from './logger.js';
+
+/** What every endpoint factory receives besides its own Plan slice. */
+export interface EndpointDeps {
+  service: ServicePlan;
+  brand: Branding;
+  log: Logger;
+  /** One upstream per backend, in the endpoint's backend order. */
+  upstreams: Upstream[];
+}
+
+/** The per-endpoint request handler the router calls; `params` are decoded path params in route order. */
+export type EndpointHandler = (req: IncomingMessage, res: ServerResponse, params: string[], rawQuery: string) => void;
+
+export type EndpointFactory = (endpoint: EndpointPlan, deps: EndpointDeps) => EndpointHandler;
+
+export type UpstreamFactory = (backend: BackendPlan, deps: UpstreamDeps) => Upstream;

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndpointPlan } from '../plan/plan.js';
+import type { Upstream, UpstreamHandler } from '../upstream/upstream.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
+import { BackendRequestBuilder, requestHasBody } from './request-builder.js';
+import { writeGatewayError } from './responses.js';
+
+/**
+ * `output_encoding: no-op`: the backend's status, headers and body reach the
+ * client as they arrive — nothing is parsed or buffered, so server-sent events
+ * flow event by event and large bodies never sit in memory. The request body
+ * streams to the backend the same way. A client that goes away cancels the
+ * backend call; the endpoint timeout bounds the whole exchange.
+ */
+
+/** Response headers that describe the backend connection, not the message. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'trailer']);
+
+interface NoopShared {
+  upstream: Upstream;
+  brand: Branding;
+  timeoutMs: number;
+  returnErrorMsg: boolean;
+}
+
+export function noopEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): EndpointHandler {
+  const backend = endpoint.backends[0];
+  const upstream = deps.upstreams[0];
+  if (!backend || !upstream) throw new Error(`no-op endpoint ${endpoint.method} ${endpoint.endpoint} needs exactly one backend`);
+  const builder = new BackendRequestBuilder(endpoint, backend, deps.brand);
+  const shared: NoopShared = { upstream, brand: deps.brand, timeoutMs: endpoint.timeoutMs, returnErrorMsg: deps.service.router.returnErrorMsg };
+  return (req, res, params, rawQuery) => {
+    const call = new NoopCall(shared, res);
+    shared.upstream.dispatch(builder.build(req, params, rawQuery, requestHasBody(req)), call);
+  };
+}
+
+/** One backend exchange streamed to the client; a class so every call has the same shape. */
+class NoopCall implements UpstreamHandler {
+  private abort: ((reason?: Error) => void) | null = null;
+  private resume: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private done = false;
+
+  constructor(
+    private readonly shared: NoopShared,
+    private readonly res: ServerResponse,
+  ) {
+    res.once('close', this.onClientClose);
+    if (shared.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, shared.timeoutMs);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abort = abort;
+    if (this.done) abort(new Error('client closed the connection')); // it left while the call was queued
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx interim answers are not relayed
+    this.resume = resume;
+    const headers: string[] = [POWERED_BY_HEADER, this.shared.brand.poweredBy, COMPLETED_HEADER, 'false'];
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toString('latin1');
+      if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+      headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    this.res.writeHead(statusCode, headers);
+    // Stream from the first byte: an SSE client must not wait for a buffer to fill.
+    this.res.flushHeaders();
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const flowing = this.res.write(chunk);
+    if (!flowing) this.res.once('drain', this.resume!);
+    return flowing;
+  }
+
+  onComplete(): void {
+    this.finish();
+    this.res.end();
+  }
+
+  onError(err: Error): void {
+    if (this.done) return;
+    this.finish();
+    writeGatewayError(this.res, this.shared.brand, 500, this.shared.returnErrorMsg ? err.message : undefined);
+  }
+
+  private finish(): void {
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private readonly onTimeout = (): void => {
+    this.timer = null;
+    if (this.done) return;
+    const err = new Error('context deadline exceeded');
+    this.onError(err);
+    this.abort?.(err);
+  };
+
+  /** The client went away (or the response finished): stop the backend call if it still runs. */
+  private readonly onClientClose = (): void => {
+    if (this.done) return;
+    this.finish();
+    this.abort?.(new Error('client closed the connection'));
+  };
+}

@@ -1,0 +1,127 @@
+import type { IncomingMessage } from 'node:http';
+import type { BackendPlan, EndpointPlan } from '../plan/plan.js';
+import type { UpstreamRequest } from '../upstream/upstream.js';
+import type { Branding } from './branding.js';
+import { canonicalHeaderKey } from './canonical-header-key.js';
+import { clientIp } from './client-ip.js';
+import { encodeQuery, parseQuery, type QueryValues } from './query.js';
+import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
+
+/**
+ * Builds the request Lura would send to one backend: the url_pattern with the
+ * endpoint's params, the allowed query re-encoded Go-style, the allowed
+ * headers in canonical form, then X-Forwarded-For / X-Forwarded-Host and the
+ * branded User-Agent. Everything that depends only on the config is worked
+ * out here once; `build` does only per-request work.
+ */
+
+/** Connection-level headers a proxy must not forward (undici also refuses several). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect', 'host']);
+
+class HeaderFilter {
+  /** null: every header. Otherwise lower-case name → canonical name. */
+  readonly allowed: Map<string, string> | null;
+
+  constructor(names: string[]) {
+    this.allowed = names.includes('*') ? null : new Map(names.map((n) => [n.toLowerCase(), canonicalHeaderKey(n)]));
+  }
+
+  has(lower: string): boolean {
+    return this.allowed === null || this.allowed.has(lower);
+  }
+}
+
+export class BackendRequestBuilder {
+  private readonly method: string;
+  private readonly pattern: CompiledPattern;
+  private readonly headers: HeaderFilter;
+  private readonly backendHeaders: HeaderFilter | null;
+  /** null: forward no query; '*' in the list forwards all. */
+  private readonly query: Set<string> | 'all' | null;
+  private readonly forwardsUserAgent: boolean;
+  private readonly canonical = new Map<string, string>();
+
+  constructor(
+    endpoint: EndpointPlan,
+    backend: BackendPlan,
+    private readonly brand: Branding,
+  ) {
+    this.method = backend.method;
+    this.pattern = compileUrlPattern(backend.urlPattern, endpoint.params);
+    this.headers = new HeaderFilter(endpoint.inputHeaders);
+    this.backendHeaders = backend.inputHeaders ? new HeaderFilter(backend.inputHeaders) : null;
+    const queryNames = backend.inputQueryStrings
+      ? endpoint.inputQueryStrings.includes('*')
+        ? backend.inputQueryStrings
+        : backend.inputQueryStrings.filter((q) => q === '*' || endpoint.inputQueryStrings.includes(q))
+      : endpoint.inputQueryStrings;
+    const all = endpoint.inputQueryStrings.includes('*') && (!backend.inputQueryStrings || backend.inputQueryStrings.includes('*'));
+    this.query = all ? 'all' : queryNames.length > 0 ? new Set(queryNames.filter((q) => q !== '*')) : null;
+    this.forwardsUserAgent = this.headers.has('user-agent');
+  }
+
+  build(req: IncomingMessage, params: string[], rawQuery: string, hasBody: boolean): UpstreamRequest {
+    return {
+      method: this.method,
+      path: this.path(params, rawQuery),
+      headers: this.headerList(req),
+      body: hasBody ? req : null,
+    };
+  }
+
+  path(params: string[], rawQuery: string): string {
+    const base = expandUrlPattern(this.pattern, params);
+    if (this.query === null || rawQuery === '') return base;
+    const parsed = parseQuery(rawQuery);
+    let kept: QueryValues = parsed;
+    if (this.query !== 'all') {
+      kept = new Map();
+      for (const [k, v] of parsed) if (this.query.has(k)) kept.set(k, v);
+    }
+    const encoded = encodeQuery(kept);
+    if (encoded === '') return base;
+    return base + (this.pattern.hasQuery ? '&' : '?') + encoded;
+  }
+
+  private headerList(req: IncomingMessage): string[] {
+    const raw = req.rawHeaders;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const lower = raw[i]!.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || lower === 'x-forwarded-for' || lower === 'x-forwarded-host' || lower === 'x-forwarded-via') continue;
+      if (!this.headers.has(lower)) continue;
+      out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
+    }
+    out.push('X-Forwarded-For', clientIp(req));
+    const host = req.headers.host;
+    if (host !== undefined) out.push('X-Forwarded-Host', host);
+    out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);
+    return this.backendHeaders ? this.narrow(out) : out;
+  }
+
+  /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does). */
+  private narrow(list: string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < list.length; i += 2) if (this.backendHeaders!.has(list[i]!.toLowerCase())) out.push(list[i]!, list[i + 1]!);
+    return out;
+  }
+
+  private canonicalName(name: string, lower: string): string {
+    const known = this.headers.allowed?.get(lower);
+    if (known) return known;
+    let c = this.canonical.get(lower);
+    if (c === undefined) {
+      c = canonicalHeaderKey(name);
+      if (this.canonical.size < 1024) this.canonical.set(lower, c);
+    }
+    return c;
+  }
+}
+
+/** Whether a client request carries a body (Go: ContentLength != 0 or chunked). */
+export function requestHasBody(req: IncomingMessage): boolean {
+  const te = req.headers['transfer-encoding'];
+  if (te !== undefined) return true;
+  const cl = req.headers['content-length'];
+  return cl !== undefined && cl !== '0';
+}

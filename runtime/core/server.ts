@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServicePlan } from '../plan/plan.js';
+import type { RequestListener } from './gateway.js';
+
+/**
+ * The HTTP server and its lifecycle. Draining (SIGTERM/SIGINT): the listener
+ * closes, requests already running finish, a new request arriving on a
+ * kept-alive connection gets 503 with `Connection: close`, and once nothing
+ * runs the remaining idle connections are closed. `max_shutdown_wait_time`
+ * bounds the wait (0: wait as long as requests run, as Go's Shutdown does).
+ */
+export interface ServerOptions {
+  port: number;
+  host?: string;
+}
+
+export class GatewayServer {
+  readonly server: Server;
+  private inFlight = 0;
+  private draining = false;
+  private drained: (() => void) | null = null;
+
+  constructor(
+    private readonly service: ServicePlan,
+    listener: RequestListener,
+  ) {
+    const s = service.server;
+    this.server = createServer(
+      {
+        // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
+        maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
+        requestTimeout: s.readTimeoutMs,
+        // Node requires headersTimeout ≤ requestTimeout when both are set.
+        headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, s.readTimeoutMs > 0 ? s.readTimeoutMs : Infinity),
+        keepAliveTimeout: s.idleTimeoutMs > 0 ? s.idleTimeoutMs : 65_000,
+        noDelay: true,
+      },
+      (req, res) => this.onRequest(req, res, listener),
+    );
+    // Clients that send garbage get Node's 400 and the socket closes; nothing else happens.
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  listen(options: ServerOptions): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen({ port: options.port, host: options.host }, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Stops accepting, lets running requests finish (bounded by max_shutdown_wait_time), closes every connection. */
+  drain(): Promise<void> {
+    if (this.draining) return new Promise((resolve) => this.server.once('close', () => resolve()));
+    this.draining = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const idle = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
+    const limit = this.service.server.maxShutdownWaitMs;
+    const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
+    return bounded.then(() => {
+      this.server.closeAllConnections();
+      return closed;
+    });
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse, listener: RequestListener): void {
+    if (this.draining) {
+      res.writeHead(503, { Connection: 'close', 'Content-Length': 0 }).end();
+      return;
+    }
+    this.inFlight++;
+    res.once('close', this.onResponseClosed);
+    listener(req, res);
+  }
+
+  private readonly onResponseClosed = (): void => {
+    if (--this.inFlight === 0 && this.drained) {
+      const done = this.drained;
+      this.drained = null;
+      done();
+    }
+  };
+}

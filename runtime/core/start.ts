@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
+import { UpstreamPools } from '../upstream/http/pools.js';
+import type { UpstreamDeps } from '../upstream/upstream.js';
+import { branding } from './branding.js';
+import type { EndpointFactory, UpstreamFactory } from './endpoint-context.js';
+import { createRequestListener, type RoutedEndpoint } from './gateway.js';
+import { parseHostMap, type HostMap } from './host-map.js';
+import { createLogger, type Logger } from './logger.js';
+import { GatewayServer } from './server.js';
+
+/**
+ * What a generated entry hands the runtime: build facts, the service Plan,
+ * and per endpoint its Plan plus the factories codegen chose for it.
+ */
+export interface BuildInfo {
+  hgwVersion: string;
+  brand: { name: string; version: string };
+  configFile: string;
+  configSha256: string;
+  hostMap: HostMap;
+  /** Config features this hgw version does not enforce yet (logged at start-up). */
+  unimplemented: string[];
+}
+
+export interface WiredEndpoint {
+  plan: EndpointPlan;
+  handler: EndpointFactory;
+  backends: UpstreamFactory[];
+}
+
+export interface GatewayWiring {
+  build: BuildInfo;
+  service: ServicePlan;
+  endpoints: WiredEndpoint[];
+}
+
+export interface StartOptions {
+  /** Overrides the config's port; 0 picks a free one. */
+  port?: number;
+  /** Listen address; default all interfaces, dual-stack. */
+  host?: string;
+  /** Enables the debug endpoints (`-d`). */
+  debug?: boolean;
+  /** Merged over the build's host map. */
+  hostMap?: Record<string, string>;
+  /** Drain and exit on SIGTERM/SIGINT (the deployed artifact does; tests do not). */
+  handleSignals?: boolean;
+  /** Where log lines go (default stdout). */
+  write?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  port: number;
+  log: Logger;
+  /** Drains the server, then releases backend connections. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
+  const { build, service } = wiring;
+  const logging = (service.extraConfig['telemetry/logging'] ?? {}) as { level?: string; prefix?: string };
+  const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
+  const brand = branding(build.brand, service.router.hideVersionHeader);
+  const pools = new UpstreamPools(service.client);
+  const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log };
+
+  const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
+    const upstreams = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
+    return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams }) };
+  });
+  const server = new GatewayServer(service, createRequestListener(service, brand, endpoints));
+  const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
+
+  for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);
+  const mapped = Object.keys(deps.hostMap);
+  if (mapped.length > 0) log.info(`host map: ${mapped.map((k) => `${k} → ${deps.hostMap[k]}`).join(', ')}`);
+  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port} (config sha256 ${build.configSha256.slice(0, 12)})`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= server.drain().then(async () => {
+      await pools.close();
+      log.info('server stopped');
+    }));
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) {
+        log.warn(`${signal} again: exiting without waiting`);
+        process.exit(1);
+      }
+      log.info(`${signal} received: draining (running requests finish, new ones get 503)`);
+      void close().then(() => process.exit(0));
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { port: address.port, log, close };
+}
+
+/** `node gateway.mjs [-p port] [-d] [--host-map from=to …]`; HGW_HOST_MAP and HGW_PORT work too. */
+export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', short: 'p' },
+        debug: { type: 'boolean', short: 'd', multiple: true },
+        'host-map': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\nusage: node gateway.mjs [-p port] [-d] [--host-map http://from=http://to …]\n`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write('usage: node gateway.mjs [-p port] [-d] [--host-map http://from=http://to …]\nenv: HGW_PORT, HGW_HOST_MAP\n');
+    return;
+  }
+  try {
+    const portText = args.port ?? env.HGW_PORT;
+    const port = portText === undefined ? undefined : Number(portText);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new Error(`invalid port ${JSON.stringify(portText)}`);
+    const hostMap = { ...(env.HGW_HOST_MAP ? parseHostMap(env.HGW_HOST_MAP) : {}), ...(args['host-map'] ? parseHostMap(args['host-map']) : {}) };
+    await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true });
+  } catch (e) {
+    process.stderr.write(`gateway: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+/** True when the module at `metaUrl` is the script node was started with. */
+export function isMainModule(metaUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(script).href === metaUrl;
+}

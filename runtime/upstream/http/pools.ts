@@ -1,0 +1,44 @@
+import { Pool } from 'undici';
+import type { ServicePlan } from '../../plan/plan.js';
+import { connectorWithoutConnectionHeader } from './no-connection-header.js';
+
+/**
+ * One undici Pool (kept-alive connections) per backend origin, shared by every
+ * backend of the process that names that origin, sized from the service's
+ * `client` settings as Go's transport would use them.
+ */
+export class UpstreamPools {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly client: ServicePlan['client']) {}
+
+  get(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      const c = this.client;
+      pool = new Pool(origin, {
+        // Go's transport caps idle connections, not open ones: open as many as the load needs.
+        connections: null,
+        keepAliveTimeout: c.idleConnectionTimeoutMs > 0 ? c.idleConnectionTimeoutMs : 90_000,
+        keepAliveMaxTimeout: Math.max(c.idleConnectionTimeoutMs, 600_000),
+        // The endpoint deadline bounds the whole exchange; these stay off so streams can last.
+        headersTimeout: c.responseHeaderTimeoutMs > 0 ? c.responseHeaderTimeoutMs : 0,
+        bodyTimeout: 0,
+        pipelining: 1,
+        connect: connectorWithoutConnectionHeader({
+          timeout: c.dialerTimeoutMs > 0 ? c.dialerTimeoutMs : 30_000,
+          keepAlive: true,
+          keepAliveInitialDelay: c.dialerKeepAliveMs > 0 ? c.dialerKeepAliveMs : 15_000,
+        }),
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.allSettled(all.map((p) => p.close()));
+  }
+}

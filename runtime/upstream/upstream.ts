@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import type { HostMap } from '../core/host-map.js';
+import type { Logger } from '../core/logger.js';
+import type { UpstreamPools } from './http/pools.js';
+
+/**
+ * The contract every upstream kind (http, base_ha, base-network, zap)
+ * implements. It is undici's dispatch-handler shape, so the http upstream
+ * hands the handler to undici untouched and the hot path allocates no
+ * promises: one handler object per backend call receives the response.
+ */
+export interface UpstreamRequest {
+  method: string;
+  /** Path plus query, already encoded. */
+  path: string;
+  /** Flat `[name, value, name, value, …]`; repeated names stay separate lines. */
+  headers: string[];
+  /** null: no body (`Content-Length: 0` is sent for POST/PUT/PATCH); a stream is sent chunked. */
+  body: Readable | Buffer | null;
+}
+
+export interface UpstreamHandler {
+  /** Called once before any other callback with a function that cancels the call. */
+  onConnect(abort: (reason?: Error) => void): void;
+  /** Raw header lines as undici gives them; return false to pause until `resume`. */
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean;
+  /** A body chunk; return false to pause until `resume`. */
+  onData(chunk: Buffer): boolean;
+  onComplete(trailers: Buffer[] | null): void;
+  onError(err: Error): void;
+}
+
+export interface Upstream {
+  dispatch(request: UpstreamRequest, handler: UpstreamHandler): void;
+  /** Releases pooled connections (used when the server drains). */
+  close(): Promise<void>;
+}
+
+/** Thrown (via onError) when a backend has no usable host. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Shared process-wide state every upstream factory may use. */
+export interface UpstreamDeps {
+  pools: UpstreamPools;
+  hostMap: HostMap;
+  log: Logger;
+}
