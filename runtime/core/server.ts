@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { ServicePlan } from '../plan/plan.js';
 import type { RequestListener } from './gateway.js';
 
@@ -64,7 +64,9 @@ export class GatewayServer {
   drain(): Promise<void> {
     if (this.draining) return new Promise((resolve) => this.server.once('close', () => resolve()));
     this.draining = true;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // net.Server's close stops listening but, unlike http.Server's, keeps idle kept-alive connections
+    // open, so a client that reuses one gets a clean 503 + Connection: close instead of a reset.
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     const idle = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
     const limit = this.service.server.maxShutdownWaitMs;
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;

@@ -86,3 +86,20 @@ export function headerLines(rawHeaders: string[], name: string): string[] {
   for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name.toLowerCase()) out.push(rawHeaders[i + 1]!);
   return out;
 }
+
+/**
+ * A backend whose `/slow` request is held until the test calls `release()`
+ * (`arrived` resolves when it comes in); every other path answers `fast` at once.
+ */
+export async function gatedBackend(): Promise<TestServer & { arrived: Promise<void>; release(): void }> {
+  let release: () => void = () => {};
+  let arrive: () => void = () => {};
+  const arrived = new Promise<void>((r) => (arrive = r));
+  const server = await startServer((req, res) => {
+    if (req.url === '/slow') {
+      arrive();
+      release = () => res.end('slow done');
+    } else res.end('fast');
+  });
+  return { ...server, arrived, release: () => release() };
+}

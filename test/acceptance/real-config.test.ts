@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest, Agent } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HGW_BIN, runHgw, SHARED } from '../helpers/cli.js';
+import { headerLines, request, startServer, type TestServer } from '../helpers/servers.js';
+import { LISTENING, spawnWatched, type Spawned } from '../helpers/processes.js';
+
+/**
+ * Issue #3's acceptance: the production config (193 endpoints) builds, and the
+ * bundle — started with a host map sending every backend to one catch-all
+ * test backend — answers every endpoint with that backend's response.
+ */
+interface Endpoint {
+  endpoint: string;
+  method?: string;
+  output_encoding?: string;
+  backend: Array<{ url_pattern: string }>;
+}
+
+const CONFIG = join(SHARED, 'real-configs/hanzo-gateway.json');
+const endpoints = (JSON.parse(readFileSync(CONFIG, 'utf8')) as { endpoints: Endpoint[] }).endpoints;
+const STREAM_PATH = '/v1/chat/completions';
+
+let dist: string;
+let backend: TestServer;
+let gateway: Spawned;
+let url: string;
+let releaseStream: () => void = () => {};
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+beforeAll(async () => {
+  dist = mkdtempSync(join(tmpdir(), 'hgw-real-'));
+  const built = runHgw(['build', CONFIG, '--out', join(dist, 'out')]);
+  expect(built.code, built.stderr).toBe(0);
+  expect(built.stdout).toMatch(/193 endpoint\(s\)/);
+
+  backend = await startServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === STREAM_PATH) {
+        // Server-sent events: the first event goes out now, the rest only once the test saw it arrive.
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+        res.write('data: {"delta":"first"}\n\n');
+        releaseStream = () => res.end('data: [DONE]\n\n');
+        return;
+      }
+      const status = statusFor(req.url ?? '');
+      const body = JSON.stringify({ method: req.method, path: req.url, body: Buffer.concat(chunks).toString() });
+      res.writeHead(status, [['Content-Type', 'application/json'], ['X-Catch-All', 'yes'], ['Set-Cookie', 's=1'], ['Set-Cookie', 't=2']].flat());
+      res.end(body);
+    });
+  });
+  gateway = spawnWatched(process.execPath, [join(dist, 'out', 'gateway.mjs'), '-p', '0'], {
+    PATH: process.env.PATH,
+    HGW_HOST_MAP: `*=${backend.url}`,
+  });
+  url = `http://127.0.0.1:${(await gateway.waitFor(LISTENING))[1]}`;
+});
+
+afterAll(async () => {
+  agent.destroy();
+  gateway?.child.kill('SIGKILL');
+  await backend?.close();
+  rmSync(dist, { recursive: true, force: true });
+});
+
+/** `/v1/users/{id}` → `/v1/users/p-id`, and the backend path the same params give. */
+function concrete(ep: Endpoint): { path: string; backendPath: string } {
+  const fill = (s: string) => s.replace(/\{([^}]+)\}/g, (_m, name: string) => `p-${name.toLowerCase()}`);
+  return { path: fill(ep.endpoint), backendPath: fill(ep.backend[0]!.url_pattern) };
+}
+
+describe('the 193-endpoint production config, built and served', () => {
+  it('answers every endpoint with the catch-all backend\'s status, headers and body', async () => {
+    expect(endpoints).toHaveLength(193);
+    const failures: string[] = [];
+    let i = 0;
+    const work = endpoints.map((ep) => async () => {
+      const n = i++;
+      const method = ep.method ?? 'GET';
+      const { path, backendPath } = concrete(ep);
+      if (backendPath === STREAM_PATH) return; // covered by the streaming test
+      const noop = (ep.output_encoding ?? 'no-op') === 'no-op';
+      const body = ['POST', 'PUT', 'PATCH'].includes(method) ? `{"n":${n}}` : undefined;
+      const res = await request(`${url}${path}`, {
+        method,
+        agent,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body,
+      });
+      const got = `${method} ${ep.endpoint}: ${res.status} ${res.body.slice(0, 120)}`;
+      if (noop) {
+        // No-op: the backend's answer verbatim, whatever its status.
+        const echoed = safeJson(res.body) as { method?: string; path?: string; body?: string } | undefined;
+        if (!echoed || echoed.method !== method || echoed.path?.split('?')[0] !== backendPath) failures.push(`wrong backend request: ${got}`);
+        else if (body !== undefined && echoed.body !== body) failures.push(`body not forwarded: ${got}`);
+        else if (headerLines(res.rawHeaders, 'x-catch-all')[0] !== 'yes' || headerLines(res.rawHeaders, 'set-cookie').join() !== 's=1,t=2') failures.push(`headers lost: ${got}`);
+        else if (res.status !== statusFor(backendPath)) failures.push(`status not relayed (want ${statusFor(backendPath)}): ${got}`);
+      } else if (res.status !== 200 || (safeJson(res.body) as { path?: string } | undefined)?.path !== backendPath) {
+        failures.push(`decoding endpoint: ${got}`);
+      }
+    });
+    for (let k = 0; k < work.length; k += 16) await Promise.all(work.slice(k, k + 16).map((w) => w()));
+    expect(failures).toEqual([]);
+  });
+
+  it('streams server-sent events: the first event reaches the client before the backend has finished', async () => {
+    const ep = endpoints.find((e) => e.backend[0]!.url_pattern === STREAM_PATH)!;
+    const { path } = concrete(ep);
+    const events = await new Promise<string[]>((resolve, reject) => {
+      const seen: string[] = [];
+      const req = httpRequest(`${url}${path}`, { method: ep.method ?? 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toBe('text/event-stream');
+        res.on('data', (c: Buffer) => {
+          seen.push(c.toString());
+          // Only now may the backend finish: if the gateway buffered, this never happens and the test times out.
+          if (seen.length === 1) releaseStream();
+        });
+        res.on('end', () => resolve(seen));
+      });
+      req.on('error', reject);
+      req.end('{"model":"x","stream":true}');
+    });
+    expect(events.join('')).toBe('data: {"delta":"first"}\n\ndata: [DONE]\n\n');
+    expect(events[0]).toBe('data: {"delta":"first"}\n\n');
+  });
+});
+
+/** The catch-all backend answers some paths 404 and some 503, so status relaying is checked too. */
+function statusFor(path: string): number {
+  let h = 0;
+  for (const ch of path.split('?')[0]!) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % 7 === 0 ? 404 : h % 11 === 0 ? 503 : 200;
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

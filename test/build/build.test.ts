@@ -1,0 +1,152 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runHgwInProcess, SHARED } from '../helpers/cli.js';
+import { base } from '../helpers/check.js';
+import type { Manifest } from '../../cli/bundle/manifest.js';
+import { writeAtomically } from '../../cli/bundle/atomic-output.js';
+
+const work = mkdtempSync(join(tmpdir(), 'hgw-build-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let n = 0;
+function configFile(config: unknown): string {
+  const file = join(work, `gateway-${++n}.json`);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+async function build(config: unknown | string, ...flags: string[]) {
+  const file = typeof config === 'string' ? config : configFile(config);
+  const out = join(work, `dist-${++n}`);
+  const r = await runHgwInProcess(['build', file, '--out', out, ...flags]);
+  const manifest = existsSync(join(out, 'manifest.json')) ? (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest) : undefined;
+  return { ...r, out, manifest };
+}
+
+const NOOP = base([{ endpoint: '/a', output_encoding: 'no-op', backend: [{ url_pattern: '/a' }] }]);
+const JSON_ONLY = base([{ endpoint: '/b', backend: [{ url_pattern: '/b' }] }]);
+
+describe('hgw build', () => {
+  it('writes gateway.mjs, its map, entry.ts and a manifest that describes them', async () => {
+    const r = await build(NOOP, '--brand', 'acme/edge', '--brand-version', '2.13.8');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/built .*gateway\.mjs: 1 endpoint\(s\)/);
+    expect(readdirSync(r.out).sort()).toEqual(expect.arrayContaining(['entry.ts', 'gateway.mjs', 'gateway.mjs.map', 'manifest.json']));
+    const m = r.manifest!;
+    expect(m.schema).toBe('hgw-manifest/1');
+    expect(m.brand).toEqual({ name: 'acme/edge', version: '2.13.8' });
+    expect(m.config.sha256).toBe(createHash('sha256').update(readFileSync(join(work, `gateway-${n - 1}.json`))).digest('hex'));
+    for (const [name, out] of Object.entries(m.outputs)) {
+      const bytes = readFileSync(join(r.out, name));
+      expect(out).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+    expect(m.linked.packages.map((p) => p.name)).toEqual(['undici']);
+    const bundle = readFileSync(join(r.out, 'gateway.mjs'), 'utf8');
+    expect(bundle).toContain('acme/edge');
+    expect(bundle).toMatch(/sourceMappingURL=gateway\.mjs\.map/);
+    const entry = readFileSync(join(r.out, 'entry.ts'), 'utf8');
+    expect(entry).toMatch(/GET \/a → noopEndpoint \(no-op\)/);
+    expect(entry).toContain("import { noopEndpoint } from '@hgw/runtime/core/noop-endpoint.js'");
+  });
+
+  it('is deterministic: the same input gives byte-identical output', async () => {
+    const file = configFile(JSON.parse(readFileSync(join(SHARED, 'real-configs/example-gateway.json'), 'utf8')));
+    const a = await build(file);
+    const b = await build(file);
+    expect(a.code).toBe(0);
+    const names = readdirSync(a.out).sort();
+    expect(readdirSync(b.out).sort()).toEqual(names);
+    for (const name of names) expect(readFileSync(join(b.out, name)).equals(readFileSync(join(a.out, name))), name).toBe(true);
+  });
+
+  it('refuses a config with errors: check\'s diagnostics, exit 1, and an existing dist/ left as it was', async () => {
+    const good = await build(NOOP);
+    const before = readFileSync(join(good.out, 'gateway.mjs'));
+    const file = configFile({ version: 3, endpoints: [{ endpoint: 'no-slash', backend: [] }] });
+    const r = await runHgwInProcess(['build', file, '--out', good.out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error/);
+    expect(r.stderr).toMatch(/nothing was built/);
+    expect(readFileSync(join(good.out, 'gateway.mjs')).equals(before)).toBe(true);
+  });
+
+  it('refuses a config whose upstream would be served wrongly by plain proxying (base_ha until it lands)', async () => {
+    const r = await build(
+      base([{ endpoint: '/w', method: 'POST', backend: [{ url_pattern: '/w', extra_config: { 'github.com/hanzoai/gateway/base_ha': { service_dns: 'base.svc', port: 8090 } } }] }]),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/upstream\/base-ha is not available/);
+    expect(existsSync(r.out)).toBe(false);
+  });
+
+  it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
+    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: 'http://127.0.0.1:1/jwks' } } }]));
+    expect(r.code).toBe(0);
+    expect(r.manifest!.unimplemented).toEqual(['auth/validator']);
+    expect(r.stderr).toMatch(/warning: auth\/validator is configured but not enforced/);
+  });
+
+  it('rejects a malformed --host-map as a usage error', async () => {
+    const r = await build(NOOP, '--host-map', 'no-equals-sign');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--host-map: host map entry "no-equals-sign" is not from=to/);
+  });
+});
+
+describe('tree-shaking, proven from the metafile', () => {
+  // Each row: a config, runtime files that must be linked, files and packages that must not be.
+  const rows: Array<{ name: string; config: unknown; linked: string[]; absent: string[]; absentPackages: string[] }> = [
+    {
+      name: 'no-op only',
+      config: NOOP,
+      linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
+      absent: ['runtime/core/proxy-endpoint.ts', 'runtime/core/buffered-call.ts'],
+      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa'],
+    },
+    {
+      name: 'decoding only',
+      config: JSON_ONLY,
+      linked: ['runtime/core/proxy-endpoint.ts', 'runtime/core/buffered-call.ts'],
+      absent: ['runtime/core/noop-endpoint.ts'],
+      absentPackages: ['jose', 'ajv', 'yaml'],
+    },
+  ];
+
+  for (const row of rows) {
+    it(row.name, async () => {
+      const r = await build(row.config);
+      expect(r.code, r.stderr).toBe(0);
+      const files = r.manifest!.linked.runtime.map((f) => f.file);
+      const packages = r.manifest!.linked.packages.map((p) => p.name);
+      for (const f of row.linked) expect(files).toContain(f);
+      for (const f of row.absent) expect(files).not.toContain(f);
+      for (const p of row.absentPackages) expect(packages).not.toContain(p);
+      // Nothing from the CLI side ever reaches a bundle.
+      expect(files.filter((f) => f.startsWith('cli/'))).toEqual([]);
+    });
+  }
+});
+
+describe('atomic output', () => {
+  it('keeps the previous build when writing fails, and leaves no temporary folder behind', () => {
+    const parent = mkdtempSync(join(work, 'atomic-'));
+    const out = join(parent, 'dist');
+    writeAtomically(out, new Map([['manifest.json', '{"v":1}'], ['gateway.mjs', 'old']]));
+    // A file name that collides with a folder name makes the write fail halfway.
+    const broken = new Map<string, string>([['gateway.mjs', 'new'], ['x', 'file'], ['x/y', 'needs x to be a folder']]);
+    expect(() => writeAtomically(out, broken)).toThrow(/writing .* failed/);
+    expect(readFileSync(join(out, 'gateway.mjs'), 'utf8')).toBe('old');
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
+  it('never replaces a folder that is not an hgw build', () => {
+    const mine = join(work, 'my-project');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'precious.txt'), 'keep me');
+    expect(() => writeAtomically(mine, new Map([['gateway.mjs', 'x']]))).toThrow(/holds no hgw build/);
+    expect(readFileSync(join(mine, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+});

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HGW_BIN } from '../helpers/cli.js';
+import { base } from '../helpers/check.js';
+import { gatedBackend, request, startServer } from '../helpers/servers.js';
+import { LISTENING, spawnWatched, type Spawned } from '../helpers/processes.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+function hgwRun(config: unknown, ...args: string[]): Spawned {
+  const dir = mkdtempSync(join(tmpdir(), 'hgw-run-test-'));
+  const file = join(dir, 'gateway.json');
+  writeFileSync(file, JSON.stringify(config));
+  const p = spawnWatched(process.execPath, [HGW_BIN, 'run', '-c', file, ...args], { PATH: process.env.PATH, NO_COLOR: '1' });
+  cleanups.push(() => {
+    if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return p;
+}
+
+describe('hgw run', () => {
+  it('serves the config, and on SIGTERM finishes the running request, 503s a new one on a kept-alive connection, exits 0', async () => {
+    const be = await gatedBackend();
+    cleanups.push(() => be.close());
+    const gw = hgwRun(
+      base([
+        { endpoint: '/slow', output_encoding: 'no-op', backend: [{ url_pattern: '/slow', host: ['http://backend.internal:8000'] }] },
+        { endpoint: '/fast', output_encoding: 'no-op', backend: [{ url_pattern: '/fast', host: ['http://backend.internal:8000'] }] },
+      ]),
+      '-p',
+      '0',
+      '--host-map',
+      `http://backend.internal:8000=${be.url}`,
+    );
+    const port = Number((await gw.waitFor(LISTENING))[1]);
+    const url = `http://127.0.0.1:${port}`;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    cleanups.push(() => agent.destroy());
+    expect((await request(`${url}/fast`, { agent })).body).toBe('fast');
+
+    const slow = request(`${url}/slow`);
+    await be.arrived;
+    gw.child.kill('SIGTERM');
+    await gw.waitFor(/draining/);
+    const meanwhile = await request(`${url}/fast`, { agent });
+    expect(meanwhile.status).toBe(503);
+    expect(meanwhile.headers.connection).toBe('close');
+    be.release();
+    expect(await slow).toMatchObject({ status: 200, body: 'slow done' });
+    expect(await gw.exited).toBe(0);
+  });
+
+  it('refuses to start a config with errors (exit 1, check\'s findings)', async () => {
+    const gw = hgwRun({ version: 3, endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x', host: ['ftp://nope'] }] }] });
+    expect(await gw.exited).toBe(1);
+    expect(gw.output()).toMatch(/nothing was built/);
+  });
+
+  it('reports a port in use clearly instead of crashing', async () => {
+    const holder = await startServer((_q, s) => s.end());
+    cleanups.push(() => holder.close());
+    const gw = hgwRun(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }]), '-p', String(holder.port));
+    expect(await gw.exited).toBe(1);
+    expect(gw.output()).toMatch(/could not start: .*EADDRINUSE/);
+  });
+});

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** A child process whose stdout is watched for a line, e.g. the gateway's "listening on port N". */
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+export function spawnWatched(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Spawned {
+  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const waiters: Array<() => void> = [];
+  const onText = (c: Buffer) => {
+    text += c.toString();
+    for (const w of waiters.splice(0)) w();
+  };
+  child.stdout!.on('data', onText);
+  child.stderr!.on('data', onText);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)), timeoutMs);
+        const check = () => {
+          const m = text.match(pattern);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m);
+          } else if (child.exitCode !== null) {
+            clearTimeout(timer);
+            reject(new Error(`process exited (${child.exitCode}) before ${pattern}; output:\n${text}`));
+          } else waiters.push(check);
+        };
+        child.once('exit', () => check());
+        check();
+      });
+    },
+  };
+}
+
+export const LISTENING = /listening on port (\d+)/;
