@@ -5,6 +5,7 @@ import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
 import { backendUpstream, endpointHandler, IMPLEMENTED, REQUIRED, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
+import { stageModules } from '../plan/modules.js';
 
 /**
  * Plan → entry.ts: the template from templates/ with the Plan written in as
@@ -48,8 +49,8 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
       lines.push(`backend ${be.index}: ${be.method} ${be.hosts.join(' | ') || '(no host)'}${be.urlPattern} via ${chosen.use.name}${chosen.note ? ` — ${chosen.note}` : ''}`);
       return use(chosen.use);
     });
-    const notEnforced = Object.keys(ep.extraConfig).filter((ns) => !ns.startsWith('github.com/hanzoai/gateway/'));
-    if (notEnforced.length > 0) lines.push(`extra_config: ${notEnforced.join(', ')}`);
+    const stages = stageModules(plan.service, ep).map((id) => (IMPLEMENTED.has(id) ? id : `${id} (not enforced yet)`));
+    lines.splice(1, 0, `stages: ${stages.length > 0 ? stages.join(' → ') : 'none'}`);
     lines.push(`${basename(plan.source.file)}:${ep.source.line}:${ep.source.column}`);
     statements.push({
       declarationKind: VariableDeclarationKind.Const,

@@ -91,3 +91,14 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
 function addIf(set: Set<string>, id: string | undefined): void {
   if (id) set.add(id);
 }
+
+/** Module ids of the middleware a request to `ep` passes before its handler: service-wide first, then the endpoint's own. */
+export function stageModules(service: ServicePlan, ep: EndpointPlan): string[] {
+  const ids = new Set<string>();
+  for (const ns of Object.keys(service.extraConfig)) {
+    const id = SERVICE_NAMESPACES[ns];
+    if (id && !id.startsWith('telemetry/')) ids.add(id);
+  }
+  for (const ns of Object.keys(ep.extraConfig)) addIf(ids, ENDPOINT_NAMESPACES[ns]);
+  return [...ids];
+}

@@ -3,6 +3,8 @@ import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import type { Branding } from './branding.js';
 import type { EndpointHandler } from './endpoint-context.js';
 import { writeHealth } from './health.js';
+import { DEBUG_PREFIX, handleDebug, redirectToDebug } from './debug-endpoint.js';
+import type { Logger } from './logger.js';
 import { writeGatewayError, writeRouterMiss } from './responses.js';
 import { Router } from './router.js';
 
@@ -17,7 +19,13 @@ export interface RoutedEndpoint {
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[]): RequestListener {
+export interface ListenerOptions {
+  /** `/__debug/` on (debug_endpoint, or `-d`). */
+  debug: boolean;
+  log: Logger;
+}
+
+export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
   const router = new Router<EndpointHandler>();
   for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, ep.handler);
   const healthPath = service.router.disableHealth ? undefined : service.router.healthPath;
@@ -34,6 +42,12 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     }
     if (path === healthPath && req.method === 'GET') {
       writeHealth(res);
+      return;
+    }
+    if (options.debug && path.startsWith('/__debug')) {
+      if (path.startsWith(DEBUG_PREFIX)) handleDebug(req, res, options.log);
+      else if (path === '/__debug') redirectToDebug(req, res);
+      else writeRouterMiss(res, brand, 404);
       return;
     }
     const match = router.find(req.method ?? 'GET', path);

@@ -70,7 +70,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     const upstreams = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
     return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams }) };
   });
-  const server = new GatewayServer(service, createRequestListener(service, brand, endpoints));
+  const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log }));
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
   for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);

@@ -86,6 +86,7 @@ describe('hgw build', () => {
     const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: 'http://127.0.0.1:1/jwks' } } }]));
     expect(r.code).toBe(0);
     expect(r.manifest!.unimplemented).toEqual(['auth/validator']);
+    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: auth/validator (not enforced yet)');
     expect(r.stderr).toMatch(/warning: auth\/validator is configured but not enforced/);
   });
 
@@ -148,5 +149,31 @@ describe('atomic output', () => {
     writeFileSync(join(mine, 'precious.txt'), 'keep me');
     expect(() => writeAtomically(mine, new Map([['gateway.mjs', 'x']]))).toThrow(/holds no hgw build/);
     expect(readFileSync(join(mine, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+});
+
+describe('generated code', () => {
+  it('type-checks against the runtime types (the Plan literals fit EndpointPlan / ServicePlan)', async () => {
+    const { Project } = await import('ts-morph');
+    const r = await build(JSON.parse(readFileSync(join(SHARED, 'real-configs/example-gateway.json'), 'utf8')));
+    expect(r.code).toBe(0);
+    const root = join(import.meta.dirname, '../..');
+    const project = new Project({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 99 /* ESNext */,
+        moduleResolution: 100 /* Bundler */,
+        target: 9 /* ES2022 */,
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+        paths: { '@hgw/runtime/*': [join(root, 'runtime/*')] },
+        skipLibCheck: true,
+      },
+    });
+    project.addSourceFileAtPath(join(r.out, 'entry.ts'));
+    project.resolveSourceFileDependencies();
+    const problems = project.getPreEmitDiagnostics().map((d) => project.formatDiagnosticsWithColorAndContext([d]).slice(0, 400));
+    expect(problems).toEqual([]);
   });
 });

@@ -67,7 +67,10 @@ export interface RequestOptions {
 /** One request with node:http (so tests see exact headers), body read fully. */
 export function request(url: string, options: RequestOptions = {}): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false }, (res) => {
+    // Node sends a DELETE body with neither Content-Length nor chunking unless told; say the length.
+    const headers = { ...options.headers };
+    if (options.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(Buffer.byteLength(options.body));
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>

@@ -139,3 +139,16 @@ describe('service endpoints and misses', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('debug endpoint', () => {
+  it('answers any method under /__debug/ with pong when enabled, redirects /__debug, and is absent otherwise', async () => {
+    const on = await startRuntime(noop('http://127.0.0.1:1'), { debug: true });
+    cleanups.push(() => on.close());
+    const pong = await request(`${on.url}/__debug/anything?x=1`, { method: 'DELETE', body: 'b' });
+    expect([pong.status, pong.body, pong.headers['content-type']]).toEqual([200, '{"message":"pong"}', 'application/json; charset=utf-8']);
+    const redirect = await request(`${on.url}/__debug?x=1`);
+    expect([redirect.status, redirect.headers.location]).toEqual([301, '/__debug/?x=1']);
+    const off = await gateway(noop('http://127.0.0.1:1'));
+    expect((await request(`${off.url}/__debug/`)).status).toBe(404);
+  });
+});
