@@ -13,10 +13,13 @@ const BUILD = frozen<BuildInfo>(__BUILD__);
 /** Service-wide settings with every default applied. */
 const SERVICE = frozen<ServicePlan>(__SERVICE__);
 
+/** Encodings beyond JSON that the endpoints use (xml, yaml, negotiate). */
+const CODECS: GatewayWiring['codecs'] = {};
+
 /** Each endpoint: its route, the handler that runs it and one upstream per backend. */
 const ENDPOINTS: GatewayWiring['endpoints'] = [];
 
-export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS };
+export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS };
 
 /** Starts the gateway in this process (what `hgw run` calls). */
 export const start = (options?: StartOptions) => startGateway(gateway, options);

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendUpstream, endpointHandler, IMPLEMENTED, REQUIRED, type RuntimeExport } from './runtime-modules.js';
+import { backendUpstream, CODECS, endpointHandler, IMPLEMENTED, REQUIRED, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 
@@ -29,7 +29,8 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   if (missing.length > 0) {
     throw new HgwError('HGW_UNSUPPORTED', missing.map((m) => `${m} is not available in hgw ${options.hgwVersion}: ${REQUIRED.get(m)}`).join('\n'));
   }
-  const unimplemented = plan.modules.filter((m) => !IMPLEMENTED.has(m) && m !== 'upstream/zap');
+  const codecModules = new Set(Object.values(CODECS).map((c) => c.module));
+  const unimplemented = plan.modules.filter((m) => !IMPLEMENTED.has(m) && !codecModules.has(m) && m !== 'upstream/zap');
   const imports = new Map<string, Set<string>>();
   const use = (e: RuntimeExport): string => {
     const names = imports.get(e.from) ?? new Set<string>();
@@ -60,6 +61,9 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     wiring.push(`{ plan: ${name}, handler: ${handler}, backends: [${upstreams.join(', ')}] }`);
   }
 
+  const codecs = Object.entries(CODECS).filter(([, c]) => plan.modules.includes(c.module));
+  const codecTable = codecs.length === 0 ? '{}' : `{ ${codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c.use)}`).join(', ')} }`;
+
   const build: BuildInfo = {
     hgwVersion: options.hgwVersion,
     brand: options.brand,
@@ -83,6 +87,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     lastImport,
     [...imports.keys()].sort().map((from) => ({ moduleSpecifier: from, namedImports: [...imports.get(from)!].sort() })),
   );
+  file.getVariableDeclarationOrThrow('CODECS').setInitializer(codecTable);
   const endpointsDecl = file.getVariableStatementOrThrow('ENDPOINTS');
   file.insertVariableStatements(endpointsDecl.getChildIndex(), statements);
   file

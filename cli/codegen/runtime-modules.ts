@@ -13,7 +13,7 @@ export interface RuntimeExport {
 }
 
 const NOOP_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/noop-endpoint.js', name: 'noopEndpoint' };
-const PROXY_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/proxy-endpoint.js', name: 'proxyEndpoint' };
+const DECODING_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/decoding-endpoint.js', name: 'decodingEndpoint' };
 const HTTP_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/http/http-upstream.js', name: 'httpUpstream' };
 
 /** Module ids with a runtime in this version. */
@@ -23,6 +23,10 @@ export const IMPLEMENTED = new Set([
   'core/no-op',
   'core/endpoint',
   'core/merge',
+  'core/manipulation',
+  'core/flatmap',
+  'core/sequential',
+  'core/static',
   'upstream/http',
   'telemetry/logging', // level and prefix of the gateway's log lines
 ]);
@@ -38,7 +42,7 @@ export const REQUIRED = new Map<string, string>([
 ]);
 
 export function endpointHandler(endpoint: EndpointPlan): RuntimeExport {
-  return endpoint.outputEncoding === 'no-op' ? NOOP_ENDPOINT : PROXY_ENDPOINT;
+  return endpoint.outputEncoding === 'no-op' ? NOOP_ENDPOINT : DECODING_ENDPOINT;
 }
 
 /** The upstream for a backend, and a note when it stands in for a kind not implemented yet. */
@@ -53,3 +57,10 @@ export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; not
       throw new Error(`no runtime for upstream ${backend.upstream.kind}`);
   }
 }
+
+/** Codecs the pipe looks up by encoding name; linked only when a Plan module asks for them. */
+export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
+  xml: { module: 'encoding/xml', use: { from: '@hgw/runtime/encoding/xml-codec.js', name: 'xmlCodec' } },
+  yaml: { module: 'encoding/yaml', use: { from: '@hgw/runtime/encoding/yaml-codec.js', name: 'yamlCodec' } },
+  negotiate: { module: 'encoding/negotiate', use: { from: '@hgw/runtime/encoding/negotiate-codec.js', name: 'negotiateCodec' } },
+};

@@ -18,14 +18,3 @@ export function handleDebug(req: IncomingMessage, res: ServerResponse, log: Logg
   });
   req.once('error', () => res.destroy());
 }
-
-/** `/__debug` without the slash: gin's redirect to `/__debug/`. */
-export function redirectToDebug(req: IncomingMessage, res: ServerResponse): void {
-  const q = (req.url ?? '').indexOf('?');
-  const location = DEBUG_PREFIX + (q === -1 ? '' : (req.url ?? '').slice(q));
-  const status = req.method === 'GET' ? 301 : 307;
-  const body = req.method === 'GET' ? Buffer.from(`<a href="${location}">Moved Permanently</a>.\n\n`) : Buffer.alloc(0);
-  const headers: Record<string, string | number> = { Location: location, 'Content-Length': body.length };
-  if (body.length > 0) headers['Content-Type'] = 'text/html; charset=utf-8';
-  res.writeHead(status, headers).end(body);
-}

@@ -3,6 +3,7 @@ import type { BackendPlan, EndpointPlan, ServicePlan } from '../plan/plan.js';
 import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import type { Branding } from './branding.js';
 import type { Logger } from './logger.js';
+import type { Codecs } from './pipe/codecs.js';
 
 /** What every endpoint factory receives besides its own Plan slice. */
 export interface EndpointDeps {
@@ -11,6 +12,8 @@ export interface EndpointDeps {
   log: Logger;
   /** One upstream per backend, in the endpoint's backend order. */
   upstreams: Upstream[];
+  /** Encodings beyond JSON that this build links (xml, yaml, negotiate, …). */
+  codecs?: Codecs;
 }
 
 /** The per-endpoint request handler the router calls; `params` are decoded path params in route order. */

@@ -3,14 +3,21 @@ import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import type { Branding } from './branding.js';
 import type { EndpointHandler } from './endpoint-context.js';
 import { writeHealth } from './health.js';
-import { DEBUG_PREFIX, handleDebug, redirectToDebug } from './debug-endpoint.js';
+import { DEBUG_PREFIX, handleDebug } from './debug-endpoint.js';
+import { ECHO_PREFIX, handleEcho } from './echo-endpoint.js';
 import type { Logger } from './logger.js';
-import { writeGatewayError, writeRouterMiss } from './responses.js';
-import { Router } from './router.js';
+import { writeGatewayError, writeRedirect, writeRouterMiss } from './responses.js';
+import { cleanPath, Router } from './router.js';
+import { POWERED_BY_HEADER } from './branding.js';
+import { clientIp } from './client-ip.js';
+import { encodeJson } from './json/encode-json.js';
+import type { JsonValue } from './json/json-number.js';
 
 /**
- * The request entry point: service endpoints (`/__health`), then the route
- * table. Handlers are built once, before the first request.
+ * The request entry point, in gin's order: service endpoints (`/__health`,
+ * `/__debug/`, `/__echo/`), the route table, then the misses — trailing-slash
+ * and fixed-path redirects, 405, 404. Handlers are built once, before the
+ * first request.
  */
 export interface RoutedEndpoint {
   plan: EndpointPlan;
@@ -28,39 +35,73 @@ export interface ListenerOptions {
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
   const router = new Router<EndpointHandler>();
   for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, ep.handler);
-  const healthPath = service.router.disableHealth ? undefined : service.router.healthPath;
+  const r = service.router;
+  const healthPath = r.disableHealth ? undefined : r.healthPath;
+  const errorBody404 = r.errorBody['404'] === undefined ? undefined : encodeJson(r.errorBody['404'] as JsonValue);
+  const errorBody405 = r.errorBody['405'] === undefined ? undefined : encodeJson(r.errorBody['405'] as JsonValue);
+  const decode = !r.disablePathDecoding;
+  const skipLog = new Set(r.loggerSkipPaths);
+  const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
 
   return (req, res) => {
+    if (accessLog) logAccess(req, res, options.log, skipLog);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
-    const path = decodePath(rawPath);
+    const method = req.method ?? 'GET';
+    const decoded = decode ? decodePath(rawPath) : rawPath;
+    const path = r.removeExtraSlash && decoded !== undefined ? cleanPath(decoded) : decoded;
     if (path === undefined) {
-      writeGatewayError(res, brand, 400, 'invalid URL escape');
+      writeGatewayError(res, brand, 400, '400 Bad Request');
       return;
     }
-    if (path === healthPath && req.method === 'GET') {
+    if (path === healthPath && method === 'GET') {
       writeHealth(res);
       return;
     }
-    if (options.debug && path.startsWith('/__debug')) {
+    if (path.startsWith('/__debug') && options.debug) {
       if (path.startsWith(DEBUG_PREFIX)) handleDebug(req, res, options.log);
-      else if (path === '/__debug') redirectToDebug(req, res);
-      else writeRouterMiss(res, brand, 404);
+      else if (path === '/__debug') writeRedirect(req, res, DEBUG_PREFIX + (q === -1 ? '' : url.slice(q)));
+      else writeRouterMiss(res, brand, 404, errorBody404);
       return;
     }
-    const match = router.find(req.method ?? 'GET', path);
+    if (path.startsWith('/__echo') && service.echoEndpoint) {
+      if (path.startsWith(ECHO_PREFIX)) handleEcho(req, res);
+      else if (path === '/__echo') writeRedirect(req, res, ECHO_PREFIX + (q === -1 ? '' : url.slice(q)));
+      else writeRouterMiss(res, brand, 404, errorBody404);
+      return;
+    }
+
+    const match = router.find(method, path);
     if (match.kind === 'found') {
+      if (decode && hasEncodedParam(match.params)) {
+        writeGatewayError(res, brand, 400, 'error: encoded url params');
+        return;
+      }
       match.handler(req, res, match.params, rawQuery);
       return;
     }
-    if (match.kind === 'method-not-allowed') writeRouterMiss(res, brand, 405, match.allowed);
-    else writeRouterMiss(res, brand, 404);
+    if (method === 'OPTIONS' && r.autoOptions && match.kind === 'method-not-allowed') {
+      // router.auto_options: answer OPTIONS with the methods the path has.
+      res.writeHead(200, { Allow: match.allowed.join(', '), [POWERED_BY_HEADER]: brand.poweredBy, 'Content-Length': 0 }).end();
+      return;
+    }
+    if (method !== 'CONNECT' && path !== '/') {
+      const twin = r.disableRedirectTrailingSlash ? undefined : router.trailingSlashTwin(method, path);
+      const fixed = twin ?? (r.disableRedirectFixedPath ? undefined : router.fixedPath(method, path));
+      if (fixed !== undefined) {
+        const prefix = forwardedPrefix(req);
+        writeRedirect(req, res, prefix + fixed + (q === -1 ? '' : url.slice(q)));
+        return;
+      }
+    }
+    if (match.kind === 'method-not-allowed' && !r.disableHandleMethodNotAllowed) writeRouterMiss(res, brand, 405, errorBody405, match.allowed);
+    else writeRouterMiss(res, brand, 404, errorBody404);
   };
 }
 
-/** Go's URL.Path: the request path percent-decoded; a bad escape is a 400 before routing. */
+/** Go's URL.Path: the request path percent-decoded; a bad escape is Go's 400 before routing. */
 function decodePath(raw: string): string | undefined {
   if (!raw.includes('%')) return raw;
   try {
@@ -68,4 +109,40 @@ function decodePath(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Lura's param check: a value that still unescapes to something else, or holds `?` / `#`, was smuggled in encoded. */
+function hasEncodedParam(params: string[]): boolean {
+  for (const p of params) {
+    if (p.includes('?') || p.includes('#')) return true;
+    if (p.includes('%')) {
+      try {
+        if (decodeURIComponent(p) !== p) return true;
+      } catch {
+        // not a valid escape: the value stands as it is
+      }
+    }
+  }
+  return false;
+}
+
+/** gin honours X-Forwarded-Prefix in its redirects. */
+function forwardedPrefix(req: IncomingMessage): string {
+  const p = req.headers['x-forwarded-prefix'];
+  if (typeof p !== 'string' || p === '') return '';
+  const clean = p.replace(/\/+$/, '');
+  return clean.startsWith('/') ? clean : `/${clean}`;
+}
+
+/** One access-log line per finished request, gin-style: status, latency, client IP, method and path. */
+function logAccess(req: IncomingMessage, res: ServerResponse, log: Logger, skip: Set<string>): void {
+  const started = process.hrtime.bigint();
+  res.once('finish', () => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (skip.has(path)) return;
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info(`[ACCESS] ${res.statusCode} | ${ms.toFixed(3)}ms | ${clientIp(req)} | ${req.method} ${JSON.stringify(url)}`);
+  });
 }

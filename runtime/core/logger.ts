@@ -7,6 +7,8 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 const ORDER: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3, CRITICAL: 4 };
 
 export interface Logger {
+  /** Whether lines of this level are written (so callers can skip building them). */
+  enabled(level: LogLevel): boolean;
   debug(msg: string): void;
   info(msg: string): void;
   warn(msg: string): void;
@@ -20,7 +22,7 @@ export function createLogger(options: { level?: string; prefix?: string; write?:
   const at = (l: LogLevel) => (msg: string) => {
     if (ORDER[l] >= level) write(`${prefix} ${timestamp(new Date())} ▶ ${l} ${msg}\n`);
   };
-  return { debug: at('DEBUG'), info: at('INFO'), warn: at('WARNING'), error: at('ERROR') };
+  return { enabled: (l) => ORDER[l] >= level, debug: at('DEBUG'), info: at('INFO'), warn: at('WARNING'), error: at('ERROR') };
 }
 
 function timestamp(d: Date): string {

@@ -5,6 +5,7 @@ import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.j
 import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
 import { BackendRequestBuilder, requestHasBody } from './request-builder.js';
 import { writeGatewayError } from './responses.js';
+import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
 
 /**
  * `output_encoding: no-op`: the backend's status, headers and body reach the
@@ -30,7 +31,9 @@ export function noopEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): Endpoi
   if (!backend || !upstream) throw new Error(`no-op endpoint ${endpoint.method} ${endpoint.endpoint} needs exactly one backend`);
   const builder = new BackendRequestBuilder(endpoint, backend, deps.brand);
   const shared: NoopShared = { upstream, brand: deps.brand, timeoutMs: endpoint.timeoutMs, returnErrorMsg: deps.service.router.returnErrorMsg };
+  const limit = endpoint.maxPayload;
   return (req, res, params, rawQuery) => {
+    if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
     const call = new NoopCall(shared, res);
     shared.upstream.dispatch(builder.build(req, params, rawQuery, requestHasBody(req)), call);
   };
@@ -85,7 +88,8 @@ class NoopCall implements UpstreamHandler {
   onError(err: Error): void {
     if (this.done) return;
     this.finish();
-    writeGatewayError(this.res, this.shared.brand, 500, this.shared.returnErrorMsg ? err.message : undefined);
+    if (isPayloadTooLarge(err)) writeGatewayError(this.res, this.shared.brand, 413, PAYLOAD_TOO_LARGE);
+    else writeGatewayError(this.res, this.shared.brand, 500, this.shared.returnErrorMsg ? err.message : undefined);
   }
 
   private finish(): void {

@@ -6,6 +6,8 @@ import { canonicalHeaderKey } from './canonical-header-key.js';
 import { clientIp } from './client-ip.js';
 import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
+import type { JsonValue } from './json/json-number.js';
+import { PayloadTooLargeError } from './body-limit.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the
@@ -32,13 +34,15 @@ class HeaderFilter {
 }
 
 export class BackendRequestBuilder {
-  private readonly method: string;
-  private readonly pattern: CompiledPattern;
+  readonly method: string;
+  readonly pattern: CompiledPattern;
   private readonly headers: HeaderFilter;
   private readonly backendHeaders: HeaderFilter | null;
   /** null: forward no query; '*' in the list forwards all. */
   private readonly query: Set<string> | 'all' | null;
   private readonly forwardsUserAgent: boolean;
+  private readonly forwardsContentLength: boolean;
+  private readonly maxPayload: number;
   private readonly canonical = new Map<string, string>();
 
   constructor(
@@ -58,19 +62,26 @@ export class BackendRequestBuilder {
     const all = endpoint.inputQueryStrings.includes('*') && (!backend.inputQueryStrings || backend.inputQueryStrings.includes('*'));
     this.query = all ? 'all' : queryNames.length > 0 ? new Set(queryNames.filter((q) => q !== '*')) : null;
     this.forwardsUserAgent = this.headers.has('user-agent');
+    this.maxPayload = endpoint.maxPayload;
+    this.forwardsContentLength = this.headers.has('content-length') && (this.backendHeaders === null || this.backendHeaders.has('content-length'));
   }
 
-  build(req: IncomingMessage, params: string[], rawQuery: string, hasBody: boolean): UpstreamRequest {
+  /**
+   * `body`: a Buffer when the endpoint read it once for several backends, else
+   * whether the client request has one to stream. A streamed body goes chunked,
+   * as Go sends a body of unknown length, unless Content-Length is forwarded.
+   */
+  build(req: IncomingMessage, params: string[], rawQuery: string, body: Buffer | boolean, responses?: ReadonlyArray<JsonValue | undefined>): UpstreamRequest {
     return {
       method: this.method,
-      path: this.path(params, rawQuery),
+      path: this.path(params, rawQuery, responses),
       headers: this.headerList(req),
-      body: hasBody ? req : null,
+      body: Buffer.isBuffer(body) ? (body.length > 0 ? body : null) : body ? (this.forwardsContentLength ? req : chunked(req, this.maxPayload)) : null,
     };
   }
 
-  path(params: string[], rawQuery: string): string {
-    const base = expandUrlPattern(this.pattern, params);
+  path(params: string[], rawQuery: string, responses?: ReadonlyArray<JsonValue | undefined>): string {
+    const base = expandUrlPattern(this.pattern, params, responses);
     if (this.query === null || rawQuery === '') return base;
     const parsed = parseQuery(rawQuery);
     let kept: QueryValues = parsed;
@@ -115,6 +126,16 @@ export class BackendRequestBuilder {
       if (this.canonical.size < 1024) this.canonical.set(lower, c);
     }
     return c;
+  }
+}
+
+/** The client body as an iterable of unknown length, which undici sends chunked; counted against max_payload. */
+async function* chunked(req: IncomingMessage, limit: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of req) {
+    seen += (chunk as Buffer).length;
+    if (limit > 0 && seen > limit) throw new PayloadTooLargeError();
+    yield chunk as Buffer;
   }
 }
 

@@ -1,12 +1,12 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
 
 /**
- * Responses the gateway writes itself. Bodies are written with an explicit
+ * Responses the gateway writes itself. Bodies go out with an explicit
  * Content-Length in one `end` call; Content-Type follows Go's rules (sniffed
  * text is `text/plain; charset=utf-8`, an empty body has none).
  */
-export function writeGatewayError(res: ServerResponse, brand: Branding, status: number, message: string | undefined): void {
+export function writeGatewayError(res: ServerResponse, brand: Branding, status: number, message: string | undefined, contentType?: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -18,20 +18,33 @@ export function writeGatewayError(res: ServerResponse, brand: Branding, status: 
     return;
   }
   const body = Buffer.from(message);
-  headers['Content-Type'] = 'text/plain; charset=utf-8';
+  headers['Content-Type'] = contentType ?? 'text/plain; charset=utf-8';
   headers['Content-Length'] = body.length;
   res.writeHead(status, headers).end(body);
 }
 
-/** gin's own 404/405 answers: no trailing newline, `text/plain`. */
-export function writeRouterMiss(res: ServerResponse, brand: Branding, status: 404 | 405, allowed?: string[]): void {
-  const body = status === 404 ? '404 page not found' : '405 method not allowed';
+/** gin's own 404/405 answers (no trailing newline, `text/plain`), or `router.error_body`'s JSON when configured. */
+export function writeRouterMiss(res: ServerResponse, brand: Branding, status: 404 | 405, errorBody: string | undefined, allowed?: string[]): void {
+  const body = errorBody ?? (status === 404 ? '404 page not found' : '405 method not allowed');
   const headers: Record<string, string | number> = {
     [POWERED_BY_HEADER]: brand.poweredBy,
     [COMPLETED_HEADER]: 'false',
-    'Content-Type': 'text/plain',
-    'Content-Length': body.length,
+    'Content-Type': errorBody === undefined ? 'text/plain' : 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
   };
   if (allowed) headers.Allow = allowed.join(', ');
   res.writeHead(status, headers).end(body);
+}
+
+/** Go's http.Redirect as gin uses it: 301 for GET, 307 otherwise; GET gets the small HTML body. */
+export function writeRedirect(req: IncomingMessage, res: ServerResponse, location: string): void {
+  const get = req.method === 'GET';
+  const body = get ? Buffer.from(`<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`) : Buffer.alloc(0);
+  const headers: Record<string, string | number> = { Location: location, 'Content-Length': body.length };
+  if (get) headers['Content-Type'] = 'text/html; charset=utf-8';
+  res.writeHead(get ? 301 : 307, headers).end(body);
+}
+
+function htmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 }

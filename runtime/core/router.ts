@@ -65,6 +65,25 @@ export class Router<H> {
     return allowed.length > 0 ? { kind: 'method-not-allowed', allowed: allowed.sort() } : NOT_FOUND;
   }
 
+  /**
+   * gin's RedirectFixedPath: the cleaned path looked up case-insensitively in
+   * the method's tree (trailing slash fixed too); the canonical path, or undefined.
+   */
+  fixedPath(method: string, path: string): string | undefined {
+    const tree = this.trees.get(method);
+    if (!tree) return undefined;
+    const clean = cleanPath(path);
+    return walkCaseInsensitive(tree, clean, 1, '') ?? walkCaseInsensitive(tree, toggleTrailingSlash(clean), 1, '');
+  }
+
+  /** gin's trailing-slash recommendation: the same path with the slash added or removed matches in this method's tree. */
+  trailingSlashTwin(method: string, path: string): string | undefined {
+    const tree = this.trees.get(method);
+    if (!tree || path === '/') return undefined;
+    const twin = toggleTrailingSlash(path);
+    return walk(tree, twin, 1, []) ? twin : undefined;
+  }
+
   /** Methods with at least one route, for `auto_options` and 405 answers. */
   methods(): string[] {
     return [...this.trees.keys()].sort();
@@ -89,4 +108,38 @@ function walk<H>(node: RouteNode<H>, path: string, start: number, params: string
     params.pop();
   }
   return undefined;
+}
+
+function toggleTrailingSlash(path: string): string {
+  return path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+}
+
+/** Like walk, but static segments match ignoring case; returns the path spelled as routed. */
+function walkCaseInsensitive<H>(node: RouteNode<H>, path: string, start: number, built: string): string | undefined {
+  if (start > path.length) return node.handler !== undefined ? built : undefined;
+  let end = path.indexOf('/', start);
+  if (end === -1) end = path.length;
+  const segment = path.slice(start, end);
+  const lower = segment.toLowerCase();
+  for (const [name, child] of node.statics) {
+    if (name.toLowerCase() !== lower) continue;
+    const found = walkCaseInsensitive(child, path, end + 1, `${built}/${name}`);
+    if (found !== undefined) return found;
+  }
+  if (node.param && segment !== '') return walkCaseInsensitive(node.param, path, end + 1, `${built}/${segment}`);
+  return undefined;
+}
+
+/** Go's path.Clean as gin's cleanPath applies it: no `//`, `.` or `..` segments; a trailing slash is kept. */
+export function cleanPath(path: string): string {
+  if (path === '') return '/';
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  let clean = `/${out.join('/')}`;
+  if (path.endsWith('/') && clean !== '/') clean += '/';
+  return clean;
 }

@@ -9,6 +9,7 @@ import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
+import type { Codecs } from './pipe/codecs.js';
 
 /**
  * What a generated entry hands the runtime: build facts, the service Plan,
@@ -34,6 +35,8 @@ export interface GatewayWiring {
   build: BuildInfo;
   service: ServicePlan;
   endpoints: WiredEndpoint[];
+  /** Encodings beyond JSON the config uses, by name (xml, yaml, negotiate). */
+  codecs?: Codecs;
 }
 
 export interface StartOptions {
@@ -64,11 +67,11 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const pools = new UpstreamPools(service.client);
-  const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log };
+  const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression };
 
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const upstreams = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
-    return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams }) };
+    return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams, codecs: wiring.codecs ?? {} }) };
   });
   const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log }));
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });

@@ -66,6 +66,8 @@ export interface RouterPlan {
   removeExtraSlash: boolean;
   disablePathDecoding: boolean;
   autoOptions: boolean;
+  /** `max_payload`: largest request body in bytes, 0 for no limit (endpoints may set their own). */
+  maxPayload: number;
   forwardedByClientIp: boolean;
   remoteIpHeaders: string[];
   trustedProxies: string[];
@@ -90,6 +92,8 @@ export interface EndpointPlan {
   inputQueryStrings: string[];
   /** `auth/public`: no verified identity required. */
   public: boolean;
+  /** Largest request body in bytes (endpoint `proxy.max_payload`, else the router's), 0 for no limit; larger → 413. */
+  maxPayload: number;
   proxy: ProxyPlan;
   extraConfig: Record<string, unknown>;
   backends: BackendPlan[];

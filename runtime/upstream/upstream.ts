@@ -15,8 +15,10 @@ export interface UpstreamRequest {
   path: string;
   /** Flat `[name, value, name, value, …]`; repeated names stay separate lines. */
   headers: string[];
-  /** null: no body (`Content-Length: 0` is sent for POST/PUT/PATCH); a stream is sent chunked. */
-  body: Readable | Buffer | null;
+  /** null: no body (`Content-Length: 0` is sent for POST/PUT/PATCH); a stream or iterable of unknown length is sent chunked. */
+  body: Readable | AsyncIterable<Buffer> | Buffer | null;
+  /** Set by the upstream to the URL it called (after redirects), for error texts. */
+  url?: string;
 }
 
 export interface UpstreamHandler {
@@ -51,4 +53,6 @@ export interface UpstreamDeps {
   pools: UpstreamPools;
   hostMap: HostMap;
   log: Logger;
+  /** `client.disable_compression`: do not ask backends for gzip. */
+  disableCompression: boolean;
 }

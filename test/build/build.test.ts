@@ -104,15 +104,22 @@ describe('tree-shaking, proven from the metafile', () => {
       name: 'no-op only',
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
-      absent: ['runtime/core/proxy-endpoint.ts', 'runtime/core/buffered-call.ts'],
+      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts'],
       absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa'],
     },
     {
       name: 'decoding only',
       config: JSON_ONLY,
-      linked: ['runtime/core/proxy-endpoint.ts', 'runtime/core/buffered-call.ts'],
-      absent: ['runtime/core/noop-endpoint.ts'],
+      linked: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts'],
+      absent: ['runtime/core/noop-endpoint.ts', 'runtime/encoding/decode-xml.ts', 'runtime/encoding/encode-yaml.ts'],
       absentPackages: ['jose', 'ajv', 'yaml'],
+    },
+    {
+      name: 'xml backend and negotiate output link the codecs (and only then)',
+      config: base([{ endpoint: '/x', output_encoding: 'negotiate', backend: [{ url_pattern: '/x', encoding: 'xml' }] }]),
+      linked: ['runtime/encoding/decode-xml.ts', 'runtime/encoding/encode-xml.ts', 'runtime/encoding/encode-yaml.ts', 'runtime/encoding/negotiate.ts'],
+      absent: ['runtime/core/noop-endpoint.ts'],
+      absentPackages: ['jose', 'yaml'],
     },
   ];
 

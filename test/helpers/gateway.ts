@@ -1,13 +1,13 @@
 import type { BackendPlan, EndpointPlan, Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import { noopEndpoint } from '../../runtime/core/noop-endpoint.js';
-import { proxyEndpoint } from '../../runtime/core/proxy-endpoint.js';
+import { decodingEndpoint } from '../../runtime/core/decoding-endpoint.js';
 import { httpUpstream } from '../../runtime/upstream/http/http-upstream.js';
 import { planOf } from './check.js';
 
 /**
  * Starts the runtime in the test process, wired the way codegen wires it
- * (no-op → noopEndpoint, else proxyEndpoint; http upstream), for runtime tests
+ * (no-op → noopEndpoint, else decodingEndpoint; http upstream), for runtime tests
  * that need no bundle. Build tests exercise the real bundle instead.
  */
 export async function startRuntime(config: unknown, options: StartOptions = {}): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
@@ -18,7 +18,7 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
     service: plan.service,
     endpoints: plan.endpoints.map((ep: EndpointPlan) => ({
       plan: ep,
-      handler: ep.outputEncoding === 'no-op' ? noopEndpoint : proxyEndpoint,
+      handler: ep.outputEncoding === 'no-op' ? noopEndpoint : decodingEndpoint,
       backends: ep.backends.map((_b: BackendPlan) => httpUpstream),
     })),
   };

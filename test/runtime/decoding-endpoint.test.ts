@@ -18,7 +18,7 @@ async function json(routes: Record<string, { status?: number; body: string }>) {
   return s;
 }
 
-describe('decoding endpoint (first cut of the Lura pipe)', () => {
+describe('decoding endpoint', () => {
   it('merges backends, groups, marks the response complete and sets Cache-Control from cache_ttl', async () => {
     const be = await json({ '/user/7': { body: '{"name":"ada"}' }, '/orders/7': { body: '[1,2]' } });
     const gw = await startRuntime(
@@ -36,7 +36,8 @@ describe('decoding endpoint (first cut of the Lura pipe)', () => {
     cleanups.push(() => gw.close());
     const res = await request(`${gw.url}/u/7`);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ name: 'ada', orders: [1, 2] });
+    // is_collection wraps the array as {collection}, then group nests it, as Lura does.
+    expect(JSON.parse(res.body)).toEqual({ name: 'ada', orders: { collection: [1, 2] } });
     expect(res.headers['x-gateway-completed']).toBe('true');
     expect(res.headers['cache-control']).toBe('public, max-age=30');
     expect(res.headers['set-cookie']).toBeUndefined(); // backend headers never reach the client on decoding endpoints
@@ -58,6 +59,6 @@ describe('decoding endpoint (first cut of the Lura pipe)', () => {
     expect([partial.status, partial.body, partial.headers['x-gateway-completed']]).toEqual([200, '{"a":1}', 'false']);
     const none = await request(`${gw.url}/none`);
     expect(none.status).toBe(500);
-    expect(none.body).toBe('invalid status code 404 [GET /bad]');
+    expect(none.body).toBe(`invalid status code 404 [GET /bad]: ${be.url}/bad`);
   });
 });

@@ -1,0 +1,147 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndpointPlan } from '../plan/plan.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
+import { requestHasBody } from './request-builder.js';
+import { writeGatewayError } from './responses.js';
+import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
+import { compileBackendProxy } from './pipe/backend-proxy.js';
+import { BackendError } from './pipe/backend-error.js';
+import { withConcurrentCalls } from './pipe/concurrent-calls.js';
+import { compileMerge } from './pipe/merge.js';
+import { canceled, deadlineExceeded, type Cancel, type Proxy, type ProxyResponse } from './pipe/proxy.js';
+import { compileRender, type Render } from './pipe/render.js';
+import { compileSequential } from './pipe/sequential.js';
+import { withStaticData } from './pipe/static-data.js';
+import { compileEndpointFlatmap } from './manipulation/backend-manipulation.js';
+
+/**
+ * Every endpoint that is not `no-op`: Lura's proxy pipe built once from the
+ * Plan (backends → concurrent calls → merge or sequence → static data), then
+ * the endpoint handler's rules for status and headers (krakend-semantics
+ * §2.3): 200 with the rendered data whenever there is data, the completed
+ * header only for a complete non-empty answer, Cache-Control from cache_ttl,
+ * and the error's status and text (return_error_msg) when there is none.
+ */
+export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): EndpointHandler {
+  const t = endpoint.timeoutMs;
+  const codecs = deps.codecs ?? {};
+  let backends: Proxy[] = endpoint.backends.map((b, i) => {
+    const upstream = deps.upstreams[i];
+    if (!upstream) throw new Error(`endpoint ${endpoint.method} ${endpoint.endpoint}: backend ${i} has no upstream`);
+    return compileBackendProxy(endpoint, b, upstream, deps.brand, codecs);
+  });
+  if (endpoint.concurrentCalls > 1) backends = backends.map((p) => withConcurrentCalls(p, endpoint.concurrentCalls, Math.floor(t * 0.75)));
+  let pipe: Proxy;
+  if (backends.length === 1) pipe = backends[0]!;
+  else if (endpoint.proxy.sequential) pipe = compileSequential(backends, Math.floor(t * 0.85));
+  else pipe = compileMerge(backends, Math.floor(t * 0.85), endpoint.proxy.flatmapFilter ? compileEndpointFlatmap(endpoint.proxy.flatmapFilter) : undefined);
+  if (endpoint.proxy.static) pipe = withStaticData(pipe, endpoint.proxy.static);
+
+  const shared: Shared = {
+    pipe,
+    render: compileRender(endpoint, codecs),
+    brand: deps.brand,
+    timeoutMs: t,
+    cacheControl: endpoint.cacheTtlMs > 0 ? `public, max-age=${Math.floor(endpoint.cacheTtlMs / 1000)}` : undefined,
+    returnErrorMsg: deps.service.router.returnErrorMsg,
+    bufferBody: backends.length > 1 || endpoint.concurrentCalls > 1,
+  };
+  const limit = endpoint.maxPayload;
+  return (req, res, params, rawQuery) => {
+    if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
+    const hasBody = requestHasBody(req);
+    if (hasBody && shared.bufferBody) {
+      // Several calls each need the body: read it once, hand each a copy.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (limit > 0 && size > limit) {
+          req.removeAllListeners('data').removeAllListeners('end');
+          req.resume();
+          res.shouldKeepAlive = false;
+          writeGatewayError(res, deps.brand, 413, PAYLOAD_TOO_LARGE);
+          return;
+        }
+        chunks.push(c);
+      });
+      req.once('end', () => new EndpointCall(shared, req, res).run(params, rawQuery, Buffer.concat(chunks)));
+      req.once('error', () => res.destroy());
+      return;
+    }
+    new EndpointCall(shared, req, res).run(params, rawQuery, hasBody);
+  };
+}
+
+interface Shared {
+  pipe: Proxy;
+  render: Render;
+  brand: Branding;
+  timeoutMs: number;
+  cacheControl: string | undefined;
+  returnErrorMsg: boolean;
+  bufferBody: boolean;
+}
+
+class EndpointCall {
+  private cancel: Cancel | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {}
+
+  run(params: string[], rawQuery: string, body: Buffer | boolean): void {
+    if (this.shared.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, this.shared.timeoutMs);
+    this.res.once('close', this.onClientClose);
+    this.cancel = this.shared.pipe({ req: this.req, params, rawQuery, body }, this.onResult);
+  }
+
+  private readonly onResult = (err: Error | null, response: ProxyResponse | null): void => {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    const { brand, cacheControl, returnErrorMsg } = this.shared;
+    if (!response && isPayloadTooLarge(err)) {
+      writeGatewayError(this.res, brand, 413, PAYLOAD_TOO_LARGE);
+      return;
+    }
+    if (!response) {
+      const e = err ?? new Error('internal server error');
+      const status = e instanceof BackendError && e.status !== undefined ? e.status : 500;
+      if (e instanceof BackendError && e.body !== undefined) {
+        // return_error_code: the backend's status, and with return_error_msg its body and Content-Type.
+        writeGatewayError(this.res, brand, status, returnErrorMsg ? e.body.toString('utf8') : undefined, e.contentType);
+      } else writeGatewayError(this.res, brand, status, returnErrorMsg ? e.message : undefined);
+      return;
+    }
+    let complete = false;
+    const headers: Record<string, string | number> = { [POWERED_BY_HEADER]: brand.poweredBy };
+    if (Object.keys(response.data).length > 0 && response.isComplete) {
+      complete = true;
+      if (cacheControl) headers['Cache-Control'] = cacheControl;
+    }
+    headers[COMPLETED_HEADER] = complete ? 'true' : 'false';
+    const rendered = this.shared.render(this.req, response.data);
+    const body = Buffer.from(rendered.body);
+    headers['Content-Type'] = rendered.contentType;
+    headers['Content-Length'] = body.length;
+    this.res.writeHead(200, headers).end(body);
+  };
+
+  private readonly onTimeout = (): void => {
+    this.timer = null;
+    this.cancel?.(deadlineExceeded());
+  };
+
+  private readonly onClientClose = (): void => {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.cancel?.(canceled());
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * A number from a backend's JSON kept as its literal text, as Go's decoder
+ * with UseNumber does: `9007199254740993` and `1.50` come out digit for digit.
+ * Only numbers that would not survive a JS round trip are boxed; the rest stay
+ * plain JS numbers (see parse-json.ts).
+ */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+
+  toString(): string {
+    return this.text;
+  }
+
+  /** JSON.stringify writes the literal text unchanged. */
+  toJSON(): unknown {
+    return this.text;
+  }
+}
+
+/** The value model every decoder produces and every encoder and manipulation accepts. */
+export type JsonValue = null | boolean | number | string | JsonNumber | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
+}

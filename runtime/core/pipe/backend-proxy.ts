@@ -1,0 +1,76 @@
+import type { BackendPlan, EndpointPlan } from '../../plan/plan.js';
+import type { Upstream, UpstreamRequest } from '../../upstream/upstream.js';
+import type { Branding } from '../branding.js';
+import { BufferedCall, type BufferedResponse } from '../buffered-call.js';
+import { BackendRequestBuilder } from '../request-builder.js';
+import { compileBackendManipulation } from '../manipulation/backend-manipulation.js';
+import type { JsonObject } from '../json/json-number.js';
+import type { Codecs } from './codecs.js';
+import { bodyDecoder } from './decode-backend-body.js';
+import { BackendError } from './backend-error.js';
+import type { Proxy } from './proxy.js';
+
+/**
+ * One backend of a decoding endpoint: build the request, call the upstream,
+ * apply Lura's status rule (200/201 succeed), decode, then the backend's
+ * manipulations (target, allow/deny, mapping or flatmap, group). The
+ * `backend/http` options decide what a failure looks like: an error with the
+ * backend's status (`return_error_code`) or data describing it
+ * (`return_error_details`).
+ */
+export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan, upstream: Upstream, brand: Branding, codecs: Codecs): Proxy {
+  const builder = new BackendRequestBuilder(endpoint, backend, brand);
+  const decode = bodyDecoder(backend, codecs);
+  const manipulate = compileBackendManipulation(backend);
+  const noop = backend.encoding === 'no-op';
+  const details = backend.returnErrorDetails;
+  const label = `[${builder.method} ${builder.pattern.template}]`;
+
+  return (ctx, done) => {
+    const request: UpstreamRequest = builder.build(ctx.req, ctx.params, ctx.rawQuery, ctx.body, ctx.responses);
+    const call = new BufferedCall(0, (err, res) => {
+      if (err || !res) {
+        done(err ?? new Error('no response'), null);
+        return;
+      }
+      if (noop) {
+        done(null, { data: {}, isComplete: true, raw: res.body });
+        return;
+      }
+      if (res.status !== 200 && res.status !== 201) {
+        if (details !== undefined) {
+          done(null, { data: { [`error_${details}`]: errorDetails(res) }, isComplete: false });
+          return;
+        }
+        const message = `invalid status code ${res.status} ${label}: ${request.url ?? request.path}`;
+        done(backend.returnErrorCode ? new BackendError(message, res.status, res.body, header(res, 'content-type')) : new BackendError(message), null);
+        return;
+      }
+      let data: JsonObject;
+      try {
+        data = manipulate(decode(res.body, header(res, 'content-encoding')));
+      } catch (e) {
+        done(e as Error, null);
+        return;
+      }
+      done(null, { data, isComplete: true });
+    });
+    upstream.dispatch(request, call);
+    return (reason) => call.cancel(reason);
+  };
+}
+
+/** Lura's error-detail struct, fields in struct order; empty body and encoding are omitted. */
+function errorDetails(res: BufferedResponse): JsonObject {
+  const out: JsonObject = { http_status_code: res.status };
+  const body = res.body.toString('utf8');
+  if (body !== '') out.http_body = body;
+  const type = header(res, 'content-type');
+  if (type) out.http_body_encoding = type;
+  return out;
+}
+
+function header(res: BufferedResponse, lower: string): string | undefined {
+  for (let i = 0; i < res.headers.length; i += 2) if (res.headers[i]!.toLowerCase() === lower) return res.headers[i + 1];
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+import type { JsonObject, JsonValue } from '../json/json-number.js';
+
+/**
+ * Lura's proxy pipe, callback style: a Proxy is called once per request with
+ * the request's context and answers once through `done`; it returns a cancel
+ * function the caller uses when a deadline passes or the client leaves.
+ * No promises: one request allocates a handful of objects, not a chain.
+ */
+export interface ProxyResponse {
+  data: JsonObject;
+  isComplete: boolean;
+  /** The raw body of a `no-op` backend inside a decoding endpoint (Lura's `resp0` for sequential). */
+  raw?: Buffer;
+}
+
+export type ProxyDone = (err: Error | null, response: ProxyResponse | null) => void;
+export type Cancel = (reason: Error) => void;
+
+export interface ProxyContext {
+  req: IncomingMessage;
+  params: string[];
+  rawQuery: string;
+  /** The client body: read into a Buffer when several calls need it, else whether there is one to stream. */
+  body: Buffer | boolean;
+  /** In a sequential proxy, the data of the backends before this one. */
+  responses?: Array<JsonValue | undefined>;
+}
+
+export type Proxy = (ctx: ProxyContext, done: ProxyDone) => Cancel;
+
+export const NO_CANCEL: Cancel = () => {};
+
+/** Errors Lura reports by its context: the endpoint deadline and a client gone away. */
+export const deadlineExceeded = (): Error => new Error('context deadline exceeded');
+export const canceled = (): Error => new Error('context canceled');

@@ -1,0 +1,172 @@
+import { createGunzip, type Gunzip } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import type { UpstreamHandler, UpstreamRequest } from '../upstream.js';
+import { goTransportError } from './go-errors.js';
+import type { UpstreamPools } from './pools.js';
+
+/**
+ * One backend call with Go's client behaviour around undici: redirects
+ * followed (301/302/303/307/308, at most 10, `Referer` added, headers copied,
+ * credentials dropped across hosts, 301/302/303 turn a non-GET into a body-less
+ * GET), and a gzip body inflated when we asked for gzip ourselves, with
+ * Content-Encoding / Content-Length removed — what Lura's backends look like.
+ */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+const CREDENTIALS = new Set(['authorization', 'cookie', 'cookie2', 'www-authenticate']);
+
+export class HttpCall implements UpstreamHandler {
+  private abortHop: ((reason?: Error) => void) | null = null;
+  private aborted: Error | null = null;
+  private hops = 0;
+  /** A redirect being followed: the response body is discarded, then `next` is dispatched. */
+  private next: { origin: string; path: string; method: string; headers: string[]; body: UpstreamRequest['body'] } | null = null;
+  private gunzip: Gunzip | null = null;
+  private connected = false;
+
+  constructor(
+    private readonly pools: UpstreamPools,
+    private origin: string,
+    private path: string,
+    private method: string,
+    private headers: string[],
+    private body: UpstreamRequest['body'],
+    private readonly addedGzip: boolean,
+    private readonly inner: UpstreamHandler,
+    private readonly request: UpstreamRequest,
+  ) {}
+
+  start(): void {
+    this.request.url = this.href;
+    this.pools.get(this.origin).dispatch(
+      // undici sends an async iterable chunked; its types only list streams.
+      { method: this.method as Dispatcher.HttpMethod, path: this.path, headers: this.headers, body: this.body as Dispatcher.DispatchOptions['body'] },
+      this as unknown as Dispatcher.DispatchHandler,
+    );
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortHop = abort;
+    if (this.aborted) {
+      abort(this.aborted);
+      return;
+    }
+    if (!this.connected) {
+      this.connected = true;
+      this.inner.onConnect(this.abortAll);
+    }
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (REDIRECTS.has(statusCode)) {
+      const location = header(rawHeaders, 'location');
+      if (location !== undefined) {
+        if (this.hops + 1 >= MAX_REDIRECTS) {
+          this.fail(new Error(`${title(this.method)} "${this.href}": stopped after 10 redirects`));
+          return false;
+        }
+        const next = this.redirect(statusCode, location);
+        if (next) {
+          this.next = next;
+          return true;
+        }
+      }
+    }
+    if (this.addedGzip && header(rawHeaders, 'content-encoding')?.toLowerCase() === 'gzip') {
+      rawHeaders = rawHeaders.filter((_, i) => {
+        const name = rawHeaders[i - (i % 2)]!.toString('latin1').toLowerCase();
+        return name !== 'content-encoding' && name !== 'content-length';
+      });
+      const gunzip = createGunzip();
+      gunzip.on('data', (c: Buffer) => this.inner.onData(c));
+      gunzip.on('error', (e) => this.fail(new Error(`gzip: ${e.message}`)));
+      this.gunzip = gunzip;
+    }
+    return this.inner.onHeaders(statusCode, rawHeaders, resume, statusText);
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.next) return true;
+    if (this.gunzip) {
+      this.gunzip.write(chunk);
+      return true;
+    }
+    return this.inner.onData(chunk);
+  }
+
+  onComplete(trailers: Buffer[] | null): void {
+    const next = this.next;
+    if (next) {
+      this.next = null;
+      this.hops++;
+      this.origin = next.origin;
+      this.path = next.path;
+      this.method = next.method;
+      this.headers = next.headers;
+      this.body = next.body;
+      this.start();
+      return;
+    }
+    if (this.gunzip) {
+      this.gunzip.once('end', () => this.inner.onComplete(trailers));
+      this.gunzip.end();
+      return;
+    }
+    this.inner.onComplete(trailers);
+  }
+
+  onError(err: Error): void {
+    if (this.aborted) {
+      this.inner.onError(this.aborted);
+      return;
+    }
+    this.inner.onError(goTransportError(this.method, this.href, err));
+  }
+
+  /** The URL of the current hop, as Go prints it in errors. */
+  get href(): string {
+    return this.origin + this.path;
+  }
+
+  private readonly abortAll = (reason?: Error): void => {
+    this.aborted = reason ?? new Error('context canceled');
+    this.abortHop?.(this.aborted);
+  };
+
+  private fail(err: Error): void {
+    this.aborted = err;
+    this.abortHop?.(err);
+  }
+
+  /** The next hop as Go's client builds it, or null when Go would hand the 3xx back (a 307/308 whose streamed body is gone). */
+  private redirect(status: number, location: string): HttpCall['next'] {
+    const current = new URL(this.href);
+    let url: URL;
+    try {
+      url = new URL(location, current);
+    } catch {
+      return null;
+    }
+    const toGet = status <= 303 && this.method !== 'GET' && this.method !== 'HEAD';
+    if (!toGet && this.body !== null && !Buffer.isBuffer(this.body)) return null;
+    const sameHost = url.host === current.host;
+    const headers: string[] = [];
+    for (let i = 0; i < this.headers.length; i += 2) {
+      const lower = this.headers[i]!.toLowerCase();
+      if (lower === 'referer' || (!sameHost && CREDENTIALS.has(lower))) continue;
+      if (toGet && (lower === 'content-length' || lower === 'content-type')) continue;
+      headers.push(this.headers[i]!, this.headers[i + 1]!);
+    }
+    if (!(current.protocol === 'https:' && url.protocol === 'http:')) headers.push('Referer', current.href);
+    return { origin: url.origin, path: url.pathname + url.search, method: toGet ? 'GET' : this.method, headers, body: toGet ? null : this.body };
+  }
+}
+
+function header(raw: Buffer[], lower: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === lower) return raw[i + 1]!.toString('latin1');
+  return undefined;
+}
+
+function title(method: string): string {
+  return method.charAt(0) + method.slice(1).toLowerCase();
+}
