@@ -34,7 +34,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
   if (endpoint.concurrentCalls > 1) backends = backends.map((p) => withConcurrentCalls(p, endpoint.concurrentCalls, Math.floor(t * 0.75)));
   let pipe: Proxy;
   if (backends.length === 1) pipe = backends[0]!;
-  else if (endpoint.proxy.sequential) pipe = compileSequential(backends, Math.floor(t * 0.85));
+  else if (endpoint.proxy.sequential) pipe = compileSequential(backends, Math.floor(t * 0.85), endpoint.proxy.sequentialPropagatedParams);
   else pipe = compileMerge(backends, Math.floor(t * 0.85), endpoint.proxy.flatmapFilter ? compileEndpointFlatmap(endpoint.proxy.flatmapFilter) : undefined);
   if (endpoint.proxy.static) pipe = withStaticData(pipe, endpoint.proxy.static);
 

@@ -4,7 +4,7 @@
  * byte order, no whitespace, HTML-safe escapes, backend numbers verbatim and
  * config numbers formatted as Go formats a float64.
  */
-import { JsonNumber, type JsonObject, type JsonValue } from './json-number.js';
+import { fieldOrder, JsonNumber, type JsonObject, type JsonValue } from './json-number.js';
 import { sortByUtf8 } from './utf8-order.js';
 
 /** Iterative, so any depth the parser accepts (Go allows 10000) encodes without stack overflow. */
@@ -25,7 +25,8 @@ export function encodeJson(value: JsonValue): string {
       }
       out += '[]';
     } else {
-      const keys = sortByUtf8(Object.keys(current));
+      const members: JsonObject = current;
+      const keys = fieldOrder(members)?.filter((k) => Object.hasOwn(members, k)) ?? sortByUtf8(Object.keys(members));
       const first = keys[0];
       if (first !== undefined) {
         out += '{' + quoteString(first) + ':';

@@ -26,3 +26,19 @@ export interface JsonObject {
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
 }
+
+/**
+ * Go structs serialise in field order, not sorted like maps (Lura's error
+ * details are one). Such an object carries its order under this symbol —
+ * non-enumerable, so everything else still sees a plain object.
+ */
+export const GO_FIELD_ORDER: unique symbol = Symbol('go-field-order');
+
+export function goStruct(fields: JsonObject): JsonObject {
+  Object.defineProperty(fields, GO_FIELD_ORDER, { value: Object.keys(fields), enumerable: false });
+  return fields;
+}
+
+export function fieldOrder(object: JsonObject): string[] | undefined {
+  return (object as { [GO_FIELD_ORDER]?: string[] })[GO_FIELD_ORDER];
+}

@@ -4,7 +4,7 @@ import type { Branding } from '../branding.js';
 import { BufferedCall, type BufferedResponse } from '../buffered-call.js';
 import { BackendRequestBuilder } from '../request-builder.js';
 import { compileBackendManipulation } from '../manipulation/backend-manipulation.js';
-import type { JsonObject } from '../json/json-number.js';
+import { goStruct, type JsonObject } from '../json/json-number.js';
 import type { Codecs } from './codecs.js';
 import { bodyDecoder } from './decode-backend-body.js';
 import { BackendError } from './backend-error.js';
@@ -67,7 +67,7 @@ function errorDetails(res: BufferedResponse): JsonObject {
   if (body !== '') out.http_body = body;
   const type = header(res, 'content-type');
   if (type) out.http_body_encoding = type;
-  return out;
+  return goStruct(out);
 }
 
 function header(res: BufferedResponse, lower: string): string | undefined {

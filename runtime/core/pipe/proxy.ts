@@ -25,6 +25,8 @@ export interface ProxyContext {
   body: Buffer | boolean;
   /** In a sequential proxy, the data of the backends before this one. */
   responses?: Array<JsonValue | undefined>;
+  /** In a sequential proxy, `sequential_propagated_params` values (`Resp0_user.id`, `Resp0` = raw no-op body) for plugins and Lua. */
+  propagated?: Record<string, string>;
 }
 
 export type Proxy = (ctx: ProxyContext, done: ProxyDone) => Cancel;

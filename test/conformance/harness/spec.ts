@@ -68,6 +68,9 @@ export async function runSpec(spec: Spec, options: { followRedirects: boolean })
     if (spec.error !== undefined && message === spec.error) return { name: spec.name, ok: true, problems };
     return { name: spec.name, ok: false, problems: [`request failed: ${message}`] };
   }
+  // The Go gateway's rebrand: nothing a client sees (nor a backend, whose echo shows our request) names KrakenD.
+  for (const [k, values] of res.headers) if (/krakend/i.test(`${k}: ${values.join(',')}`)) problems.push(`header ${k} names KrakenD`);
+  if (/krakend/i.test(res.body.toString('latin1'))) problems.push('body names KrakenD');
   if (res.status !== (spec.out.status_code ?? 0)) problems.push(`status ${res.status}, want ${spec.out.status_code}`);
   for (const [k, want] of Object.entries(spec.out.header ?? {})) {
     const got = res.headers.get(canonicalHeaderKey(k));

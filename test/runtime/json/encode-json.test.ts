@@ -100,3 +100,12 @@ describe('goFloatString', () => {
     expect(() => goFloatString(-Infinity)).toThrow('json: unsupported value: -Inf');
   });
 });
+
+describe('Go structs', () => {
+  it('keep their field order while maps are sorted', async () => {
+    const { goStruct } = await import('../../../runtime/core/json/json-number.js');
+    const detail = goStruct({ http_status_code: 404, http_body: 'x', http_body_encoding: 'text/plain' });
+    expect(encodeJson({ z: detail, a: { y: 1, b: 2 } })).toBe('{"a":{"b":2,"y":1},"z":{"http_status_code":404,"http_body":"x","http_body_encoding":"text/plain"}}');
+    expect(Object.keys(detail)).toEqual(['http_status_code', 'http_body', 'http_body_encoding']);
+  });
+});
