@@ -9,7 +9,7 @@ import { compileBackendProxy } from './pipe/backend-proxy.js';
 import { BackendError } from './pipe/backend-error.js';
 import { withConcurrentCalls } from './pipe/concurrent-calls.js';
 import { compileMerge } from './pipe/merge.js';
-import { canceled, deadlineExceeded, type Cancel, type Proxy, type ProxyResponse } from './pipe/proxy.js';
+import { canceled, deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyResponse } from './pipe/proxy.js';
 import { compileRender, type Render } from './pipe/render.js';
 import { compileSequential } from './pipe/sequential.js';
 import { withStaticData } from './pipe/static-data.js';
@@ -26,11 +26,15 @@ import { compileEndpointFlatmap } from './manipulation/backend-manipulation.js';
 export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): EndpointHandler {
   const t = endpoint.timeoutMs;
   const codecs = deps.codecs ?? {};
-  let backends: Proxy[] = endpoint.backends.map((b, i) => {
+  const compiled = endpoint.backends.map((b, i) => {
     const upstream = deps.upstreams[i];
     if (!upstream) throw new Error(`endpoint ${endpoint.method} ${endpoint.endpoint}: backend ${i} has no upstream`);
-    return compileBackendProxy(endpoint, b, upstream, deps.brand, codecs);
+    return { shadow: b.shadow, proxy: compileBackendProxy(endpoint, b, upstream, deps.brand, codecs) };
   });
+  // `proxy.shadow` backends get a copy of the traffic; their answers are dropped.
+  const shadows = compiled.filter((c) => c.shadow).map((c) => c.proxy);
+  let backends: Proxy[] = compiled.filter((c) => !c.shadow).map((c) => c.proxy);
+  if (backends.length === 0) throw new Error(`endpoint ${endpoint.method} ${endpoint.endpoint}: every backend is a shadow`);
   if (endpoint.concurrentCalls > 1) backends = backends.map((p) => withConcurrentCalls(p, endpoint.concurrentCalls, Math.floor(t * 0.75)));
   let pipe: Proxy;
   if (backends.length === 1) pipe = backends[0]!;
@@ -45,7 +49,8 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
     timeoutMs: t,
     cacheControl: endpoint.cacheTtlMs > 0 ? `public, max-age=${Math.floor(endpoint.cacheTtlMs / 1000)}` : undefined,
     returnErrorMsg: deps.service.router.returnErrorMsg,
-    bufferBody: backends.length > 1 || endpoint.concurrentCalls > 1,
+    bufferBody: backends.length + shadows.length > 1 || endpoint.concurrentCalls > 1,
+    shadows,
   };
   const limit = endpoint.maxPayload;
   return (req, res, params, rawQuery) => {
@@ -82,6 +87,7 @@ interface Shared {
   cacheControl: string | undefined;
   returnErrorMsg: boolean;
   bufferBody: boolean;
+  shadows: Proxy[];
 }
 
 class EndpointCall {
@@ -98,7 +104,9 @@ class EndpointCall {
   run(params: string[], rawQuery: string, body: Buffer | boolean): void {
     if (this.shared.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, this.shared.timeoutMs);
     this.res.once('close', this.onClientClose);
-    this.cancel = this.shared.pipe({ req: this.req, params, rawQuery, body }, this.onResult);
+    const ctx = { req: this.req, params, rawQuery, body };
+    for (const shadow of this.shared.shadows) fireAndForget(shadow, ctx, this.shared.timeoutMs);
+    this.cancel = this.shared.pipe(ctx, this.onResult);
   }
 
   private readonly onResult = (err: Error | null, response: ProxyResponse | null): void => {
@@ -144,4 +152,11 @@ class EndpointCall {
     if (this.timer) clearTimeout(this.timer);
     this.cancel?.(canceled());
   };
+}
+
+/** A shadow call: same request, bounded by the endpoint timeout, answer ignored. */
+function fireAndForget(proxy: Proxy, ctx: ProxyContext, timeoutMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  const cancel = proxy(ctx, () => timer && clearTimeout(timer));
+  if (timeoutMs > 0) timer = setTimeout(() => cancel(deadlineExceeded()), timeoutMs).unref();
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { request, startServer } from '../helpers/servers.js';
@@ -60,5 +60,26 @@ describe('decoding endpoint', () => {
     const none = await request(`${gw.url}/none`);
     expect(none.status).toBe(500);
     expect(none.body).toBe(`invalid status code 404 [GET /bad]: ${be.url}/bad`);
+  });
+
+  it('sends shadow backends a copy of the request and drops their answer', async () => {
+    let shadowSaw = '';
+    const shadow = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        shadowSaw = `${req.method} ${req.url} ${body}`;
+        res.end('{"from":"shadow"}');
+      });
+    });
+    cleanups.push(() => shadow.close());
+    const be = await json({ '/main': { body: '{"from":"main"}' } });
+    const gw = await startRuntime(
+      base([{ endpoint: '/s', method: 'POST', backend: [{ url_pattern: '/main', host: [be.url] }, { url_pattern: '/copy', host: [shadow.url], extra_config: { proxy: { shadow: true } } }] }]),
+    );
+    cleanups.push(() => gw.close());
+    const res = await request(`${gw.url}/s`, { method: 'POST', body: 'payload' });
+    expect([res.status, res.body, res.headers['x-gateway-completed']]).toEqual([200, '{"from":"main"}', 'true']);
+    await vi.waitFor(() => expect(shadowSaw).toBe('POST /copy payload'));
   });
 });
