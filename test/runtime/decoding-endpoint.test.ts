@@ -82,4 +82,17 @@ describe('decoding endpoint', () => {
     expect([res.status, res.body, res.headers['x-gateway-completed']]).toEqual([200, '{"from":"main"}', 'true']);
     await vi.waitFor(() => expect(shadowSaw).toBe('POST /copy payload'));
   });
+
+  it('balances over several hosts', async () => {
+    const hits = [0, 0];
+    const a = await startServer((_q, res) => (hits[0]++, res.end('{"a":1}')));
+    const b = await startServer((_q, res) => (hits[1]++, res.end('{"b":1}')));
+    cleanups.push(() => a.close(), () => b.close());
+    const gw = await startRuntime(base([{ endpoint: '/lb', backend: [{ url_pattern: '/', host: [a.url, b.url] }] }]));
+    cleanups.push(() => gw.close());
+    for (let i = 0; i < 60; i++) expect((await request(`${gw.url}/lb`)).status).toBe(200);
+    expect(hits[0]! + hits[1]!).toBe(60);
+    expect(Math.min(...hits)).toBeGreaterThan(5); // uniform random: both get a fair share
+  });
 });
+
