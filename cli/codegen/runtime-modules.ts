@@ -15,6 +15,8 @@ export interface RuntimeExport {
 const NOOP_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/noop-endpoint.js', name: 'noopEndpoint' };
 const DECODING_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/decoding-endpoint.js', name: 'decodingEndpoint' };
 const HTTP_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/http/http-upstream.js', name: 'httpUpstream' };
+const BASE_HA_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-ha/base-ha-upstream.js', name: 'baseHaUpstream' };
+const BASE_HA_REDIS_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-ha/base-ha-redis.js', name: 'baseHaUpstreamWithRedisPins' };
 
 /** Module ids with a runtime in this version. */
 export const IMPLEMENTED = new Set([
@@ -28,6 +30,8 @@ export const IMPLEMENTED = new Set([
   'core/sequential',
   'core/static',
   'upstream/http',
+  'upstream/base-ha',
+  'upstream/base-ha-redis-pins',
   'telemetry/logging', // level and prefix of the gateway's log lines
 ]);
 
@@ -36,9 +40,7 @@ export const IMPLEMENTED = new Set([
  * one is refused rather than served by plain proxying.
  */
 export const REQUIRED = new Map<string, string>([
-  ['upstream/base-ha', 'base_ha routes writes to the cluster leader; plain proxying would send writes to replicas'],
   ['upstream/base-network', 'base-network routes by shard owner; plain proxying would send requests to the wrong pod'],
-  ['upstream/base-ha-redis-pins', 'base_ha read_your_writes_store needs the base_ha upstream'],
 ]);
 
 export function endpointHandler(endpoint: EndpointPlan): RuntimeExport {
@@ -50,6 +52,8 @@ export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; not
   switch (backend.upstream.kind) {
     case 'http':
       return { use: HTTP_UPSTREAM };
+    case 'base_ha':
+      return { use: backend.upstream.readYourWritesStore ? BASE_HA_REDIS_UPSTREAM : BASE_HA_UPSTREAM };
     case 'zap':
       // The Go gateway itself falls back to HTTP when the ZAP peer cannot be reached at start-up.
       return { use: HTTP_UPSTREAM, note: `zap ${backend.upstream.peerAddr} served over HTTP (the Go gateway's start-up fallback)` };

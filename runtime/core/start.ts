@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
-import type { UpstreamDeps } from '../upstream/upstream.js';
+import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
 import type { EndpointFactory, UpstreamFactory } from './endpoint-context.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
@@ -69,10 +69,14 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const pools = new UpstreamPools(service.client);
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression };
 
+  const upstreams: Upstream[] = [];
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
-    const upstreams = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
-    return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams, codecs: wiring.codecs ?? {} }) };
+    const own = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
+    upstreams.push(...own);
+    return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {} }) };
   });
+  // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long, bounded by their interval.
+  await Promise.all(upstreams.map((u) => u.ready));
   const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log }));
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
@@ -84,6 +88,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= server.drain().then(async () => {
+      await Promise.allSettled(upstreams.map((u) => u.close()));
       await pools.close();
       log.info('server stopped');
     }));

@@ -34,6 +34,8 @@ export interface UpstreamHandler {
 
 export interface Upstream {
   dispatch(request: UpstreamRequest, handler: UpstreamHandler): void;
+  /** Settles when the upstream can route (e.g. the first leader poll); the server listens after it. */
+  ready?: Promise<void>;
   /** Releases pooled connections (used when the server drains). */
   close(): Promise<void>;
 }

@@ -73,12 +73,12 @@ describe('hgw build', () => {
     expect(readFileSync(join(good.out, 'gateway.mjs')).equals(before)).toBe(true);
   });
 
-  it('refuses a config whose upstream would be served wrongly by plain proxying (base_ha until it lands)', async () => {
+  it('refuses a config whose upstream would be served wrongly by plain proxying (base-network until it lands)', async () => {
     const r = await build(
-      base([{ endpoint: '/w', method: 'POST', backend: [{ url_pattern: '/w', extra_config: { 'github.com/hanzoai/gateway/base_ha': { service_dns: 'base.svc', port: 8090 } } }] }]),
+      base([{ endpoint: '/w', method: 'POST', backend: [{ url_pattern: '/w', extra_config: { 'github.com/hanzoai/gateway/base-network': { shard_key_source: 'jwt.sub' } } }] }]),
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/upstream\/base-ha is not available/);
+    expect(r.stderr).toMatch(/upstream\/base-network is not available/);
     expect(existsSync(r.out)).toBe(false);
   });
 
@@ -104,8 +104,8 @@ describe('tree-shaking, proven from the metafile', () => {
       name: 'no-op only',
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
-      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts'],
-      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa'],
+      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts'],
+      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis'],
     },
     {
       name: 'decoding only',
@@ -113,6 +113,20 @@ describe('tree-shaking, proven from the metafile', () => {
       linked: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts'],
       absent: ['runtime/core/noop-endpoint.ts', 'runtime/encoding/decode-xml.ts', 'runtime/encoding/encode-yaml.ts'],
       absentPackages: ['jose', 'ajv', 'yaml'],
+    },
+    {
+      name: 'base_ha links its upstream, and the Redis client only with read_your_writes_store',
+      config: base([{ endpoint: '/w', method: 'POST', output_encoding: 'no-op', backend: [{ url_pattern: '/w', extra_config: { 'github.com/hanzoai/gateway/base_ha': { service_dns: 'b.svc', port: 8090 } } }] }]),
+      linked: ['runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-ha/leader-poller.ts'],
+      absent: ['runtime/upstream/base-ha/redis-pins.ts'],
+      absentPackages: ['ioredis', 'jose'],
+    },
+    {
+      name: 'base_ha with a shared pin store links ioredis',
+      config: base([{ endpoint: '/w', method: 'POST', output_encoding: 'no-op', backend: [{ url_pattern: '/w', extra_config: { 'github.com/hanzoai/gateway/base_ha': { service_dns: 'b.svc', port: 8090, read_your_writes_store: 'redis://127.0.0.1:6379/0' } } }] }]),
+      linked: ['runtime/upstream/base-ha/redis-pins.ts'],
+      absent: [],
+      absentPackages: ['jose'],
     },
     {
       name: 'xml backend and negotiate output link the codecs (and only then)',

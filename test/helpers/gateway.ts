@@ -3,6 +3,9 @@ import { startGateway, type GatewayWiring, type RunningGateway, type StartOption
 import { noopEndpoint } from '../../runtime/core/noop-endpoint.js';
 import { decodingEndpoint } from '../../runtime/core/decoding-endpoint.js';
 import { httpUpstream } from '../../runtime/upstream/http/http-upstream.js';
+import { baseHaUpstream } from '../../runtime/upstream/base-ha/base-ha-upstream.js';
+import { baseHaUpstreamWithRedisPins } from '../../runtime/upstream/base-ha/base-ha-redis.js';
+import type { UpstreamFactory } from '../../runtime/core/endpoint-context.js';
 import { planOf } from './check.js';
 
 /**
@@ -19,9 +22,19 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
     endpoints: plan.endpoints.map((ep: EndpointPlan) => ({
       plan: ep,
       handler: ep.outputEncoding === 'no-op' ? noopEndpoint : decodingEndpoint,
-      backends: ep.backends.map((_b: BackendPlan) => httpUpstream),
+      backends: ep.backends.map(upstreamFor),
     })),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
   return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };
+}
+
+/** The upstream codegen would link for a backend. */
+function upstreamFor(b: BackendPlan): UpstreamFactory {
+  switch (b.upstream.kind) {
+    case 'base_ha':
+      return b.upstream.readYourWritesStore ? baseHaUpstreamWithRedisPins : baseHaUpstream;
+    default:
+      return httpUpstream;
+  }
 }

@@ -85,8 +85,8 @@ describe('decoding endpoint', () => {
 
   it('balances over several hosts', async () => {
     const hits = [0, 0];
-    const a = await startServer((_q, res) => (hits[0]++, res.end('{"a":1}')));
-    const b = await startServer((_q, res) => (hits[1]++, res.end('{"b":1}')));
+    const a = await startServer((_q, res) => ((hits[0] = hits[0]! + 1), res.end('{"a":1}')));
+    const b = await startServer((_q, res) => ((hits[1] = hits[1]! + 1), res.end('{"b":1}')));
     cleanups.push(() => a.close(), () => b.close());
     const gw = await startRuntime(base([{ endpoint: '/lb', backend: [{ url_pattern: '/', host: [a.url, b.url] }] }]));
     cleanups.push(() => gw.close());

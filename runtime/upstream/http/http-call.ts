@@ -34,6 +34,8 @@ export class HttpCall implements UpstreamHandler {
     private readonly addedGzip: boolean,
     private readonly inner: UpstreamHandler,
     private readonly request: UpstreamRequest,
+    /** base_ha and base-network hand 3xx back to the caller instead (the Go gateway's clients do not follow). */
+    private readonly followRedirects = true,
   ) {}
 
   start(): void {
@@ -58,7 +60,7 @@ export class HttpCall implements UpstreamHandler {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
-    if (REDIRECTS.has(statusCode)) {
+    if (this.followRedirects && REDIRECTS.has(statusCode)) {
       const location = header(rawHeaders, 'location');
       if (location !== undefined) {
         if (this.hops + 1 >= MAX_REDIRECTS) {

@@ -1,0 +1,155 @@
+import type { Dispatcher } from 'undici';
+import { parseJson } from '../../core/json/parse-json.js';
+import { isJsonObject, JsonNumber } from '../../core/json/json-number.js';
+import type { Logger } from '../../core/logger.js';
+import type { UpstreamPools } from '../http/pools.js';
+
+/**
+ * Tracks the writer of one Hanzo Base HA cluster by polling
+ * `GET http://{service_dns}:{port}/_ha/leader`. The state is one object
+ * replaced whole on each good poll, so a request reads it without locks; a
+ * failed poll keeps the last good state. One poller per service_dns:port in
+ * the process (the first backend's settings win, as in the Go gateway).
+ */
+export interface LeaderState {
+  leaderUrl: string;
+  nodeId: string;
+  /** uint64 in the wire format; kept as text. */
+  term: string;
+  /** 0 when the leader sent none. */
+  leaseExpiresMs: number;
+  fetchedAtMs: number;
+}
+
+const BODY_LIMIT = 8192;
+const pollers = new Map<string, LeaderPoller>();
+
+export function leaderPollerFor(origin: string, intervalMs: number, pools: UpstreamPools, log: Logger): LeaderPoller {
+  let poller = pollers.get(origin);
+  if (!poller) {
+    poller = new LeaderPoller(origin, intervalMs, pools.get(origin), log);
+    pollers.set(origin, poller);
+  }
+  poller.users++;
+  return poller;
+}
+
+/** A backend is done with its poller; the last one out stops it. */
+export function releaseLeaderPoller(poller: LeaderPoller): void {
+  if (--poller.users > 0) return;
+  poller.stop();
+  for (const [origin, p] of pollers) if (p === poller) pollers.delete(origin);
+}
+
+export class LeaderPoller {
+  state: LeaderState | null = null;
+  /** Resolves after the first poll (good or not), bounded by one interval. */
+  readonly ready: Promise<void>;
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private forced = false;
+  polls = 0;
+  pollErrors = 0;
+  users = 0;
+
+  constructor(
+    private readonly origin: string,
+    readonly intervalMs: number,
+    private readonly pool: Dispatcher,
+    private readonly log: Logger,
+  ) {
+    const first = this.refresh();
+    this.ready = Promise.race([first, new Promise<void>((r) => setTimeout(r, intervalMs).unref())]);
+    this.timer = setInterval(() => void this.refresh(), intervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * The writer URL, or '' when there is none to trust: no state yet, or the
+   * lease has expired and the state is stale (older than two intervals).
+   */
+  currentWriter(now = Date.now()): string {
+    const s = this.state;
+    if (!s) return '';
+    if (s.leaseExpiresMs !== 0 && s.leaseExpiresMs < now && now - s.fetchedAtMs > 2 * this.intervalMs) return '';
+    return s.leaderUrl;
+  }
+
+  /** Ask for an extra poll now; requests arriving while one runs share it. */
+  kick(): void {
+    if (this.inFlight) {
+      this.forced = true;
+      return;
+    }
+    void this.refresh();
+  }
+
+  /** Waits (checking every 25 ms) up to `maxMs` for a writer other than `failed`; returns the writer then current. */
+  async waitForNewWriter(failed: string, maxMs: number, signal: { aborted: boolean }): Promise<string> {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      const w = this.currentWriter();
+      if ((w !== '' && w !== failed) || Date.now() >= deadline || signal.aborted) return w;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private refresh(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    this.inFlight = this.poll().finally(() => {
+      this.inFlight = null;
+      if (this.forced) {
+        this.forced = false;
+        void this.refresh();
+      }
+    });
+    return this.inFlight;
+  }
+
+  private async poll(): Promise<void> {
+    this.polls++;
+    try {
+      const res = await this.pool.request({
+        method: 'GET',
+        path: '/_ha/leader',
+        headersTimeout: this.intervalMs,
+        bodyTimeout: this.intervalMs,
+        signal: AbortSignal.timeout(this.intervalMs),
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of res.body) {
+        size += (c as Buffer).length;
+        if (size > BODY_LIMIT) break;
+        chunks.push(c as Buffer);
+      }
+      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+      this.accept(parseJson(Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT)));
+    } catch (e) {
+      this.pollErrors++;
+      this.log.debug(`[BACKEND: base_ha] leader poll ${this.origin}/_ha/leader failed: ${(e as Error).message}`);
+    }
+  }
+
+  private accept(body: unknown): void {
+    if (!isJsonObject(body)) throw new Error('leader response is not an object');
+    const leaderUrl = typeof body.leader_url === 'string' ? body.leader_url : '';
+    if (leaderUrl === '') throw new Error('empty leader_url');
+    const term = body.term instanceof JsonNumber ? body.term.text : typeof body.term === 'number' ? String(body.term) : '0';
+    const lease = typeof body.lease_expires === 'string' ? Date.parse(body.lease_expires) : NaN;
+    const previous = this.state;
+    this.state = {
+      leaderUrl,
+      nodeId: typeof body.node_id === 'string' ? body.node_id : '',
+      term,
+      leaseExpiresMs: Number.isNaN(lease) ? 0 : lease,
+      fetchedAtMs: Date.now(),
+    };
+    if (!previous || previous.term !== term) this.log.info(`[BACKEND: base_ha] writer elected: ${leaderUrl} (node ${this.state.nodeId}, term ${term})`);
+  }
+}
