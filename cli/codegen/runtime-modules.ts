@@ -16,6 +16,7 @@ const NOOP_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/noop-endpoint.js
 const DECODING_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/decoding-endpoint.js', name: 'decodingEndpoint' };
 const HTTP_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/http/http-upstream.js', name: 'httpUpstream' };
 const BASE_HA_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-ha/base-ha-upstream.js', name: 'baseHaUpstream' };
+const BASE_NETWORK_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-network/base-network-upstream.js', name: 'baseNetworkUpstream' };
 const BASE_HA_REDIS_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-ha/base-ha-redis.js', name: 'baseHaUpstreamWithRedisPins' };
 
 /** Module ids with a runtime in this version. */
@@ -32,6 +33,7 @@ export const IMPLEMENTED = new Set([
   'upstream/http',
   'upstream/base-ha',
   'upstream/base-ha-redis-pins',
+  'upstream/base-network',
   'telemetry/logging', // level and prefix of the gateway's log lines
 ]);
 
@@ -39,9 +41,8 @@ export const IMPLEMENTED = new Set([
  * Modules whose absence would change where a request goes. A config that needs
  * one is refused rather than served by plain proxying.
  */
-export const REQUIRED = new Map<string, string>([
-  ['upstream/base-network', 'base-network routes by shard owner; plain proxying would send requests to the wrong pod'],
-]);
+// None today: every upstream kind has a runtime (zap is served over HTTP, as the Go gateway does without its peer).
+export const REQUIRED = new Map<string, string>([]);
 
 export function endpointHandler(endpoint: EndpointPlan): RuntimeExport {
   return endpoint.outputEncoding === 'no-op' ? NOOP_ENDPOINT : DECODING_ENDPOINT;
@@ -52,13 +53,15 @@ export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; not
   switch (backend.upstream.kind) {
     case 'http':
       return { use: HTTP_UPSTREAM };
+    case 'base-network':
+      return { use: BASE_NETWORK_UPSTREAM };
     case 'base_ha':
       return { use: backend.upstream.readYourWritesStore ? BASE_HA_REDIS_UPSTREAM : BASE_HA_UPSTREAM };
     case 'zap':
       // The Go gateway itself falls back to HTTP when the ZAP peer cannot be reached at start-up.
       return { use: HTTP_UPSTREAM, note: `zap ${backend.upstream.peerAddr} served over HTTP (the Go gateway's start-up fallback)` };
     default:
-      throw new Error(`no runtime for upstream ${backend.upstream.kind}`);
+      throw new Error(`no runtime for upstream ${(backend.upstream as { kind: string }).kind}`);
   }
 }
 

@@ -69,6 +69,7 @@ const RULES = {
   'upstream-exclusive': { severity: 'warning', stage: 'lint', doc: 'A backend carries more than one upstream namespace (base_ha, base-network, zap); only one applies (base_ha, then base-network, then zap).' },
   'base-network-shard-source': { severity: 'error', stage: 'lint', doc: '`shard_key_source` must be `jwt.sub`, `jwt.owner`, `header:<Name>` or `cookie:<name>`.' },
   'base-network-header-source': { severity: 'warning', stage: 'lint', doc: 'A `header:` shard key is chosen by the client; anyone can target any shard. Prefer `jwt.sub` / `jwt.owner`.' },
+  'base-network-member-template': { severity: 'error', stage: 'lint', doc: 'A base-network `member_url_template` must be an http(s) URL with `{id}` in it, or bare member ids cannot be reached.' },
   'base-network-host': { severity: 'error', stage: 'lint', doc: 'A base-network backend polls `{host[0]}/-/base/members`, so its first host must be a full URL with scheme.' },
   'zap-peer-addr': { severity: 'error', stage: 'lint', doc: '`peer_addr` must be `host:port`, with a port from 1 to 65535.' },
   'zap-no-peer': { severity: 'error', stage: 'lint', doc: 'With `no_discovery: true` the node cannot find its peer: set `peer_addr`.' },

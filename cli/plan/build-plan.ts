@@ -20,7 +20,7 @@ export const DEFAULTS = {
   maxIdleConnectionsPerHost: 250,
   healthPath: '/__health',
   baseHa: { leaderPollIntervalMs: 1000, readYourWritesTtlMs: 5000, writeMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] },
-  baseNetwork: { memberPollIntervalMs: 5000 },
+  baseNetwork: { memberPollIntervalMs: 5000, memberUrlTemplate: 'http://{id}.{service}:{port}' },
   zap: { nodeId: 'gateway', serviceType: '_hanzo._tcp', port: 9999, timeoutMs: 5000 },
 } as const;
 
@@ -161,6 +161,7 @@ function upstreamPlan(extra: Record<string, unknown>): UpstreamPlan {
       shardKey: str(net.shard_key) ?? '',
       shardKeySource: str(net.shard_key_source) ?? '',
       memberPollIntervalMs: poll !== undefined && poll > 0 ? poll : DEFAULTS.baseNetwork.memberPollIntervalMs,
+      memberUrlTemplate: str(net.member_url_template) ?? DEFAULTS.baseNetwork.memberUrlTemplate,
     };
   }
   const zap = extra[NS.zap];

@@ -124,7 +124,14 @@ export type UpstreamPlan =
       readYourWritesTtlMs: number;
       readYourWritesStore?: string;
     }
-  | { kind: 'base-network'; shardKey: string; shardKeySource: string; memberPollIntervalMs: number }
+  | {
+      kind: 'base-network';
+      shardKey: string;
+      shardKeySource: string;
+      memberPollIntervalMs: number;
+      /** How a bare member id becomes a URL: `{id}`, `{service}` and `{port}` are filled from the backend host. */
+      memberUrlTemplate: string;
+    }
   | {
       kind: 'zap';
       nodeId: string;

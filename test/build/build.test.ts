@@ -73,15 +73,6 @@ describe('hgw build', () => {
     expect(readFileSync(join(good.out, 'gateway.mjs')).equals(before)).toBe(true);
   });
 
-  it('refuses a config whose upstream would be served wrongly by plain proxying (base-network until it lands)', async () => {
-    const r = await build(
-      base([{ endpoint: '/w', method: 'POST', backend: [{ url_pattern: '/w', extra_config: { 'github.com/hanzoai/gateway/base-network': { shard_key_source: 'jwt.sub' } } }] }]),
-    );
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/upstream\/base-network is not available/);
-    expect(existsSync(r.out)).toBe(false);
-  });
-
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
     const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: 'http://127.0.0.1:1/jwks' } } }]));
     expect(r.code).toBe(0);
@@ -104,7 +95,7 @@ describe('tree-shaking, proven from the metafile', () => {
       name: 'no-op only',
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
-      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts'],
+      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts'],
       absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis'],
     },
     {
@@ -127,6 +118,13 @@ describe('tree-shaking, proven from the metafile', () => {
       linked: ['runtime/upstream/base-ha/redis-pins.ts'],
       absent: [],
       absentPackages: ['jose'],
+    },
+    {
+      name: 'base-network links its upstream and nothing of base_ha',
+      config: base([{ endpoint: '/r', output_encoding: 'no-op', backend: [{ url_pattern: '/r', host: ['http://svc-hs:8090'], extra_config: { 'github.com/hanzoai/gateway/base-network': { shard_key_source: 'jwt.sub' } } }] }]),
+      linked: ['runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/base-network/crc32c.ts'],
+      absent: ['runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-ha/leader-poller.ts'],
+      absentPackages: ['ioredis', 'jose'],
     },
     {
       name: 'xml backend and negotiate output link the codecs (and only then)',

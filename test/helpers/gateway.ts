@@ -5,6 +5,7 @@ import { decodingEndpoint } from '../../runtime/core/decoding-endpoint.js';
 import { httpUpstream } from '../../runtime/upstream/http/http-upstream.js';
 import { baseHaUpstream } from '../../runtime/upstream/base-ha/base-ha-upstream.js';
 import { baseHaUpstreamWithRedisPins } from '../../runtime/upstream/base-ha/base-ha-redis.js';
+import { baseNetworkUpstream } from '../../runtime/upstream/base-network/base-network-upstream.js';
 import type { UpstreamFactory } from '../../runtime/core/endpoint-context.js';
 import { planOf } from './check.js';
 
@@ -32,6 +33,8 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
 /** The upstream codegen would link for a backend. */
 function upstreamFor(b: BackendPlan): UpstreamFactory {
   switch (b.upstream.kind) {
+    case 'base-network':
+      return baseNetworkUpstream;
     case 'base_ha':
       return b.upstream.readYourWritesStore ? baseHaUpstreamWithRedisPins : baseHaUpstream;
     default:

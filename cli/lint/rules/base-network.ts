@@ -25,6 +25,12 @@ export const baseNetworkRule: GatewayRule = ({ doc, config, report }) => {
         }));
       }
     }
+    const template = str(block.member_url_template);
+    if (template !== undefined && (!template.includes('{id}') || !/^https?:\/\//.test(template))) {
+      report(diagnosticAt(doc, 'base-network-member-template', `${at}/member_url_template`, `member_url_template ${JSON.stringify(template)} must be an http(s) URL containing {id}`, {
+        on: 'value', hint: 'The default is "http://{id}.{service}:{port}": the pod id under the headless service of host[0].', suggestions: ['http://{id}.{service}:{port}'],
+      }));
+    }
     // An empty host list falls back to the service's, as in Lura.
     const hosts = arr(be.value.host).length > 0 ? arr(be.value.host) : serviceHosts;
     const first = hosts[0];
