@@ -58,6 +58,11 @@ describe('base-network', () => {
     expect(ids(checkGateway(withBackend({ [NET]: { shard_key: 'x' } })))).toContain('schema-required');
     expect(ids(checkGateway(withBackend({ [NET]: { shard_key_source: 'jwt.sub' } }, { host: ['svc-hs:8090'] })))).toContain('base-network-host');
   });
+  it('checks member_url_template: an http(s) URL with {id}', () => {
+    expect(ids(checkGateway(withBackend({ [NET]: { shard_key_source: 'jwt.sub', member_url_template: 'http://{id}.{service}:{port}' } })))).toEqual([]);
+    expect(ids(checkGateway(withBackend({ [NET]: { shard_key_source: 'jwt.sub', member_url_template: 'http://pods:{port}' } })))).toEqual(['base-network-member-template']);
+    expect(ids(checkGateway(withBackend({ [NET]: { shard_key_source: 'jwt.sub', member_url_template: '{id}:8090' } })))).toEqual(['base-network-member-template']);
+  });
 });
 
 describe('zap', () => {
