@@ -134,6 +134,29 @@ describe('base_ha routing', () => {
   });
 });
 
+describe('base_ha error answers', () => {
+  it('503 writer_unreachable when the writer dies and, during the wait, the cached leader goes stale', async () => {
+    const c = await cluster();
+    c.leader.set({ url: c.pods[0]!.url, node: 'foo-0', term: 1, leaseMs: -60_000 }); // lease expired: trusted only while polls are fresh
+    // Poll every 200 ms: a state is stale after 400 ms, and the failover wait is 300 ms.
+    const gw = await gateway(c, { leader_poll_interval: '200ms' });
+    await c.pods[0]!.close();
+    await c.leader.close();
+    await new Promise((r) => setTimeout(r, 120)); // the last good poll is 120–320 ms old: still trusted; after the wait, over 400 ms
+    const res = await request(`${gw.url}/x`, { method: 'POST', body: '{}' });
+    expect([res.status, res.body]).toEqual([503, '{"error":"writer_unreachable"}']);
+  });
+
+  it('502 base_ha_no_host for a read when the backend has no host', async () => {
+    const c = await cluster();
+    const backend = { url_pattern: '/x', host: [], extra_config: { 'github.com/hanzoai/gateway/base_ha': { service_dns: '127.0.0.1', port: c.leader.port, leader_poll_interval: '100ms' } } };
+    const gw = await startRuntime({ version: 3, endpoints: [{ endpoint: '/x', output_encoding: 'no-op', backend: [backend] }] });
+    cleanups.push(() => gw.close());
+    const res = await request(`${gw.url}/x`);
+    expect([res.status, res.body]).toEqual([502, '{"error":"base_ha_no_host"}']);
+  });
+});
+
 describe('failover transcript (3 pods, poll 100ms, no read-your-writes)', () => {
   it('moves writes to the new leader after one refused connection, and the client never sees a 307 or an error', async () => {
     const c = await cluster(3);
