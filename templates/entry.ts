@@ -16,10 +16,13 @@ const SERVICE = frozen<ServicePlan>(__SERVICE__);
 /** Encodings beyond JSON that the endpoints use (xml, yaml, negotiate). */
 const CODECS: GatewayWiring['codecs'] = {};
 
+/** Router middleware in the edge chain's order (CORS preflight → auth → widget gate → bot detector). */
+const MIDDLEWARE: GatewayWiring['middleware'] = [];
+
 /** Each endpoint: its route, the handler that runs it and one upstream per backend. */
 const ENDPOINTS: GatewayWiring['endpoints'] = [];
 
-export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS };
+export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS, middleware: MIDDLEWARE };
 
 /** Starts the gateway in this process (what `hgw run` calls). */
 export const start = (options?: StartOptions) => startGateway(gateway, options);

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendUpstream, CODECS, endpointHandler, IMPLEMENTED, REQUIRED, type RuntimeExport } from './runtime-modules.js';
+import { backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 
@@ -58,10 +58,14 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
       docs: [lines.map(commentSafe).join('\n')],
       declarations: [{ name, initializer: `frozen<EndpointPlan>(${JSON.stringify(ep, null, 2)})` }],
     });
-    wiring.push(`{ plan: ${name}, handler: ${handler}, backends: [${upstreams.join(', ')}] }`);
+    const middleware = endpointMiddleware(ep, plan.service).map(use);
+    const finisher = endpointFinisher(ep);
+    const extras = [middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '', finisher ? `finisher: ${use(finisher)}` : ''].filter(Boolean);
+    wiring.push(`{ plan: ${name}, handler: ${handler}, backends: [${upstreams.join(', ')}]${extras.map((e) => `, ${e}`).join('')} }`);
   }
 
   const codecs = Object.entries(CODECS).filter(([, c]) => plan.modules.includes(c.module));
+  const routerChain = routerMiddleware(plan.service).map(use);
   const codecTable = codecs.length === 0 ? '{}' : `{ ${codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c.use)}`).join(', ')} }`;
 
   const build: BuildInfo = {
@@ -88,6 +92,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     [...imports.keys()].sort().map((from) => ({ moduleSpecifier: from, namedImports: [...imports.get(from)!].sort() })),
   );
   file.getVariableDeclarationOrThrow('CODECS').setInitializer(codecTable);
+  file.getVariableDeclarationOrThrow('MIDDLEWARE').setInitializer(`[${routerChain.join(', ')}]`);
   const endpointsDecl = file.getVariableStatementOrThrow('ENDPOINTS');
   file.insertVariableStatements(endpointsDecl.getChildIndex(), statements);
   file

@@ -1,4 +1,4 @@
-import type { BackendPlan, EndpointPlan } from '../../runtime/plan/plan.js';
+import type { BackendPlan, EndpointPlan, ServicePlan } from '../../runtime/plan/plan.js';
 
 /**
  * What codegen may link: for each Plan module id, whether this hgw version has
@@ -35,6 +35,10 @@ export const IMPLEMENTED = new Set([
   'upstream/base-ha-redis-pins',
   'upstream/base-network',
   'telemetry/logging', // level and prefix of the gateway's log lines
+  'auth/validator',
+  'auth/signer',
+  'security/cors',
+  'security/bot-detector',
 ]);
 
 /**
@@ -71,3 +75,27 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
   yaml: { module: 'encoding/yaml', use: { from: '@hgw/runtime/encoding/yaml-codec.js', name: 'yamlCodec' } },
   negotiate: { module: 'encoding/negotiate', use: { from: '@hgw/runtime/encoding/negotiate-codec.js', name: 'negotiateCodec' } },
 };
+
+/** Endpoint middleware, in the order a request meets it. */
+export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
+  const out: RuntimeExport[] = [];
+  if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
+    out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
+  }
+  return out;
+}
+
+/** What takes over an endpoint's answer, if anything. */
+export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefined {
+  return endpoint.extraConfig['auth/signer'] !== undefined ? { from: '@hgw/runtime/auth/signer/jwt-signer.js', name: 'jwtSigner' } : undefined;
+}
+
+/** Router middleware in the edge chain's order: CORS preflight → auth → widget gate → bot detector → routing. */
+export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
+  const out: RuntimeExport[] = [];
+  if (service.extraConfig['security/cors'] !== undefined) out.push({ from: '@hgw/runtime/security/cors/cors-middleware.js', name: 'corsMiddleware' });
+  if (service.extraConfig['security/bot-detector'] !== undefined) {
+    out.push({ from: '@hgw/runtime/security/bot-detector/bot-detector-middleware.js', name: 'botDetectorMiddleware' });
+  }
+  return out;
+}

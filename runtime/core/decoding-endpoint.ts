@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan } from '../plan/plan.js';
 import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
-import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
+import type { EndpointDeps, EndpointHandler, ResponseFinisher } from './endpoint-context.js';
+import { encodeJson } from './json/encode-json.js';
+import type { JsonObject } from './json/json-number.js';
 import { requestHasBody } from './request-builder.js';
 import { writeGatewayError } from './responses.js';
 import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
@@ -51,6 +53,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
     returnErrorMsg: deps.service.router.returnErrorMsg,
     bufferBody: backends.length + shadows.length > 1 || endpoint.concurrentCalls > 1,
     shadows,
+    finisher: deps.finisher,
   };
   const limit = endpoint.maxPayload;
   return (req, res, params, rawQuery) => {
@@ -88,6 +91,7 @@ interface Shared {
   returnErrorMsg: boolean;
   bufferBody: boolean;
   shadows: Proxy[];
+  finisher: ResponseFinisher | undefined;
 }
 
 class EndpointCall {
@@ -127,6 +131,10 @@ class EndpointCall {
       } else writeGatewayError(this.res, brand, status, returnErrorMsg ? e.message : undefined);
       return;
     }
+    if (this.shared.finisher) {
+      this.finish(this.shared.finisher, response.data);
+      return;
+    }
     let complete = false;
     const headers: Record<string, string | number> = { [POWERED_BY_HEADER]: brand.poweredBy };
     if (Object.keys(response.data).length > 0 && response.isComplete) {
@@ -140,6 +148,17 @@ class EndpointCall {
     headers['Content-Length'] = body.length;
     this.res.writeHead(200, headers).end(body);
   };
+
+  /** A finisher (auth/signer) owns the answer: JSON of what it returns, or an empty 400. */
+  private finish(finisher: ResponseFinisher, data: JsonObject): void {
+    finisher(data).then(
+      (out) => {
+        const body = Buffer.from(encodeJson(out));
+        this.res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
+      },
+      () => this.res.writeHead(400, { 'Content-Length': 0 }).end(),
+    );
+  }
 
   private readonly onTimeout = (): void => {
     this.timer = null;

@@ -14,11 +14,20 @@ export interface EndpointDeps {
   upstreams: Upstream[];
   /** Encodings beyond JSON that this build links (xml, yaml, negotiate, …). */
   codecs?: Codecs;
+  /** auth/signer and the like: takes over writing the answer. */
+  finisher?: ResponseFinisher;
 }
 
 /** The per-endpoint request handler the router calls; `params` are decoded path params in route order. */
 export type EndpointHandler = (req: IncomingMessage, res: ServerResponse, params: string[], rawQuery: string) => void;
 
 export type EndpointFactory = (endpoint: EndpointPlan, deps: EndpointDeps) => EndpointHandler;
+
+/**
+ * Replaces an endpoint's rendering (auth/signer): the data is transformed and
+ * written as plain JSON without the completed header; a throw is a 400.
+ */
+export type ResponseFinisher = (data: import('./json/json-number.js').JsonObject) => Promise<import('./json/json-number.js').JsonObject>;
+export type ResponseFinisherFactory = (endpoint: EndpointPlan) => ResponseFinisher;
 
 export type UpstreamFactory = (backend: BackendPlan, deps: UpstreamDeps) => Upstream;

@@ -6,6 +6,7 @@ import { writeHealth } from './health.js';
 import { DEBUG_PREFIX, handleDebug } from './debug-endpoint.js';
 import { ECHO_PREFIX, handleEcho } from './echo-endpoint.js';
 import type { Logger } from './logger.js';
+import type { EndpointMiddleware, Middleware } from './middleware.js';
 import { writeGatewayError, writeRedirect, writeRouterMiss } from './responses.js';
 import { cleanPath, Router } from './router.js';
 import { POWERED_BY_HEADER } from './branding.js';
@@ -22,6 +23,7 @@ import type { JsonValue } from './json/json-number.js';
 export interface RoutedEndpoint {
   plan: EndpointPlan;
   handler: EndpointHandler;
+  middleware?: EndpointMiddleware[];
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -30,11 +32,13 @@ export interface ListenerOptions {
   /** `/__debug/` on (debug_endpoint, or `-d`). */
   debug: boolean;
   log: Logger;
+  /** Router middleware, run in order before routing. */
+  middleware?: Middleware[];
 }
 
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
   const router = new Router<EndpointHandler>();
-  for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, ep.handler);
+  for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, withEndpointMiddleware(ep.handler, ep.middleware ?? []));
   const r = service.router;
   const healthPath = r.disableHealth ? undefined : r.healthPath;
   const errorBody404 = r.errorBody['404'] === undefined ? undefined : encodeJson(r.errorBody['404'] as JsonValue);
@@ -43,8 +47,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const skipLog = new Set(r.loggerSkipPaths);
   const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
 
-  return (req, res) => {
-    if (accessLog) logAccess(req, res, options.log, skipLog);
+  const route: RequestListener = (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
@@ -99,6 +102,33 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     if (match.kind === 'method-not-allowed' && !r.disableHandleMethodNotAllowed) writeRouterMiss(res, brand, 405, errorBody405, match.allowed);
     else writeRouterMiss(res, brand, 404, errorBody404);
   };
+  const chain = withRouterMiddleware(route, options.middleware ?? []);
+  return (req, res) => {
+    if (accessLog) logAccess(req, res, options.log, skipLog);
+    chain(req, res);
+  };
+}
+
+/** Router middleware in order, then routing; built once. */
+function withRouterMiddleware(route: RequestListener, middleware: Middleware[]): RequestListener {
+  let next = route;
+  for (let i = middleware.length - 1; i >= 0; i--) {
+    const mw = middleware[i]!;
+    const after = next;
+    next = (req, res) => mw(req, res, () => after(req, res));
+  }
+  return next;
+}
+
+/** Endpoint middleware in order, then the handler; built once, and nothing added when there is none. */
+function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMiddleware[]): EndpointHandler {
+  let next = handler;
+  for (let i = middleware.length - 1; i >= 0; i--) {
+    const mw = middleware[i]!;
+    const after = next;
+    next = (req, res, params, rawQuery) => mw(req, res, params, () => after(req, res, params, rawQuery));
+  }
+  return next;
 }
 
 /** Go's URL.Path: the request path percent-decoded; a bad escape is Go's 400 before routing. */

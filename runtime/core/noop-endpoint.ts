@@ -4,7 +4,7 @@ import type { Upstream, UpstreamHandler } from '../upstream/upstream.js';
 import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
 import { BackendRequestBuilder, requestHasBody } from './request-builder.js';
-import { writeGatewayError } from './responses.js';
+import { writeGatewayError, writeHeadLines } from './responses.js';
 import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
 
 /**
@@ -68,7 +68,7 @@ class NoopCall implements UpstreamHandler {
       if (HOP_BY_HOP.has(name.toLowerCase())) continue;
       headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
     }
-    this.res.writeHead(statusCode, headers);
+    writeHeadLines(this.res, statusCode, headers);
     // Stream from the first byte: an SSE client must not wait for a buffer to fill.
     this.res.flushHeaders();
     return true;

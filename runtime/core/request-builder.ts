@@ -8,6 +8,7 @@ import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
 import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
+import { REQUEST_CLAIMS, type RequestWithClaims } from './middleware.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the
@@ -74,14 +75,14 @@ export class BackendRequestBuilder {
   build(req: IncomingMessage, params: string[], rawQuery: string, body: Buffer | boolean, responses?: ReadonlyArray<JsonValue | undefined>): UpstreamRequest {
     return {
       method: this.method,
-      path: this.path(params, rawQuery, responses),
+      path: this.path(params, rawQuery, responses, (req as RequestWithClaims)[REQUEST_CLAIMS]),
       headers: this.headerList(req),
       body: Buffer.isBuffer(body) ? (body.length > 0 ? body : null) : body ? (this.forwardsContentLength ? req : chunked(req, this.maxPayload)) : null,
     };
   }
 
-  path(params: string[], rawQuery: string, responses?: ReadonlyArray<JsonValue | undefined>): string {
-    const base = expandUrlPattern(this.pattern, params, responses);
+  path(params: string[], rawQuery: string, responses?: ReadonlyArray<JsonValue | undefined>, claims?: Readonly<Record<string, unknown>>): string {
+    const base = expandUrlPattern(this.pattern, params, responses, claims);
     if (this.query === null || rawQuery === '') return base;
     const parsed = parseQuery(rawQuery);
     let kept: QueryValues = parsed;

@@ -48,3 +48,15 @@ export function writeRedirect(req: IncomingMessage, res: ServerResponse, locatio
 function htmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 }
+
+/**
+ * `writeHead` with raw header lines, keeping repeated names (Set-Cookie). When
+ * a middleware already set headers with setHeader (CORS does), Node merges a
+ * flat array by setHeader and keeps only the last of each repeated name — so
+ * then each line is appended instead.
+ */
+export function writeHeadLines(res: ServerResponse, status: number, lines: readonly string[]): ServerResponse {
+  if (res.getHeaderNames().length === 0) return res.writeHead(status, lines as string[]);
+  for (let i = 0; i + 1 < lines.length; i += 2) res.appendHeader(lines[i]!, lines[i + 1]!);
+  return res.writeHead(status);
+}

@@ -4,7 +4,8 @@ import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
 import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
-import type { EndpointFactory, UpstreamFactory } from './endpoint-context.js';
+import type { EndpointFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
+import type { EndpointMiddlewareFactory, MiddlewareDeps, MiddlewareFactory } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, type Logger } from './logger.js';
@@ -29,6 +30,10 @@ export interface WiredEndpoint {
   plan: EndpointPlan;
   handler: EndpointFactory;
   backends: UpstreamFactory[];
+  /** Endpoint middleware in order (auth/validator, …). */
+  middleware?: EndpointMiddlewareFactory[];
+  /** Takes over the answer (auth/signer). */
+  finisher?: ResponseFinisherFactory;
 }
 
 export interface GatewayWiring {
@@ -37,6 +42,8 @@ export interface GatewayWiring {
   endpoints: WiredEndpoint[];
   /** Encodings beyond JSON the config uses, by name (xml, yaml, negotiate). */
   codecs?: Codecs;
+  /** Router middleware, in the edge chain's order (CORS, auth, widget gate, bot detector). */
+  middleware?: MiddlewareFactory[];
 }
 
 export interface StartOptions {
@@ -52,6 +59,8 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Where log lines go (default stdout). */
   write?: (line: string) => void;
+  /** Environment for env-configured modules (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningGateway {
@@ -69,15 +78,19 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const pools = new UpstreamPools(service.client);
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression };
 
+  const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env };
   const upstreams: Upstream[] = [];
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const own = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
     upstreams.push(...own);
-    return { plan: ep.plan, handler: ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {} }) };
+    const finisher = ep.finisher?.(ep.plan);
+    const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher });
+    return { plan: ep.plan, handler, middleware: (ep.middleware ?? []).map((f) => f(ep.plan, mwDeps)) };
   });
+  const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long, bounded by their interval.
   await Promise.all(upstreams.map((u) => u.ready));
-  const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log }));
+  const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware }));
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
   for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);

@@ -9,7 +9,7 @@ import { goFloatString } from './json/encode-json.js';
  * earlier backend's response (`{resp0_user.id}`). A placeholder with no value
  * is left as the literal `{{.Name}}`, as Lura's template substitution does.
  */
-type Slot = { kind: 'param'; index: number } | { kind: 'resp'; backend: number; path: string[] } | { kind: 'none' };
+type Slot = { kind: 'param'; index: number } | { kind: 'resp'; backend: number; path: string[] } | { kind: 'jwt'; claim: string } | { kind: 'none' };
 
 export interface CompiledPattern {
   /** Literal parts; `slots[i]` goes between `parts[i]` and `parts[i + 1]`. */
@@ -24,7 +24,8 @@ export interface CompiledPattern {
   maxResp: number;
 }
 
-const PLACEHOLDER = /\{([^{}/]+)\}/g;
+// A `{JWT.claim}` may name a claim with slashes (`{JWT.http://example.com/custom}`).
+const PLACEHOLDER = /\{(JWT\.[^{}]+|[^{}/]+)\}/g;
 const RESP = /^resp(\d+)_(.+)$/;
 
 export function compileUrlPattern(pattern: string, params: string[]): CompiledPattern {
@@ -41,6 +42,7 @@ export function compileUrlPattern(pattern: string, params: string[]): CompiledPa
     const resp = RESP.exec(name);
     const index = keys.indexOf(key);
     if (index >= 0) slots.push({ kind: 'param', index });
+    else if (name.startsWith('JWT.')) slots.push({ kind: 'jwt', claim: name.slice(4) });
     else if (resp) {
       const backend = Number(resp[1]);
       maxResp = Math.max(maxResp, backend);
@@ -56,7 +58,12 @@ export function compileUrlPattern(pattern: string, params: string[]): CompiledPa
 }
 
 /** Fills the pattern; `responses[n]` is backend n's data in a sequential proxy. */
-export function expandUrlPattern(p: CompiledPattern, params: string[], responses?: ReadonlyArray<JsonValue | undefined>): string {
+export function expandUrlPattern(
+  p: CompiledPattern,
+  params: string[],
+  responses?: ReadonlyArray<JsonValue | undefined>,
+  claims?: Readonly<Record<string, unknown>>,
+): string {
   if (p.slots.length === 0) return p.parts[0]!;
   let out = p.parts[0]!;
   for (let i = 0; i < p.slots.length; i++) {
@@ -64,6 +71,7 @@ export function expandUrlPattern(p: CompiledPattern, params: string[], responses
     let value: string | undefined;
     if (slot.kind === 'param') value = params[slot.index];
     else if (slot.kind === 'resp') value = respText(responses?.[slot.backend], slot.path);
+    else if (slot.kind === 'jwt' && claims) value = jwtText(claims, slot.claim);
     out += (value !== undefined ? escapePathValue(value) : p.literals[i]!) + p.parts[i + 1]!;
   }
   return out;
@@ -71,6 +79,19 @@ export function expandUrlPattern(p: CompiledPattern, params: string[], responses
 
 function goKey(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** `{JWT.a.b}`: the claim named whole first (names may hold dots), then as a path. */
+function jwtText(claims: Readonly<Record<string, unknown>>, claim: string): string | undefined {
+  let v: unknown = claims[claim];
+  if (v === undefined) {
+    v = claims;
+    for (const k of claim.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined;
+  }
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.join(',');
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 function respText(data: JsonValue | undefined, path: string[]): string | undefined {

@@ -6,6 +6,8 @@ import { httpUpstream } from '../../runtime/upstream/http/http-upstream.js';
 import { baseHaUpstream } from '../../runtime/upstream/base-ha/base-ha-upstream.js';
 import { baseHaUpstreamWithRedisPins } from '../../runtime/upstream/base-ha/base-ha-redis.js';
 import { baseNetworkUpstream } from '../../runtime/upstream/base-network/base-network-upstream.js';
+import { jwtValidator } from '../../runtime/auth/validator/jwt-validator.js';
+import { jwtSigner } from '../../runtime/auth/signer/jwt-signer.js';
 import type { UpstreamFactory } from '../../runtime/core/endpoint-context.js';
 import { planOf } from './check.js';
 
@@ -24,6 +26,8 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
       plan: ep,
       handler: ep.outputEncoding === 'no-op' ? noopEndpoint : decodingEndpoint,
       backends: ep.backends.map(upstreamFor),
+      middleware: ep.extraConfig['auth/validator'] !== undefined ? [jwtValidator] : [],
+      ...(ep.extraConfig['auth/signer'] !== undefined ? { finisher: jwtSigner } : {}),
     })),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });

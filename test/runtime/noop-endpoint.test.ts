@@ -152,3 +152,18 @@ describe('debug endpoint', () => {
     expect((await request(`${off.url}/__debug/`)).status).toBe(404);
   });
 });
+
+describe('headers set by a middleware before the endpoint', () => {
+  it('survive next to the backend\'s repeated Set-Cookie lines', async () => {
+    const { writeHeadLines } = await import('../../runtime/core/responses.js');
+    const s = await startServer((_req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      writeHeadLines(res, 200, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
+      res.end();
+    });
+    cleanups.push(() => s.close());
+    const res = await request(s.url);
+    expect(headerLines(res.rawHeaders, 'set-cookie')).toEqual(['a=1', 'b=2']);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+});

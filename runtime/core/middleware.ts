@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
+import type { Branding } from './branding.js';
+import type { Logger } from './logger.js';
+
+/**
+ * The two places code runs around the proxy, as design.md §3 names them.
+ *
+ * Router middleware (service level) runs before routing, in the edge chain's
+ * fixed order (CORS preflight → auth → widget gate → bot detector → routing):
+ * it answers the request itself, or calls `next()` exactly once.
+ *
+ * Endpoint middleware runs after routing, before the endpoint's handler
+ * (auth/validator, rate limits): same contract, plus the route params.
+ *
+ * Both are built once from their config slice by a factory; per request they
+ * allocate as little as they can.
+ */
+export type Next = () => void;
+
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+export type EndpointMiddleware = (req: IncomingMessage, res: ServerResponse, params: string[], next: Next) => void;
+
+export interface MiddlewareDeps {
+  service: ServicePlan;
+  brand: Branding;
+  log: Logger;
+  /** Process environment, for modules configured from it (Hanzo IAM, widget gate, trusted proxies). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export type MiddlewareFactory = (deps: MiddlewareDeps) => Middleware;
+
+export type EndpointMiddlewareFactory = (endpoint: EndpointPlan, deps: MiddlewareDeps) => EndpointMiddleware;
+
+/** Per-request facts middlewares hand on (verified claims for `{JWT.x}` and propagate_claims). */
+export const REQUEST_CLAIMS = Symbol('hgw.claims');
+
+export type RequestWithClaims = IncomingMessage & { [REQUEST_CLAIMS]?: Record<string, unknown> };
