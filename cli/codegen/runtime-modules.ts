@@ -1,4 +1,5 @@
 import type { BackendPlan, EndpointPlan, ServicePlan } from '../../runtime/plan/plan.js';
+import { edgeModules } from '../plan/modules.js';
 
 /**
  * What codegen may link: for each Plan module id, whether this hgw version has
@@ -39,6 +40,10 @@ export const IMPLEMENTED = new Set([
   'auth/signer',
   'security/cors',
   'security/bot-detector',
+  'security/hanzo-cors',
+  'auth/hanzo-iam',
+  'auth/widget-gate',
+  'auth/require-identity',
 ]);
 
 /**
@@ -79,6 +84,9 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
 /** Endpoint middleware, in the order a request meets it. */
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
+  if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
+    out.push({ from: '@hgw/runtime/auth/iam/require-identity.js', name: 'requireIdentity' });
+  }
   if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
     out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
   }
@@ -93,7 +101,11 @@ export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefi
 /** Router middleware in the edge chain's order: CORS preflight → auth → widget gate → bot detector → routing. */
 export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
+  const edge = edgeModules(service);
+  if (edge.includes('security/hanzo-cors')) out.push({ from: '@hgw/runtime/security/cors/hanzo-cors-middleware.js', name: 'hanzoCorsMiddleware' });
   if (service.extraConfig['security/cors'] !== undefined) out.push({ from: '@hgw/runtime/security/cors/cors-middleware.js', name: 'corsMiddleware' });
+  if (edge.includes('auth/hanzo-iam')) out.push({ from: '@hgw/runtime/auth/iam/iam-middleware.js', name: 'hanzoIamMiddleware' });
+  if (edge.includes('auth/widget-gate')) out.push({ from: '@hgw/runtime/auth/widget-gate/widget-gate-middleware.js', name: 'widgetGateMiddleware' });
   if (service.extraConfig['security/bot-detector'] !== undefined) {
     out.push({ from: '@hgw/runtime/security/bot-detector/bot-detector-middleware.js', name: 'botDetectorMiddleware' });
   }

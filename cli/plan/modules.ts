@@ -56,8 +56,21 @@ const ENCODINGS: Record<string, string> = {
   negotiate: 'encoding/negotiate',
 };
 
+/** The parts of the Hanzo edge chain (`github.com/hanzoai/gateway/edge`) a service turns on, as module ids. */
+export function edgeModules(service: ServicePlan): string[] {
+  const edge = service.extraConfig['github.com/hanzoai/gateway/edge'];
+  if (edge === undefined || edge === null || typeof edge !== 'object') return [];
+  const on = (k: string) => (edge as Record<string, unknown>)[k] !== false;
+  const out: string[] = [];
+  if (on('cors')) out.push('security/hanzo-cors');
+  if (on('iam')) out.push('auth/hanzo-iam');
+  if (on('widget_gate')) out.push('auth/widget-gate');
+  if (on('iam') && on('require_identity')) out.push('auth/require-identity');
+  return out;
+}
+
 export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
-  const set = new Set<string>(['core/server', 'core/router']);
+  const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service)]);
   for (const ns of Object.keys(service.extraConfig)) addIf(set, SERVICE_NAMESPACES[ns]);
   if (hasRoutes) set.add('routes/host-routing');
   for (const ep of endpoints) {

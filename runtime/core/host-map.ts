@@ -37,3 +37,15 @@ export function mapHost(map: HostMap, host: string): string {
 function trimSlash(s: string): string {
   return s.endsWith('/') ? s.slice(0, -1) : s;
 }
+
+/** A full URL with its origin mapped (`https://hanzo.id/.well-known/jwks` → `http://127.0.0.1:9000/.well-known/jwks`). */
+export function mapUrl(map: HostMap, url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const mapped = mapHost(map, u.origin);
+  return mapped === u.origin ? url : trimSlash(mapped) + u.pathname + u.search;
+}

@@ -28,6 +28,8 @@ export interface MiddlewareDeps {
   log: Logger;
   /** Process environment, for modules configured from it (Hanzo IAM, widget gate, trusted proxies). */
   env: Readonly<Record<string, string | undefined>>;
+  /** The host map also sends key servers (jwk_url) elsewhere, as it does backends. */
+  hostMap: import('./host-map.js').HostMap;
 }
 
 export type MiddlewareFactory = (deps: MiddlewareDeps) => Middleware;

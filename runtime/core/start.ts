@@ -78,7 +78,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const pools = new UpstreamPools(service.client);
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression };
 
-  const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env };
+  const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap };
   const upstreams: Upstream[] = [];
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const own = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { HGW_BIN, runHgw, SHARED } from '../helpers/cli.js';
 import { headerLines, request, startServer, type TestServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched, type Spawned } from '../helpers/processes.js';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
 /**
  * Issue #3's acceptance: the production config (193 endpoints) builds, and the
@@ -28,10 +29,22 @@ let backend: TestServer;
 let gateway: Spawned;
 let url: string;
 let releaseStream: () => void = () => {};
+// 156 endpoints carry auth/validator (jwk_url https://hanzo.id/.well-known/jwks, issuer https://hanzo.id):
+// the host map sends the key server to the catch-all too, which serves our test key there.
+let jwk: JWK;
+let authorization: string;
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'hgw-real-'));
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'RS256' };
+  const token = await new SignJWT({ sub: 'user-1', owner: 'org-1', roles: ['user'] })
+    .setProtectedHeader({ alg: 'RS256', kid: 'test' })
+    .setIssuer('https://hanzo.id')
+    .setExpirationTime('1h')
+    .sign(privateKey);
+  authorization = `Bearer ${token}`;
   const built = runHgw(['build', CONFIG, '--out', join(dist, 'out')]);
   expect(built.code, built.stderr).toBe(0);
   expect(built.stdout).toMatch(/193 endpoint\(s\)/);
@@ -40,6 +53,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.url === '/.well-known/jwks') {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+        return;
+      }
       if (req.url === STREAM_PATH) {
         // Server-sent events: the first event goes out now, the rest only once the test saw it arrive.
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -74,6 +91,12 @@ function concrete(ep: Endpoint): { path: string; backendPath: string } {
 }
 
 describe('the 193-endpoint production config, built and served', () => {
+  it('refuses a request without a token on an endpoint with auth/validator (401)', async () => {
+    const ep = endpoints.find((e) => e.endpoint === '/v1/embeddings')!;
+    const res = await request(`${url}${concrete(ep).path}`, { method: ep.method ?? 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+  });
+
   it('answers every endpoint with the catch-all backend\'s status, headers and body', async () => {
     expect(endpoints).toHaveLength(193);
     const failures: string[] = [];
@@ -88,7 +111,7 @@ describe('the 193-endpoint production config, built and served', () => {
       const res = await request(`${url}${path}`, {
         method,
         agent,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: { authorization, ...(body ? { 'content-type': 'application/json' } : {}) },
         body,
       });
       const got = `${method} ${ep.endpoint}: ${res.status} ${res.body.slice(0, 120)}`;
@@ -112,7 +135,7 @@ describe('the 193-endpoint production config, built and served', () => {
     const { path } = concrete(ep);
     const events = await new Promise<string[]>((resolve, reject) => {
       const seen: string[] = [];
-      const req = httpRequest(`${url}${path}`, { method: ep.method ?? 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = httpRequest(`${url}${path}`, { method: ep.method ?? 'POST', headers: { authorization, 'content-type': 'application/json' } }, (res) => {
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toBe('text/event-stream');
         res.on('data', (c: Buffer) => {

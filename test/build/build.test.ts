@@ -74,11 +74,11 @@ describe('hgw build', () => {
   });
 
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
-    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: 'http://127.0.0.1:1/jwks' } } }]));
+    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'qos/ratelimit/router': { max_rate: 10 } } }]));
     expect(r.code).toBe(0);
-    expect(r.manifest!.unimplemented).toEqual(['auth/validator']);
-    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: auth/validator (not enforced yet)');
-    expect(r.stderr).toMatch(/warning: auth\/validator is configured but not enforced/);
+    expect(r.manifest!.unimplemented).toEqual(['qos/ratelimit-router']);
+    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: qos/ratelimit-router (not enforced yet)');
+    expect(r.stderr).toMatch(/warning: qos\/ratelimit-router is configured but not enforced/);
   });
 
   it('rejects a malformed --host-map as a usage error', async () => {
@@ -125,6 +125,15 @@ describe('tree-shaking, proven from the metafile', () => {
       linked: ['runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/base-network/crc32c.ts'],
       absent: ['runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-ha/leader-poller.ts'],
       absentPackages: ['ioredis', 'jose'],
+    },
+    {
+      name: 'auth/validator links jose; the Hanzo edge links the IAM gate and require-identity',
+      config: base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: 'http://127.0.0.1:1/jwks' } } }], {
+        extra_config: { 'github.com/hanzoai/gateway/edge': { widget_gate: false } },
+      }),
+      linked: ['runtime/auth/validator/jwt-validator.ts', 'runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/require-identity.ts', 'runtime/security/cors/hanzo-cors-middleware.ts'],
+      absent: ['runtime/auth/widget-gate/widget-gate-middleware.ts', 'runtime/security/bot-detector/bot-detector-middleware.ts', 'runtime/auth/signer/jwt-signer.ts'],
+      absentPackages: ['ioredis'],
     },
     {
       name: 'xml backend and negotiate output link the codecs (and only then)',

@@ -1,47 +1,52 @@
-import type { BackendPlan, EndpointPlan, Plan } from '../../runtime/plan/plan.js';
+import type { Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
-import { noopEndpoint } from '../../runtime/core/noop-endpoint.js';
-import { decodingEndpoint } from '../../runtime/core/decoding-endpoint.js';
-import { httpUpstream } from '../../runtime/upstream/http/http-upstream.js';
-import { baseHaUpstream } from '../../runtime/upstream/base-ha/base-ha-upstream.js';
-import { baseHaUpstreamWithRedisPins } from '../../runtime/upstream/base-ha/base-ha-redis.js';
-import { baseNetworkUpstream } from '../../runtime/upstream/base-network/base-network-upstream.js';
-import { jwtValidator } from '../../runtime/auth/validator/jwt-validator.js';
-import { jwtSigner } from '../../runtime/auth/signer/jwt-signer.js';
-import type { UpstreamFactory } from '../../runtime/core/endpoint-context.js';
+import {
+  backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, routerMiddleware, type RuntimeExport,
+} from '../../cli/codegen/runtime-modules.js';
 import { planOf } from './check.js';
 
 /**
- * Starts the runtime in the test process, wired the way codegen wires it
- * (no-op → noopEndpoint, else decodingEndpoint; http upstream), for runtime tests
- * that need no bundle. Build tests exercise the real bundle instead.
+ * Starts the runtime in the test process wired exactly as codegen wires it —
+ * the same choice functions pick handlers, upstreams, middleware and codecs —
+ * for runtime tests that need no bundle. Build tests exercise the real bundle.
  */
+const loaded = new Map<string, Record<string, unknown>>();
+
+async function load(e: RuntimeExport): Promise<never> {
+  const file = e.from.replace('@hgw/runtime/', '../../runtime/');
+  let mod = loaded.get(file);
+  if (!mod) {
+    mod = (await import(file)) as Record<string, unknown>;
+    loaded.set(file, mod);
+  }
+  const value = mod[e.name];
+  if (value === undefined) throw new Error(`${e.from} has no export ${e.name}`);
+  return value as never;
+}
+
 export async function startRuntime(config: unknown, options: StartOptions = {}): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
   const plan = planOf(config);
   const logs: string[] = [];
+  const endpoints: GatewayWiring['endpoints'] = [];
+  for (const ep of plan.endpoints) {
+    const finisher = endpointFinisher(ep);
+    endpoints.push({
+      plan: ep,
+      handler: await load(endpointHandler(ep)),
+      backends: await Promise.all(ep.backends.map((b) => load(backendUpstream(b).use))),
+      middleware: await Promise.all(endpointMiddleware(ep, plan.service).map(load)),
+      ...(finisher ? { finisher: await load(finisher) } : {}),
+    });
+  }
+  const codecs: Record<string, never> = {};
+  for (const [name, c] of Object.entries(CODECS)) if (plan.modules.includes(c.module)) codecs[name] = await load(c.use);
   const wiring: GatewayWiring = {
     build: { hgwVersion: 'test', brand: { name: 'hanzoai/gateway', version: '2.13.8' }, configFile: 'gateway.json', configSha256: plan.source.sha256, hostMap: {}, unimplemented: [] },
     service: plan.service,
-    endpoints: plan.endpoints.map((ep: EndpointPlan) => ({
-      plan: ep,
-      handler: ep.outputEncoding === 'no-op' ? noopEndpoint : decodingEndpoint,
-      backends: ep.backends.map(upstreamFor),
-      middleware: ep.extraConfig['auth/validator'] !== undefined ? [jwtValidator] : [],
-      ...(ep.extraConfig['auth/signer'] !== undefined ? { finisher: jwtSigner } : {}),
-    })),
+    endpoints,
+    codecs,
+    middleware: await Promise.all(routerMiddleware(plan.service).map(load)),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
   return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };
-}
-
-/** The upstream codegen would link for a backend. */
-function upstreamFor(b: BackendPlan): UpstreamFactory {
-  switch (b.upstream.kind) {
-    case 'base-network':
-      return baseNetworkUpstream;
-    case 'base_ha':
-      return b.upstream.readYourWritesStore ? baseHaUpstreamWithRedisPins : baseHaUpstream;
-    default:
-      return httpUpstream;
-  }
 }

@@ -2,6 +2,7 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
 import { REQUEST_CLAIMS, type RequestWithClaims } from '../../core/middleware.js';
 import { JwkKeys } from './jwk-keys.js';
+import { mapUrl } from '../../core/host-map.js';
 import { validatorConfig, type ValidatorConfig } from './validator-config.js';
 import { claimAt, claimText } from './claims.js';
 import { VerifiedTokens } from './verified-tokens.js';
@@ -17,7 +18,7 @@ import { VerifiedTokens } from './verified-tokens.js';
  */
 export const jwtValidator: EndpointMiddlewareFactory = (endpoint, deps) => {
   const cfg = validatorConfig(endpoint.extraConfig['auth/validator'] ?? deps.service.extraConfig['auth/validator']);
-  const keys = new JwkKeys({ url: cfg.jwkUrl, localPath: cfg.jwkLocalPath, cacheMs: cfg.cacheMs, cooldownMs: cfg.cooldownMs });
+  const keys = new JwkKeys({ url: cfg.jwkUrl && mapUrl(deps.hostMap, cfg.jwkUrl), localPath: cfg.jwkLocalPath, cacheMs: cfg.cacheMs, cooldownMs: cfg.cooldownMs });
   const headerName = cfg.authHeaderName.toLowerCase();
   const verified = new VerifiedTokens();
   return (req, res, _params, next) => {

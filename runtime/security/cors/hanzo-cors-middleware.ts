@@ -1,3 +1,4 @@
+import { HANZO_PROPERTY_DOMAINS } from '../../core/hanzo-domains.js';
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MiddlewareFactory } from '../../core/middleware.js';
 import { firstRequestHeader } from '../request-header-lines.js';
@@ -33,29 +34,7 @@ export const HANZO_CORS_DEV_ORIGINS: readonly string[] = [
   'http://127.0.0.1:3000',
 ];
 
-export const HANZO_CORS_DOMAINS: readonly string[] = [
-  'hanzo.ai',
-  'hanzo.app',
-  'hanzo.chat',
-  'hanzo.bot',
-  'hanzo.id',
-  'lux.network',
-  'lux.financial',
-  'lux.finance',
-  'lux.market',
-  'lux.industries',
-  'lux.exchange',
-  'lux.blog',
-  'lux.chat',
-  'lux.id',
-  'zoo.ngo',
-  'zoo.network',
-  'zoo.id',
-  'pars.network',
-  'pars.id',
-  'karma.style',
-  'localhost',
-];
+export const HANZO_CORS_DOMAINS: readonly string[] = HANZO_PROPERTY_DOMAINS;
 
 export const HANZO_CORS_ALLOW_HEADERS =
   'Content-Type, Authorization, X-User-Id, X-Org-Id, X-Project-Id, X-Environment, X-Roles, X-User-Email, X-Request-ID, X-Client-ID, X-Requested-With, Accept, Accept-Language';

@@ -25,6 +25,7 @@ export function deps(extraConfig: Record<string, unknown>, env: Record<string, s
   return {
     service: { extraConfig } as unknown as ServicePlan,
     brand,
+    hostMap: {},
     log: createLogger({ level: 'DEBUG', write: (l) => logLines.push(l) }),
     env,
     logLines,

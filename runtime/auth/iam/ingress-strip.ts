@@ -1,0 +1,58 @@
+/**
+ * The identity trust boundary (spec A8, hanzo-core §8.4): a client must never
+ * be able to state who it is through a header. Every header the gateway mints
+ * (and every retired or reserved identity name) is deleted from every request,
+ * in every letter case and every repeated line, before anything else happens,
+ * on every branch (public, API key, no token, auth disabled). Identity headers
+ * are then minted again only from a verified token.
+ */
+import type { IncomingMessage } from 'node:http';
+import { firstRequestHeader, removeRequestHeaders } from './request-headers.js';
+
+/** Era C strip list (authz `Headers` plus retired names), lower-cased. */
+const STRIPPED_NAMES: ReadonlySet<string> = new Set(
+  [
+    'X-Org-Id',
+    'X-Workspace-Id',
+    'X-Project-Id',
+    'X-Scope',
+    'X-Scope-Role',
+    'X-User-Id',
+    'X-User-Name',
+    'X-User-Email',
+    'X-User-Owner',
+    'X-User-IsAdmin',
+    'X-User-IsOrgAdmin',
+    'X-User-Permissions',
+    'X-Billing-Account-Id',
+    'X-App-Id',
+    // retired, never minted any more, still refused from clients
+    'X-User-IsGlobalAdmin',
+    'X-Roles',
+    'X-User-Role',
+    'X-User-Roles',
+    'X-Tenant-Id',
+    'X-Phone-Number',
+    'X-Org',
+  ].map((n) => n.toLowerCase()),
+);
+
+/** Reserved namespaces: any header starting with these belongs to the gateway. */
+const STRIPPED_PREFIXES: readonly string[] = ['x-iam-', 'x-hanzo-'];
+
+export function isIdentityHeader(lowerName: string): boolean {
+  if (STRIPPED_NAMES.has(lowerName)) return true;
+  for (const prefix of STRIPPED_PREFIXES) if (lowerName.startsWith(prefix)) return true;
+  return false;
+}
+
+/**
+ * Strips the identity headers and returns the client's first `X-Org-Id` line
+ * as received (wire form): the org the client *asks* to act in. It grants
+ * nothing by itself; the verified claims decide (see `effectiveOrg`).
+ */
+export function stripIdentityHeaders(req: IncomingMessage): string {
+  const selectedOrg = firstRequestHeader(req, 'x-org-id') ?? '';
+  removeRequestHeaders(req, isIdentityHeader);
+  return selectedOrg;
+}
