@@ -29,8 +29,9 @@ export interface HanzoAuthConfig {
   billingEnabled: boolean;
   /**
    * `BILLING_FAIL_CLOSED`: when Commerce cannot answer (network error, timeout,
-   * non-200, unreadable JSON) the request gets 503 (true, the default and the
-   * Era C behaviour) or goes through unbilled (exactly `"false"`, Era A).
+   * non-200, unreadable JSON) the request goes through unbilled (the default:
+   * fail-open, as the gateway's seed document specifies, so a Commerce outage
+   * is not an API outage) or gets 503 (exactly `"true"`, Era C's behaviour).
    */
   billingFailClosed: boolean;
   /** `BILLING_PATHS`: prefixes that are balance-gated; empty means every path (except /v1/commerce). */
@@ -70,7 +71,7 @@ export function authConfigFromEnv(env: Env): HanzoAuthConfig {
     billingUrl: valueOr(env.AUTH_BILLING_URL, DEFAULT_BILLING_URL).replace(/\/+$/, ''),
     billingToken: env.COMMERCE_SERVICE_TOKEN ?? '',
     billingEnabled: env.BILLING_ENABLED === 'true',
-    billingFailClosed: env.BILLING_FAIL_CLOSED !== 'false',
+    billingFailClosed: env.BILLING_FAIL_CLOSED === 'true',
     billingPaths: csv(env.BILLING_PATHS),
     publicPaths: isSet(env.AUTH_PUBLIC_PATHS) ? csv(env.AUTH_PUBLIC_PATHS) : [...DEFAULT_PUBLIC_PATHS],
     publicHosts: isSet(env.AUTH_PUBLIC_HOSTS) ? csv(env.AUTH_PUBLIC_HOSTS) : [...DEFAULT_PUBLIC_HOSTS],

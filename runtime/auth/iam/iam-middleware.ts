@@ -119,7 +119,7 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
         return { kind: 'refuse', refusal: { kind: 'billing-unavailable' } };
       case 'unreachable':
         if (!config.billingFailClosed) {
-          log.warn(`hanzo auth: balance check failed, passing unbilled (BILLING_FAIL_CLOSED=false): ${verdict.reason}`);
+          log.warn(`hanzo auth: balance check failed, passing unbilled (fail-open; BILLING_FAIL_CLOSED=true refuses instead): ${verdict.reason}`);
           return PASS;
         }
         log.warn(`hanzo auth: balance check failed, refusing: ${verdict.reason}`);

@@ -94,8 +94,8 @@ describe('balance gate', () => {
     expect(commerce.calls).toHaveLength(0);
   });
 
-  it('fails closed by default: Commerce down, non-200 or bad JSON give 503', async () => {
-    const g = await gateway();
+  it('fails closed with BILLING_FAIL_CLOSED=true: Commerce down, non-200 or bad JSON give 503', async () => {
+    const g = await gateway({ BILLING_FAIL_CLOSED: 'true' });
     const body503 = '{"error":"billing_unavailable","message":"Billing is temporarily unavailable. Please retry shortly."}';
     for (const bad of [() => ({ status: 500, body: '{}' }), () => ({ status: 200, body: 'not json' }), () => ({ status: 200, body: '{"available":"100"}' }), () => ({ status: 200, body: '[]' })]) {
       commerce.answer = bad;
@@ -104,15 +104,15 @@ describe('balance gate', () => {
       expect(r.body).toBe(body503);
       expect(r.headers['retry-after']).toBeUndefined();
     }
-    const down = await gateway({ AUTH_BILLING_URL: 'http://127.0.0.1:1' });
+    const down = await gateway({ BILLING_FAIL_CLOSED: 'true', AUTH_BILLING_URL: 'http://127.0.0.1:1' });
     const r = await down.send('/v1/chat', await withToken());
     expect(r.status).toBe(503);
     expect(r.body).toBe(body503);
   });
 
-  it('BILLING_FAIL_CLOSED=true is the same as the default', async () => {
-    const g = await gateway({ BILLING_FAIL_CLOSED: 'true', AUTH_BILLING_URL: 'http://127.0.0.1:1' });
-    expect((await g.send('/v1/chat', await withToken())).status).toBe(503);
+  it('fails open by default (the seed document\'s rule): unreachable Commerce lets the request through', async () => {
+    const g = await gateway({ AUTH_BILLING_URL: 'http://127.0.0.1:1' });
+    expect((await g.send('/v1/chat', await withToken())).status).toBe(200);
   });
 
   it('fails open with BILLING_FAIL_CLOSED=false: unreachable Commerce lets the request through, still with identity', async () => {
