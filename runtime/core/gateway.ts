@@ -105,7 +105,13 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const chain = withRouterMiddleware(route, options.middleware ?? []);
   return (req, res) => {
     if (accessLog) logAccess(req, res, options.log, skipLog);
-    chain(req, res);
+    try {
+      chain(req, res);
+    } catch (e) {
+      // gin's recovery: a bug in a stage costs this request a 500, never the process.
+      options.log.error(`recovered from a panic on ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
+      writeGatewayError(res, brand, 500, undefined);
+    }
   };
 }
 

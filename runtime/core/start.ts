@@ -106,6 +106,10 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       log.info('server stopped');
     }));
   if (options.handleSignals) {
+    // Errors that escape a request's own handling (a stage's async callback) are logged, not fatal:
+    // one bad request must not take every other request down with the process.
+    process.on('uncaughtException', (e) => log.error(`uncaught: ${e.stack ?? e.message}`));
+    process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
     const onSignal = (signal: NodeJS.Signals) => {
       if (closing) {
         log.warn(`${signal} again: exiting without waiting`);

@@ -98,3 +98,27 @@ describe('router options', () => {
     expect(access[0]).toMatch(/^\[EDGE\] \d{4}\/\d\d\/\d\d - [\d:.]+ ▶ INFO \[ACCESS\] 200 \| [\d.]+ms \| 127\.0\.0\.1 \| GET "\/x\?y=1"\n$/);
   });
 });
+
+describe('recovery', () => {
+  it('answers 500 when a stage throws, logs it, and keeps serving', async () => {
+    const { startGateway } = await import('../../runtime/core/start.js');
+    const { planOf } = await import('../helpers/check.js');
+    const plan = planOf(base([{ endpoint: '/x', backend: [{ url_pattern: '/x', host: ['http://127.0.0.1:99'] }] }]));
+    const logs: string[] = [];
+    const boom = () => () => {
+      throw new Error('stage bug');
+    };
+    const gw = await startGateway(
+      {
+        build: { hgwVersion: 't', brand: { name: 'b', version: '1' }, configFile: 'g.json', configSha256: '0', hostMap: {}, unimplemented: [] },
+        service: plan.service,
+        endpoints: [{ plan: plan.endpoints[0]!, handler: boom, backends: [] }],
+      },
+      { port: 0, host: '127.0.0.1', write: (l) => logs.push(l) },
+    );
+    cleanups.push(() => gw.close());
+    expect((await request(`http://127.0.0.1:${gw.port}/x`)).status).toBe(500);
+    expect((await request(`http://127.0.0.1:${gw.port}/__health`)).status).toBe(200);
+    expect(logs.some((l) => l.includes('recovered from a panic') && l.includes('stage bug'))).toBe(true);
+  });
+});
