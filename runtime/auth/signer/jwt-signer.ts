@@ -20,6 +20,7 @@ export function jwtSigner(endpoint: EndpointPlan): ResponseFinisher {
   const keysToSign = Array.isArray(c.keys_to_sign) ? c.keys_to_sign.filter((k): k is string => typeof k === 'string') : [];
   const keys = new JwkKeys({
     url: typeof c.jwk_url === 'string' ? c.jwk_url : undefined,
+    allowInsecure: c.disable_jwk_security === true,
     localPath: typeof c.jwk_local_path === 'string' ? c.jwk_local_path : undefined,
     cacheMs: 15 * 60_000,
     cooldownMs: parseDurationMs(c.failed_jwk_key_cooldown, 10_000),

@@ -11,6 +11,8 @@ import { importJWK, type JWK, type JWTHeaderParameters } from 'jose';
  */
 export interface KeySourceOptions {
   url?: string;
+  /** `disable_jwk_security`: plain http:// key servers are refused unless this is set. */
+  allowInsecure?: boolean;
   localPath?: string;
   cacheMs: number;
   cooldownMs: number;
@@ -27,6 +29,12 @@ export class JwkKeys {
 
   constructor(private readonly options: KeySourceOptions) {
     if (!options.url && !options.localPath) throw new Error('auth: jwk_url or jwk_local_path is required');
+  }
+
+  private insecureRefused(): Error | undefined {
+    const url = this.options.url;
+    if (this.options.localPath || !url || this.options.allowInsecure || !url.startsWith('http:')) return undefined;
+    return new Error(`JWK client: ${url} is not https (set disable_jwk_security to allow it)`);
   }
 
   /** The key for a token's protected header (kid, alg); throws when none fits. */
@@ -70,6 +78,8 @@ export class JwkKeys {
   }
 
   private async fetchKeys(): Promise<JWK[]> {
+    const refused = this.insecureRefused();
+    if (refused) throw refused;
     const text = this.options.localPath
       ? readFileSync(this.options.localPath, 'utf8')
       : await (async () => {

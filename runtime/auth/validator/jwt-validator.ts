@@ -18,7 +18,10 @@ import { VerifiedTokens } from './verified-tokens.js';
  */
 export const jwtValidator: EndpointMiddlewareFactory = (endpoint, deps) => {
   const cfg = validatorConfig(endpoint.extraConfig['auth/validator'] ?? deps.service.extraConfig['auth/validator']);
-  const keys = new JwkKeys({ url: cfg.jwkUrl && mapUrl(deps.hostMap, cfg.jwkUrl), localPath: cfg.jwkLocalPath, cacheMs: cfg.cacheMs, cooldownMs: cfg.cooldownMs });
+  const jwkUrl = cfg.jwkUrl && mapUrl(deps.hostMap, cfg.jwkUrl);
+  // A key server the operator mapped elsewhere (local runs) may be plain http; otherwise krakend-jose's rule holds.
+  const allowInsecure = cfg.disableJwkSecurity || jwkUrl !== cfg.jwkUrl;
+  const keys = new JwkKeys({ url: jwkUrl, allowInsecure, localPath: cfg.jwkLocalPath, cacheMs: cfg.cacheMs, cooldownMs: cfg.cooldownMs });
   const headerName = cfg.authHeaderName.toLowerCase();
   const verified = new VerifiedTokens();
   return (req, res, _params, next) => {

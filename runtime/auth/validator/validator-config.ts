@@ -19,6 +19,7 @@ export interface ValidatorConfig {
   propagateClaims: Array<[string, string]>;
   cookieKey?: string;
   authHeaderName: string;
+  disableJwkSecurity: boolean;
   cacheMs: number;
   cooldownMs: number;
   leewayMs: number;
@@ -45,6 +46,7 @@ export function validatorConfig(raw: unknown): ValidatorConfig {
       .filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string'),
     cookieKey: str(c.cookie_key),
     authHeaderName: str(c.auth_header_name) ?? 'Authorization',
+    disableJwkSecurity: c.disable_jwk_security === true,
     cacheMs: c.cache === true ? (typeof c.cache_duration === 'number' && c.cache_duration > 0 ? c.cache_duration : 900) * 1000 : 0,
     cooldownMs: parseDurationMs(c.failed_jwk_key_cooldown, 10_000),
     leewayMs: parseDurationMs(c.leeway, 1000),

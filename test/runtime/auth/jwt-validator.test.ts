@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { compactVerify, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { base } from '../../helpers/check.js';
 import { startRuntime } from '../../helpers/gateway.js';
 import { echoHandler, headerLines, request, startServer, type EchoedRequest, type TestServer } from '../../helpers/servers.js';
@@ -28,12 +31,16 @@ async function token(claims: Record<string, unknown>, opts: { key?: Parameters<S
     .sign(opts.key ?? rsa.privateKey);
 }
 
+let localJwks: string;
+
 beforeAll(async () => {
   rsa = await generateKeyPair('RS256', { extractable: true });
   rsa2 = await generateKeyPair('RS256', { extractable: true });
   ec = await generateKeyPair('ES256', { extractable: true });
   rsaPublicJwk = { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' };
   served = [rsaPublicJwk, { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256' }];
+  localJwks = join(mkdtempSync(join(tmpdir(), 'hgw-jwk-')), 'jwks.json');
+  writeFileSync(localJwks, JSON.stringify({ keys: [rsaPublicJwk] }));
   jwks = await startServer((_req, res) => {
     if (!jwksUp) {
       res.writeHead(503).end();
@@ -58,6 +65,8 @@ beforeAll(async () => {
       ep('/scopes', validator({ scopes: ['read', 'delete'], scopes_matcher: 'all' })),
       ep('/claims', validator({ propagate_claims: [['sub', 'X-User'], ['org.id', 'X-Tenant']] }), { url_pattern: '/echo/{JWT.sub}/{JWT.org.id}' }),
       ep('/cookie', validator({ cookie_key: 'session' })),
+      ep('/insecure', validator({ disable_jwk_security: false })),
+      ep('/local', validator({ jwk_url: undefined, jwk_local_path: localJwks })),
       {
         endpoint: '/token',
         backend: [{ url_pattern: '/echo', host: [echo.url], allow: ['nothing'] }],
@@ -121,6 +130,11 @@ describe('auth/validator', () => {
     expect(echoed.url).toBe('/echo/u-42/o-7');
     expect(headerLines(echoed.rawHeaders, 'x-user')).toEqual(['u-42']);
     expect(headerLines(echoed.rawHeaders, 'x-tenant')).toEqual(['o-7']);
+  });
+
+  it('reads keys from jwk_local_path, and refuses a plain-http key server unless disable_jwk_security', async () => {
+    expect((await get('/local', await token({}))).status).toBe(200);
+    expect((await get('/insecure', await token({}))).status).toBe(401);
   });
 
   it('reads the token from cookie_key', async () => {
