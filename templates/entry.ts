@@ -19,10 +19,13 @@ const CODECS: GatewayWiring['codecs'] = {};
 /** Router middleware in the edge chain's order (CORS preflight → auth → widget gate → bot detector). */
 const MIDDLEWARE: GatewayWiring['middleware'] = [];
 
+/** Listeners beside HTTP (the ZAP surfaces). */
+const LISTENERS: GatewayWiring['listeners'] = [];
+
 /** Each endpoint: its route, the handler that runs it and one upstream per backend. */
 const ENDPOINTS: GatewayWiring['endpoints'] = [];
 
-export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS, middleware: MIDDLEWARE };
+export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS, middleware: MIDDLEWARE, listeners: LISTENERS };
 
 /** Starts the gateway in this process (what `hgw run` calls). */
 export const start = (options?: StartOptions) => startGateway(gateway, options);

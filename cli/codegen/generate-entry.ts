@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
+import { backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 
@@ -30,7 +30,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     throw new HgwError('HGW_UNSUPPORTED', missing.map((m) => `${m} is not available in hgw ${options.hgwVersion}: ${REQUIRED.get(m)}`).join('\n'));
   }
   const codecModules = new Set(Object.values(CODECS).map((c) => c.module));
-  const unimplemented = plan.modules.filter((m) => !IMPLEMENTED.has(m) && !codecModules.has(m) && m !== 'upstream/zap');
+  const unimplemented = plan.modules.filter((m) => !IMPLEMENTED.has(m) && !codecModules.has(m));
   const imports = new Map<string, Set<string>>();
   const use = (e: RuntimeExport): string => {
     const names = imports.get(e.from) ?? new Set<string>();
@@ -66,6 +66,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
 
   const codecs = Object.entries(CODECS).filter(([, c]) => plan.modules.includes(c.module));
   const routerChain = routerMiddleware(plan.service).map(use);
+  const listeners = extraListeners(plan.service).map(use);
   const codecTable = codecs.length === 0 ? '{}' : `{ ${codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c.use)}`).join(', ')} }`;
 
   const build: BuildInfo = {
@@ -93,6 +94,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   );
   file.getVariableDeclarationOrThrow('CODECS').setInitializer(codecTable);
   file.getVariableDeclarationOrThrow('MIDDLEWARE').setInitializer(`[${routerChain.join(', ')}]`);
+  file.getVariableDeclarationOrThrow('LISTENERS').setInitializer(`[${listeners.join(', ')}]`);
   const endpointsDecl = file.getVariableStatementOrThrow('ENDPOINTS');
   file.insertVariableStatements(endpointsDecl.getChildIndex(), statements);
   file

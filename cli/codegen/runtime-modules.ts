@@ -35,6 +35,8 @@ export const IMPLEMENTED = new Set([
   'upstream/base-ha',
   'upstream/base-ha-redis-pins',
   'upstream/base-network',
+  'upstream/zap',
+  'zap/listeners',
   'telemetry/logging', // level and prefix of the gateway's log lines
   'auth/validator',
   'auth/signer',
@@ -67,8 +69,7 @@ export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; not
     case 'base_ha':
       return { use: backend.upstream.readYourWritesStore ? BASE_HA_REDIS_UPSTREAM : BASE_HA_UPSTREAM };
     case 'zap':
-      // The Go gateway itself falls back to HTTP when the ZAP peer cannot be reached at start-up.
-      return { use: HTTP_UPSTREAM, note: `zap ${backend.upstream.peerAddr} served over HTTP (the Go gateway's start-up fallback)` };
+      return { use: { from: '@hgw/runtime/upstream/zap/zap-upstream.js', name: 'zapUpstream' }, note: `ZAP to ${backend.upstream.peerAddr || '(no peer_addr: HTTP)'}` };
     default:
       throw new Error(`no runtime for upstream ${(backend.upstream as { kind: string }).kind}`);
   }
@@ -110,4 +111,9 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
     out.push({ from: '@hgw/runtime/security/bot-detector/bot-detector-middleware.js', name: 'botDetectorMiddleware' });
   }
   return out;
+}
+
+/** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
+export function extraListeners(service: ServicePlan): RuntimeExport[] {
+  return service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined ? [{ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' }] : [];
 }

@@ -71,6 +71,7 @@ export function edgeModules(service: ServicePlan): string[] {
 
 export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
   const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service)]);
+  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) set.add('zap/listeners');
   for (const ns of Object.keys(service.extraConfig)) addIf(set, SERVICE_NAMESPACES[ns]);
   if (hasRoutes) set.add('routes/host-routing');
   for (const ep of endpoints) {

@@ -44,7 +44,17 @@ export interface GatewayWiring {
   codecs?: Codecs;
   /** Router middleware, in the edge chain's order (CORS, auth, widget gate, bot detector). */
   middleware?: MiddlewareFactory[];
+  /** Extra listeners started once the HTTP server listens (the ZAP surfaces). */
+  listeners?: ListenerFactory[];
 }
+
+/** A listener beside HTTP that serves the same gateway (it may call back into `port`). */
+export type ListenerFactory = (ctx: {
+  service: ServicePlan;
+  env: Readonly<Record<string, string | undefined>>;
+  port: number;
+  log: Logger;
+}) => Promise<{ close(): Promise<void> }>;
 
 export interface StartOptions {
   /** Overrides the config's port; 0 picks a free one. */
@@ -93,6 +103,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware }));
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
+  const extra = await Promise.all((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
   for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);
   const mapped = Object.keys(deps.hostMap);
   if (mapped.length > 0) log.info(`host map: ${mapped.map((k) => `${k} → ${deps.hostMap[k]}`).join(', ')}`);
@@ -101,6 +112,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= server.drain().then(async () => {
+      await Promise.allSettled(extra.map((l) => l.close()));
       await Promise.allSettled(upstreams.map((u) => u.close()));
       await pools.close();
       log.info('server stopped');

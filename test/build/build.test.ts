@@ -95,8 +95,8 @@ describe('tree-shaking, proven from the metafile', () => {
       name: 'no-op only',
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
-      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts'],
-      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis'],
+      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts'],
+      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap'],
     },
     {
       name: 'decoding only',
@@ -134,6 +134,13 @@ describe('tree-shaking, proven from the metafile', () => {
       linked: ['runtime/auth/validator/jwt-validator.ts', 'runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/require-identity.ts', 'runtime/security/cors/hanzo-cors-middleware.ts'],
       absent: ['runtime/auth/widget-gate/widget-gate-middleware.ts', 'runtime/security/bot-detector/bot-detector-middleware.ts', 'runtime/auth/signer/jwt-signer.ts'],
       absentPackages: ['ioredis'],
+    },
+    {
+      name: 'a zap backend links the ZAP upstream and @zap-proto/zap; no listener unless the service names one',
+      config: base([{ endpoint: '/z', output_encoding: 'no-op', backend: [{ url_pattern: '/z', extra_config: { 'github.com/hanzoai/gateway/zap': { peer_addr: '127.0.0.1:9651', no_discovery: true } } }] }]),
+      linked: ['runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/wire/zap-connection.ts'],
+      absent: ['runtime/zap/zap-listeners.ts', 'runtime/zap/tls-terminator.ts'],
+      absentPackages: ['jose', 'ioredis'],
     },
     {
       name: 'xml backend and negotiate output link the codecs (and only then)',

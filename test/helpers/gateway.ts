@@ -1,7 +1,7 @@
 import type { Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import {
-  backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, routerMiddleware, type RuntimeExport,
+  backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, routerMiddleware, type RuntimeExport,
 } from '../../cli/codegen/runtime-modules.js';
 import { planOf } from './check.js';
 
@@ -46,6 +46,7 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
     endpoints,
     codecs,
     middleware: await Promise.all(routerMiddleware(plan.service).map(load)),
+    listeners: await Promise.all(extraListeners(plan.service).map(load)),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
   return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };

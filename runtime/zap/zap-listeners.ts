@@ -1,0 +1,44 @@
+import type { ListenerFactory } from '../core/start.js';
+import { startZapNodeListener } from './zap-node-listener.js';
+import { startZapHttpListener, zapHttpListenAddress } from './zap-http-listener.js';
+import { startTlsTerminator, tlsTerminatorConfigFromEnv } from './tls-terminator.js';
+
+/**
+ * The ZAP surfaces of a gateway, linked when the service names
+ * `github.com/hanzoai/gateway/zap-listener`:
+ * - the node listener (`node_listen`, env HGW_ZAP_NODE_LISTEN; `node_id`, env
+ *   HGW_ZAP_NODE_ID) for other gateways' zap backends (types 200/201);
+ * - the loopback ZAP-HTTP listener (`zap_http_listen`, env GATEWAY_ZAP_LISTEN; loopback only);
+ * - the TLS 1.3 terminator (env ZAP_LISTENER_ENABLED, ZAP_LISTENER_PORT, ZAP_TLS_CERT, ZAP_TLS_KEY, ZAP_INTERNAL_ADDR).
+ * A surface that fails to start is logged and the HTTP listener carries on, as in Go.
+ */
+export const zapListeners: ListenerFactory = async ({ service, env, port, log }) => {
+  const cfg = (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] ?? {}) as Record<string, unknown>;
+  const closers: Array<() => Promise<void>> = [];
+  const attempt = async (what: string, start: () => Promise<{ close(): Promise<void> } | undefined>) => {
+    try {
+      const started = await start();
+      if (started) closers.push(() => started.close());
+    } catch (e) {
+      log.warn(`[ZAP] ${what} not started: ${(e as Error).message}`);
+    }
+  };
+  const nodeListen = env.HGW_ZAP_NODE_LISTEN ?? (typeof cfg.node_listen === 'string' ? cfg.node_listen : undefined);
+  if (nodeListen) {
+    await attempt('node listener', async () => {
+      const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(nodeListen);
+      if (!m) throw new Error(`node_listen ${JSON.stringify(nodeListen)} is not host:port`);
+      const nodeId = env.HGW_ZAP_NODE_ID ?? (typeof cfg.node_id === 'string' ? cfg.node_id : 'gateway');
+      return startZapNodeListener({ host: m[1] ?? m[2] ?? '', port: Number(m[3]), nodeId }, port, log);
+    });
+  }
+  const httpListen = zapHttpListenAddress(env.GATEWAY_ZAP_LISTEN ?? (typeof cfg.zap_http_listen === 'string' ? cfg.zap_http_listen : undefined));
+  if (httpListen) await attempt('ZAP-HTTP listener', () => startZapHttpListener(httpListen, port, log));
+  const tls = tlsTerminatorConfigFromEnv(env);
+  if (tls.enabled) await attempt('TLS terminator', () => startTlsTerminator(tls, log));
+  return {
+    close: async () => {
+      await Promise.allSettled(closers.map((c) => c()));
+    },
+  };
+};

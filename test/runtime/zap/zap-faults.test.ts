@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { base } from '../../helpers/check.js';
+import { startRuntime } from '../../helpers/gateway.js';
+import { request, startServer, type TestServer } from '../../helpers/servers.js';
+import { createZapNodeServer } from '../../../runtime/zap/wire/zap-connection.js';
+
+/** ZAP backends when the peer misbehaves: it dies mid-request, comes back, or is not there at start-up. */
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function backend(): Promise<TestServer> {
+  const s = await startServer((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end('slow'), 2000).unref();
+    else res.end(`served ${req.url}`);
+  });
+  cleanups.push(() => s.close());
+  return s;
+}
+
+async function peer(be: TestServer, listen: string) {
+  const gw = await startRuntime(
+    base([{ endpoint: '/x', output_encoding: 'no-op', backend: [{ url_pattern: '/x', host: [be.url] }] }, { endpoint: '/slow', output_encoding: 'no-op', backend: [{ url_pattern: '/slow', host: [be.url] }] }], {
+      extra_config: { 'github.com/hanzoai/gateway/zap-listener': { node_id: 'peer' } },
+    }),
+    { env: { HGW_ZAP_NODE_LISTEN: listen } },
+  );
+  const port = Number(gw.logs.join('').match(/node peer listening on [^:]*:(\d+)/)![1]);
+  return { gw, port };
+}
+
+function caller(peerAddr: string, fallbackHost: string) {
+  const zap = { 'github.com/hanzoai/gateway/zap': { node_id: 'caller', peer_addr: peerAddr, no_discovery: true, timeout_ms: 5000 } };
+  return startRuntime(
+    base([
+      { endpoint: '/x', output_encoding: 'no-op', backend: [{ url_pattern: '/x', host: [fallbackHost], extra_config: zap }] },
+      { endpoint: '/slow', output_encoding: 'no-op', backend: [{ url_pattern: '/slow', host: [fallbackHost], extra_config: zap }] },
+    ]),
+  );
+}
+
+describe('ZAP faults', () => {
+  it('a peer that dies mid-request gives 502, and the next request reconnects to its successor', async () => {
+    const be = await backend();
+    // The first peer is a bare ZAP node that takes requests and never answers, then dies.
+    const first = createZapNodeServer('peer', (conn) => conn.setRequestHandler(() => new Promise(() => {})));
+    await new Promise<void>((r) => first.listen(0, '127.0.0.1', r));
+    const port = (first.address() as { port: number }).port;
+    const a = await caller(`127.0.0.1:${port}`, 'http://127.0.0.1:99');
+    cleanups.push(() => a.close());
+    const inFlight = request(`${a.url}/slow`);
+    await new Promise((r) => setTimeout(r, 100));
+    await new Promise<void>((r) => first.close(() => r()));
+    const broken = await inFlight;
+    expect(broken.status).toBe(502);
+    expect(JSON.parse(broken.body)).toMatchObject({ error: 'zap_unavailable' });
+    const second = await peer(be, `127.0.0.1:${port}`);
+    cleanups.push(() => second.gw.close());
+    expect((await request(`${a.url}/x`)).body).toBe('served /x');
+  });
+
+  it('falls back to HTTP for good when the peer cannot be reached at start-up, as the Go gateway does', async () => {
+    const be = await backend();
+    const a = await caller('127.0.0.1:99', be.url);
+    cleanups.push(() => a.close());
+    expect((await request(`${a.url}/x`)).body).toBe('served /x');
+    expect(a.logs.some((l) => l.includes('unreachable at start-up') && l.includes('served over HTTP'))).toBe(true);
+  });
+});
