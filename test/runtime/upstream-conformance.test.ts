@@ -14,6 +14,9 @@ import { startLeader, type Leader } from '../helpers/fake-cluster.js';
 let backend: TestServer;
 let leader: Leader;
 let members: TestServer;
+/** For the zap kind: a second gateway serving the backend over ZAP. */
+let zapPeer: Awaited<ReturnType<typeof startRuntime>>;
+let zapPeerPort = 0;
 let backendClosed: () => void = () => {};
 let releaseStream: () => void = () => {};
 
@@ -36,9 +39,18 @@ beforeAll(async () => {
   leader = await startLeader();
   leader.set({ url: backend.url, node: 'pod-0', term: 1 });
   members = await startServer((_q, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ members: [{ id: 'pod-0', url: backend.url }] })));
+  zapPeer = await startRuntime(
+    base(
+      ['/status', '/stream', '/hold', '/hang'].flatMap((path) => ['GET', 'POST'].map((method) => ({ endpoint: path, method, output_encoding: 'no-op', backend: [{ url_pattern: path, host: [backend.url] }] }))),
+      { extra_config: { 'github.com/hanzoai/gateway/zap-listener': { node_id: 'peer' } } },
+    ),
+    { env: { HGW_ZAP_NODE_LISTEN: '127.0.0.1:0' } },
+  );
+  zapPeerPort = Number(zapPeer.logs.join('').match(/node peer listening on [^:]*:(\d+)/)![1]);
 });
 
 afterAll(async () => {
+  await zapPeer?.close();
   await Promise.all([backend.close(), leader.close(), members.close()]);
 });
 
@@ -46,7 +58,15 @@ const KINDS: Record<string, () => Record<string, unknown>> = {
   http: () => ({}),
   base_ha: () => ({ 'github.com/hanzoai/gateway/base_ha': { service_dns: '127.0.0.1', port: leader.port, leader_poll_interval: '100ms' } }),
   'base-network': () => ({ 'github.com/hanzoai/gateway/base-network': { shard_key_source: 'header:X-Shard', member_poll_interval_ms: 200 } }),
+  zap: () => ({ 'github.com/hanzoai/gateway/zap': { node_id: 'caller', peer_id: 'peer', peer_addr: `127.0.0.1:${zapPeerPort}`, no_discovery: true, timeout_ms: 5000 } }),
 };
+
+/**
+ * A ZAP call is one request message and one response message (types 200/201),
+ * as in the Go gateway: the answer arrives whole, and a call cannot be
+ * withdrawn from the peer. Those two checks do not apply to it.
+ */
+const BUFFERED = new Set(['zap']);
 
 for (const [kind, extra] of Object.entries(KINDS)) {
   describe(`upstream ${kind}`, () => {
@@ -74,7 +94,7 @@ for (const [kind, extra] of Object.entries(KINDS)) {
       expect(headerLines(res.rawHeaders, 'set-cookie')).toEqual(['a=1', 'b=2']);
     });
 
-    it('streams: the first event arrives while the backend is still writing', async () => {
+    it.skipIf(BUFFERED.has(kind))('streams: the first event arrives while the backend is still writing', async () => {
       const first = await new Promise<string>((resolve, reject) => {
         const req = httpRequest(`${gw.url}/stream`, { headers: shard }, (res) => res.once('data', (c: Buffer) => resolve(c.toString())));
         req.on('error', reject);
@@ -84,7 +104,7 @@ for (const [kind, extra] of Object.entries(KINDS)) {
       releaseStream();
     });
 
-    it('cancels the backend call when the client goes away', async () => {
+    it.skipIf(BUFFERED.has(kind))('cancels the backend call when the client goes away', async () => {
       const closed = new Promise<void>((r) => (backendClosed = r));
       await new Promise<void>((resolve) => {
         const req = httpRequest(`${gw.url}/hold`, { headers: shard }, (res) =>
