@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
+import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 
@@ -60,7 +60,12 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     });
     const middleware = endpointMiddleware(ep, plan.service).map(use);
     const finisher = endpointFinisher(ep);
-    const extras = [middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '', finisher ? `finisher: ${use(finisher)}` : ''].filter(Boolean);
+    const backendStageLists = ep.backends.map((be) => backendStages(be).map(use));
+    const extras = [
+      middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '',
+      backendStageLists.some((st) => st.length > 0) ? `stages: [${backendStageLists.map((st) => `[${st.join(', ')}]`).join(', ')}]` : '',
+      finisher ? `finisher: ${use(finisher)}` : '',
+    ].filter(Boolean);
     wiring.push(`{ plan: ${name}, handler: ${handler}, backends: [${upstreams.join(', ')}]${extras.map((e) => `, ${e}`).join('')} }`);
   }
 

@@ -37,6 +37,10 @@ export const IMPLEMENTED = new Set([
   'upstream/base-network',
   'upstream/zap',
   'zap/listeners',
+  'qos/circuit-breaker',
+  'qos/http-cache',
+  'qos/ratelimit-router',
+  'qos/ratelimit-proxy',
   'telemetry/logging', // level and prefix of the gateway's log lines
   'auth/validator',
   'auth/signer',
@@ -91,6 +95,18 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
     out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
   }
+  if (endpoint.extraConfig['qos/ratelimit/router'] !== undefined || service.extraConfig['qos/ratelimit/router'] !== undefined) {
+    out.push({ from: '@hgw/runtime/qos/ratelimit/router-rate-limit.js', name: 'routerRateLimit' });
+  }
+  return out;
+}
+
+/** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → HTTP cache. */
+export function backendStages(backend: BackendPlan): RuntimeExport[] {
+  const out: RuntimeExport[] = [];
+  if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push({ from: '@hgw/runtime/qos/circuit-breaker/circuit-breaker-stage.js', name: 'circuitBreaker' });
+  if (backend.extraConfig['qos/ratelimit/proxy'] !== undefined) out.push({ from: '@hgw/runtime/qos/ratelimit/proxy-rate-limit.js', name: 'proxyRateLimit' });
+  if (backend.extraConfig['qos/http-cache'] !== undefined) out.push({ from: '@hgw/runtime/qos/http-cache/http-cache-stage.js', name: 'httpCache' });
   return out;
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
-import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
 import type { EndpointFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import type { EndpointMiddlewareFactory, MiddlewareDeps, MiddlewareFactory } from './middleware.js';
@@ -30,8 +30,10 @@ export interface WiredEndpoint {
   plan: EndpointPlan;
   handler: EndpointFactory;
   backends: UpstreamFactory[];
-  /** Endpoint middleware in order (auth/validator, …). */
+  /** Endpoint middleware in order (auth/validator, rate limits, …). */
   middleware?: EndpointMiddlewareFactory[];
+  /** Per backend (same index as `backends`), its stages outermost first (circuit breaker, cache, …). */
+  stages?: BackendStageFactory[][];
   /** Takes over the answer (auth/signer). */
   finisher?: ResponseFinisherFactory;
 }
@@ -91,7 +93,13 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap };
   const upstreams: Upstream[] = [];
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
-    const own = ep.backends.map((factory, i) => factory(ep.plan.backends[i]!, deps));
+    const own = ep.backends.map((factory, i) => {
+      const backend = ep.plan.backends[i]!;
+      let upstream = factory(backend, deps);
+      const stages = ep.stages?.[i] ?? [];
+      for (let s = stages.length - 1; s >= 0; s--) upstream = stages[s]!(backend, deps, upstream);
+      return upstream;
+    });
     upstreams.push(...own);
     const finisher = ep.finisher?.(ep.plan);
     const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher });

@@ -58,3 +58,11 @@ export interface UpstreamDeps {
   /** `client.disable_compression`: do not ask backends for gzip. */
   disableCompression: boolean;
 }
+
+/**
+ * A backend stage (design.md §3): circuit breaker, proxy rate limit, HTTP
+ * cache, client plugins. It wraps the upstream of one backend — `next` is the
+ * stage inside it (ultimately the upstream) — and may answer by itself.
+ * Built once per backend; `deps.log` for state changes.
+ */
+export type BackendStageFactory = (backend: import('../plan/plan.js').BackendPlan, deps: UpstreamDeps, next: Upstream) => Upstream;

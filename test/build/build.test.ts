@@ -74,11 +74,11 @@ describe('hgw build', () => {
   });
 
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
-    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'qos/ratelimit/router': { max_rate: 10 } } }]));
+    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'validation/cel': [{ check_expr: 'true' }] } }]));
     expect(r.code).toBe(0);
-    expect(r.manifest!.unimplemented).toEqual(['qos/ratelimit-router']);
-    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: qos/ratelimit-router (not enforced yet)');
-    expect(r.stderr).toMatch(/warning: qos\/ratelimit-router is configured but not enforced/);
+    expect(r.manifest!.unimplemented).toEqual(['validation/cel']);
+    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: validation/cel (not enforced yet)');
+    expect(r.stderr).toMatch(/warning: validation\/cel is configured but not enforced/);
   });
 
   it('rejects a malformed --host-map as a usage error', async () => {

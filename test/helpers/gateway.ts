@@ -1,7 +1,7 @@
 import type { Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import {
-  backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, routerMiddleware, type RuntimeExport,
+  backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, routerMiddleware, type RuntimeExport,
 } from '../../cli/codegen/runtime-modules.js';
 import { planOf } from './check.js';
 
@@ -35,6 +35,7 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
       handler: await load(endpointHandler(ep)),
       backends: await Promise.all(ep.backends.map((b) => load(backendUpstream(b).use))),
       middleware: await Promise.all(endpointMiddleware(ep, plan.service).map(load)),
+      stages: await Promise.all(ep.backends.map((b) => Promise.all(backendStages(b).map(load)))),
       ...(finisher ? { finisher: await load(finisher) } : {}),
     });
   }

@@ -1,0 +1,55 @@
+/**
+ * `qos/ratelimit/proxy`: how many calls per `every` the gateway makes to one
+ * backend entry (each entry its own bucket, as in KrakenD). A call over the
+ * limit is not made: it fails through the handler with KrakenD's own error,
+ * and the endpoint treats it like any failed backend. With `store`, the
+ * bucket lives in Redis and every gateway shares it.
+ */
+import type { BackendPlan } from '../../plan/plan.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
+import { BucketLimiter } from './bucket-limiter.js';
+import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
+import type { RateLimitOptions } from './router-rate-limit.js';
+import { acquireRedisBucketStore } from './shared-redis-bucket-stores.js';
+
+/** krakend-ratelimit's ErrLimited, spelling included ("exceded"): it is what return_error_msg shows. */
+export const PROXY_RATE_LIMIT_ERROR = 'rate limit exceded';
+
+export const proxyRateLimit: BackendStageFactory = (backend, deps, next) => createProxyRateLimit(backend, deps, next);
+
+export function createProxyRateLimit(backend: BackendPlan, deps: UpstreamDeps, next: Upstream, options: Omit<RateLimitOptions, 'maxClients'> = {}): Upstream {
+  const prefix = `[BACKEND: ${backend.urlPattern}][Ratelimit]`;
+  const config = proxyRateLimitConfig(backend.extraConfig[PROXY_RATE_LIMIT_NAMESPACE], (m) => deps.log.warn(`${prefix} ${m}`));
+  if (config === undefined) return next;
+  let release = () => {};
+  let store = config.store === undefined ? undefined : options.redisStore?.(config.store);
+  if (config.store !== undefined && store === undefined) {
+    const shared = acquireRedisBucketStore(config.store, deps.log);
+    store = shared.store;
+    release = () => shared.release();
+  }
+  // Backends carry no endpoint name: the Redis scope is what the call goes to, plus the entry's position.
+  const scope = `backend ${backend.method} ${backend.hosts.join(',')}${backend.urlPattern} #${backend.index}`;
+  const limiter = new BucketLimiter(config.limits, scope, { clock: options.clock }, store);
+  deps.log.debug(`${prefix} Enabling the rate limiter: ${config.limits.perMs * 1000}/s, capacity ${config.limits.capacity}`);
+
+  const call = (request: UpstreamRequest, handler: UpstreamHandler, wait: number) => {
+    if (wait === 0) next.dispatch(request, handler);
+    else handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
+  };
+  return {
+    dispatch(request, handler) {
+      const wait = limiter.take('');
+      if (typeof wait === 'number') call(request, handler, wait);
+      else
+        wait
+          .then((w) => call(request, handler, w))
+          .catch((e: Error) => handler.onError(e));
+    },
+    ready: next.ready,
+    async close() {
+      release();
+      await next.close();
+    },
+  };
+}

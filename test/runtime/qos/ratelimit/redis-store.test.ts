@@ -1,0 +1,260 @@
+/**
+ * Cluster-wide limits (hgw's `store`): gateways sharing one real redis-server
+ * admit the limit together — two limiter instances in this process with
+ * their own connections, and two separate node processes — and keep answering
+ * from their own buckets, without delay, when Redis stops or stalls.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Redis } from 'ioredis';
+import { createRouterRateLimit } from '../../../../runtime/qos/ratelimit/router-rate-limit.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, RedisBucketStore } from '../../../../runtime/qos/ratelimit/redis-bucket-store.js';
+import { bucketLimits } from '../../../../runtime/qos/ratelimit/token-bucket.js';
+import { acquireRedisBucketStore } from '../../../../runtime/qos/ratelimit/shared-redis-bucket-stores.js';
+import { createProxyRateLimit, PROXY_RATE_LIMIT_ERROR } from '../../../../runtime/qos/ratelimit/proxy-rate-limit.js';
+import type { BackendPlan } from '../../../../runtime/plan/plan.js';
+import type { Upstream, UpstreamDeps } from '../../../../runtime/upstream/upstream.js';
+import { respondJson } from '../../../../runtime/upstream/shared/synthetic-response.js';
+import { BufferedCall } from '../../../../runtime/core/buffered-call.js';
+import { createLogger } from '../../../../runtime/core/logger.js';
+import { request, type TestResponse } from '../../../helpers/servers.js';
+import { spawnWatched, type Spawned } from '../../../helpers/processes.js';
+import { startRedis, type TestRedis } from '../../../helpers/redis.js';
+import { serveLimited, statuses, testDeps, testEndpoint, type Served } from './serve-rate-limit.js';
+
+const NS = 'qos/ratelimit/router';
+let redis: TestRedis;
+const cleanup: Array<() => unknown> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c();
+  await redis?.stop();
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * A store with its own connection (one "gateway"), once it is connected and
+ * has the script loaded. Counting tests give Redis more than the default
+ * 50 ms: this process runs the clients, both "gateways" and their bursts on
+ * one event loop, and a stalled loop would otherwise fall back to local
+ * buckets (correctly, but not what those tests are about).
+ */
+async function connectedStore(url: string, logLines: string[], commandTimeoutMs = 500): Promise<RedisBucketStore> {
+  const store = new RedisBucketStore(url, createLogger({ level: 'DEBUG', write: (l) => logLines.push(l) }), { probeIntervalMs: 100, commandTimeoutMs });
+  cleanup.push(() => store.close());
+  await waitFor(() => store.usable);
+  await store.take('warm-up', bucketLimits(1, 1));
+  return store;
+}
+
+interface Gateway {
+  server: Served;
+  store: RedisBucketStore;
+  logLines: string[];
+}
+
+/** One "gateway": its own store connection and HTTP server, the endpoint limited by `config` through `url`. */
+async function gateway(url: string, path: string, config: Record<string, unknown>, commandTimeoutMs?: number): Promise<Gateway> {
+  const deps = testDeps();
+  const store = await connectedStore(url, deps.logLines, commandTimeoutMs);
+  const mw = createRouterRateLimit(testEndpoint(path, { [NS]: { ...config, store: url } }), deps, { redisStore: () => store });
+  const server = await serveLimited({ [path]: mw });
+  cleanup.push(() => server.close());
+  return { server, store, logLines: deps.logLines };
+}
+
+/** `n` requests at once, alternating between the gateways. */
+function spread(urls: string[], n: number, headers: Record<string, string> = {}): Promise<TestResponse[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => request(urls[i % urls.length]!, { headers })));
+}
+
+describe('one limit across gateways (Redis)', () => {
+  it('two limiter instances with separate connections admit max_rate 20 together (100 requests → 20 ± 1)', async () => {
+    const config = { max_rate: 20, capacity: 20, every: '1h' };
+    const a = await gateway(redis.url, '/shared-global', config);
+    const b = await gateway(redis.url, '/shared-global', config);
+    const res = await spread([`${a.server.url}/shared-global`, `${b.server.url}/shared-global`], 100);
+    const passed = res.filter((r) => r.status === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(19);
+    expect(passed).toBeLessThanOrEqual(21);
+    expect(a.server.reached()).toBeGreaterThan(0);
+    expect(b.server.reached()).toBeGreaterThan(0);
+    const limited = res.find((r) => r.status === 429)!;
+    expect(limited.body).toBe('{"message":"rate limit exceeded"}');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('per-client buckets are shared too: each client gets client_max_rate across both gateways', async () => {
+    const config = { client_max_rate: 3, client_capacity: 3, every: '1h', strategy: 'header', key: 'X-Client' };
+    const a = await gateway(redis.url, '/shared-client', config);
+    const b = await gateway(redis.url, '/shared-client', config);
+    const urls = [`${a.server.url}/shared-client`, `${b.server.url}/shared-client`];
+    expect(statuses(await spread(urls, 10, { 'X-Client': 'alice' }))).toEqual({ 200: 3, 429: 7 });
+    expect(statuses(await spread(urls, 10, { 'X-Client': 'bob' }))).toEqual({ 200: 3, 429: 7 });
+  });
+
+  it('bucket keys carry a TTL of their refill time, so idle ones vanish from Redis', async () => {
+    const a = await gateway(redis.url, '/ttl', { max_rate: 10, capacity: 10 });
+    expect((await request(`${a.server.url}/ttl`)).status).toBe(200);
+    const probe = new Redis(redis.url);
+    cleanup.push(() => probe.disconnect());
+    const ttl = await probe.pttl('hgw:rl:GET /ttl:g');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(100); // one token at 10/s
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await probe.exists('hgw:rl:GET /ttl:g')).toBe(0);
+  });
+
+  it('two gateway processes sharing one redis-server admit the limit together', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hgw-ratelimit-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const script = join(dir, 'limited-gateway.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./fixtures/limited-gateway.ts', import.meta.url))],
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: "import { createRequire as __hgwRequire } from 'node:module'; const require = __hgwRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const config = JSON.stringify({ max_rate: 15, capacity: 15, every: '1h', store: redis.url });
+    const processes: Spawned[] = [];
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const p = spawnWatched(process.execPath, [script, config], { PATH: process.env.PATH ?? '' });
+      processes.push(p);
+      cleanup.push(() => p.child.kill('SIGKILL'));
+      const port = (await p.waitFor(/listening on port (\d+)/))[1];
+      await p.waitFor(/\[Ratelimit\] store \S+ connected/);
+      urls.push(`http://127.0.0.1:${port}/limited`);
+    }
+    const passed = (await spread(urls, 60)).filter((r) => r.status === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(14);
+    expect(passed).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('the proxy limit through Redis', () => {
+  it('two gateways\' stages for the same backend share its bucket; one connection per URL in a process, closed by the last stage', async () => {
+    const logLines: string[] = [];
+    const deps = { log: createLogger({ level: 'DEBUG', write: (l) => logLines.push(l) }) } as unknown as UpstreamDeps;
+    // Hold the process-wide store until it is connected, so the stages find it ready.
+    const held = acquireRedisBucketStore(redis.url, deps.log);
+    await waitFor(() => held.store.usable);
+    let reached = 0;
+    const inner = (): Upstream => ({ dispatch: (_r, h) => (reached++, respondJson(h, 200, '{}')), close: async () => {} });
+    const plan = { index: 0, urlPattern: '/p', method: 'GET', hosts: ['http://backend'], extraConfig: { 'qos/ratelimit/proxy': { max_rate: 4, capacity: 4, every: '1h', store: redis.url } } };
+    const stageA = createProxyRateLimit(plan as unknown as BackendPlan, deps, inner());
+    const ownStore = await connectedStore(redis.url, logLines);
+    const stageB = createProxyRateLimit(plan as unknown as BackendPlan, deps, inner(), { redisStore: () => ownStore });
+    const call = (u: Upstream) => new Promise<string>((resolve) => u.dispatch({ method: 'GET', path: '/p', headers: [], body: null }, new BufferedCall(0, (err) => resolve(err ? err.message : 'ok'))));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? stageA : stageB)));
+    expect(results.filter((r) => r === 'ok')).toHaveLength(4);
+    expect(results.filter((r) => r === PROXY_RATE_LIMIT_ERROR)).toHaveLength(6);
+    expect(reached).toBe(4);
+    held.release();
+    expect(held.store.usable).toBe(true); // stage A still uses it
+    await stageA.close();
+    expect(held.store.usable).toBe(false);
+    await stageB.close();
+  });
+});
+
+describe('when Redis goes away', () => {
+  it('Redis stopped mid-test: requests are still answered at once from each gateway\'s own buckets, and the log says so; recovery is logged too', async () => {
+    const own = await startRedis();
+    cleanup.push(() => own.stop());
+    const config = { max_rate: 5, capacity: 5, every: '1h' };
+    const a = await gateway(own.url, '/outage', config);
+    const b = await gateway(own.url, '/outage', config);
+    const [urlA, urlB] = [`${a.server.url}/outage`, `${b.server.url}/outage`];
+    // Shared: 3 through A and 2 through B use up the 5.
+    for (let i = 0; i < 3; i++) expect((await request(urlA)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await request(urlB)).status).toBe(200);
+    expect((await request(urlA)).status).toBe(429);
+
+    await own.stop();
+    await waitFor(() => a.logLines.join('').includes('unreachable'));
+    // Each gateway goes on from its own recent traffic: A had let 3 through, B 2.
+    const timed = async (url: string) => {
+      const started = performance.now();
+      const res = await request(url);
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const fromA = [await timed(urlA), await timed(urlA), await timed(urlA)];
+    expect(fromA.map((r) => r.status)).toEqual([200, 200, 429]);
+    const fromB = [await timed(urlB), await timed(urlB), await timed(urlB), await timed(urlB)];
+    expect(fromB.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    for (const r of [...fromA, ...fromB]) expect(r.ms).toBeLessThan(200);
+    expect(a.logLines.join('')).toMatch(/WARNING \[Ratelimit\] store redis:\/\/127\.0\.0\.1:\d+\/0 unreachable \(.*\): using this gateway's own buckets until it is back/);
+    expect(a.logLines.join('').match(/unreachable/g)).toHaveLength(1); // once, not per request
+
+    await own.start();
+    await waitFor(() => a.store.usable && b.store.usable, 15_000);
+    expect(a.logLines.join('')).toMatch(/INFO \[Ratelimit\] store redis:\/\/127\.0\.0\.1:\d+\/0 reachable again: limits are shared across gateways/);
+    // A fresh Redis: the shared bucket is full again.
+    expect((await request(urlB)).status).toBe(200);
+  });
+
+  it('a stalled Redis (CLIENT PAUSE) costs a request at most the 50 ms command timeout, then the local buckets decide until it answers again', async () => {
+    const own = await startRedis();
+    cleanup.push(() => own.stop());
+    const a = await gateway(own.url, '/stall', { max_rate: 100, every: '1s' }, DEFAULT_COMMAND_TIMEOUT_MS);
+    const url = `${a.server.url}/stall`;
+    expect((await request(url)).status).toBe(200);
+    const admin = new Redis(own.url);
+    cleanup.push(() => admin.disconnect());
+    await admin.call('CLIENT', 'PAUSE', '600', 'ALL');
+    const started = performance.now();
+    const res = await request(url);
+    const ms = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect(ms).toBeLessThan(250);
+    expect(a.logLines.join('')).toMatch(/unreachable \(Command timed out\)/);
+    // While degraded, requests do not wait for Redis at all.
+    const next = performance.now();
+    expect((await request(url)).status).toBe(200);
+    expect(performance.now() - next).toBeLessThan(50);
+    await waitFor(() => a.store.usable, 5_000);
+    expect(a.logLines.join('')).toMatch(/reachable again/);
+  });
+
+  it('Redis unreachable from the start: the limit is enforced locally and the log says so once', async () => {
+    const deps = testDeps();
+    const store = new RedisBucketStore('redis://127.0.0.1:1/0', deps.log, { probeIntervalMs: 100 });
+    cleanup.push(() => store.close());
+    await waitFor(() => deps.logLines.join('').includes('unreachable'));
+    const mw = createRouterRateLimit(testEndpoint('/down', { [NS]: { max_rate: 2, store: 'redis://127.0.0.1:1/0' } }), deps, { redisStore: () => store });
+    const server = await serveLimited({ '/down': mw });
+    cleanup.push(() => server.close());
+    const res = await spread([`${server.url}/down`], 5);
+    expect(statuses(res)).toEqual({ 200: 2, 429: 3 });
+    expect(deps.logLines.join('').match(/unreachable/g)).toHaveLength(1);
+  });
+
+  it('a store that is not a Redis URL is ignored with a warning; the limit stays local', async () => {
+    const deps = testDeps();
+    const mw = createRouterRateLimit(testEndpoint('/memory', { [NS]: { max_rate: 1, store: 'memcached://x' } }), deps);
+    const server = await serveLimited({ '/memory': mw });
+    cleanup.push(() => server.close());
+    expect(statuses(await spread([`${server.url}/memory`], 3))).toEqual({ 200: 1, 429: 2 });
+    expect(deps.logLines.join('')).toMatch(/store "memcached:\/\/x" is not a redis/);
+  });
+});
