@@ -74,6 +74,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('test-plugin')
+    .description('Tests that one or more plugins are loadable into Gateway (JS/TS plugin modules; e.g. hgw test-plugin -scm ./plugins/my-plugin.ts)')
+    .argument('[files...]', 'plugin modules (.js, .mjs, .cjs, .ts, .mts, .cts)')
+    .option('-s, --server', 'check server (http-server) plugins')
+    .option('-c, --client', 'check client (http-client) plugins')
+    .option('-m, --modifier', 'check request/response modifier plugins')
+    .addOption(new Option('--worker-thread', 'internal').hideHelp())
+    .action(async (files: string[], opts) => {
+      const { runTestPlugin } = await import('./commands/test-plugin.js');
+      setExit(await runTestPlugin(files, opts, io));
+    });
+
+  program
     .command('rules')
     .description('List every rule id hgw check reports, with its severity and meaning')
     .option('--markdown', 'print docs/rules.md')

@@ -14,6 +14,7 @@ import { buildPlan } from './plan/build-plan.js';
 import { validateDocument } from './validate/validate.js';
 import { generateEntry, type CodegenOptions, type GeneratedEntry } from './codegen/generate-entry.js';
 import { bundleEntry } from './bundle/bundle-entry.js';
+import { namedPluginFiles } from './codegen/plugin-files.js';
 import { buildManifest, type Manifest } from './bundle/manifest.js';
 import { packageRoot } from './validate/schemas.js';
 import { join, basename } from 'node:path';
@@ -82,7 +83,8 @@ export interface BuiltGateway {
 /** Plan → files of a build, in memory; the caller decides where they go. Call only for a config without errors. */
 export async function buildFromPlan(plan: Plan, options: BuildOptions): Promise<BuiltGateway> {
   const root = packageRoot();
-  const entry = generateEntry(plan, join(root, 'templates'), options);
+  const pluginFiles = await namedPluginFiles(plan, root);
+  const entry = generateEntry(plan, join(root, 'templates'), { ...options, pluginFiles });
   const bundle = await bundleEntry(entry.text, root, { minify: options.minify });
   const manifest = buildManifest({
     plan,

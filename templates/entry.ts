@@ -6,6 +6,7 @@ import { frozen } from '@hgw/runtime/core/frozen.js';
 import { isMainModule, main, startGateway, type GatewayWiring, type StartOptions } from '@hgw/runtime/core/start.js';
 import type { BuildInfo } from '@hgw/runtime/core/start.js';
 import type { EndpointPlan, ServicePlan } from '@hgw/runtime/plan/plan.js';
+import type { PluginRegistration } from '@hgw/runtime/plugins/plugin-api.js';
 
 /** Build facts: hgw version, brand, config hash, host map, features not enforced yet. */
 const BUILD = frozen<BuildInfo>(__BUILD__);
@@ -16,7 +17,10 @@ const SERVICE = frozen<ServicePlan>(__SERVICE__);
 /** Encodings beyond JSON that the endpoints use (xml, yaml, negotiate). */
 const CODECS: GatewayWiring['codecs'] = {};
 
-/** Router middleware in the edge chain's order (CORS preflight → auth → widget gate → bot detector). */
+/** Plugins the config names, bundled at build time (plugin.folder / plugin.pattern). */
+const PLUGINS: PluginRegistration[] = [];
+
+/** Router middleware in the edge chain's order (server plugins → CORS preflight → auth → widget gate → bot detector). */
 const MIDDLEWARE: GatewayWiring['middleware'] = [];
 
 /** Listeners beside HTTP (the ZAP surfaces). */

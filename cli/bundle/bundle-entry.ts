@@ -54,8 +54,8 @@ export async function bundleEntry(entryText: string, packageRoot: string, option
   return { files, metafile: result.metafile };
 }
 
-/** `@hgw/runtime/x/y.js` → <package>/runtime/x/y.ts, so generated code names runtime modules without relative paths. */
-function runtimeAlias(packageRoot: string): Plugin {
+/** `@hgw/runtime/x/y.js` → <package>/runtime/x/y.ts, so generated code (and plugins) name runtime modules without relative paths. */
+export function runtimeAlias(packageRoot: string): Plugin {
   return {
     name: 'hgw-runtime',
     setup(b) {

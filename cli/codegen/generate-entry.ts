@@ -6,6 +6,7 @@ import type { BuildInfo } from '../../runtime/core/start.js';
 import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
+import type { PluginFile } from './plugin-files.js';
 
 /**
  * Plan → entry.ts: the template from templates/ with the Plan written in as
@@ -16,7 +17,16 @@ export interface CodegenOptions {
   hgwVersion: string;
   brand: { name: string; version: string };
   hostMap: Record<string, string>;
+  /** Plugin files to bundle (see plugin-files.ts). */
+  pluginFiles?: PluginFile[];
 }
+
+const PLUGIN_EXPORTS = {
+  bundled: { from: '@hgw/runtime/plugins/bundled-plugins.js', name: 'bundledPlugins' },
+  server: { from: '@hgw/runtime/plugins/server-plugin-middleware.js', name: 'serverPluginMiddlewareFactory' },
+  client: { from: '@hgw/runtime/plugins/client-plugin-upstream.js', name: 'clientPluginUpstream' },
+  modifier: { from: '@hgw/runtime/plugins/modifier-stage.js', name: 'modifierStage' },
+} as const;
 
 export interface GeneratedEntry {
   text: string;
@@ -46,6 +56,10 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     const handler = use(endpointHandler(ep));
     const lines = [`${ep.method} ${ep.endpoint} → ${handler} (${ep.outputEncoding}), timeout ${ep.timeoutMs} ms`];
     const upstreams = ep.backends.map((be) => {
+      if (be.extraConfig['plugin/http-client'] !== undefined) {
+        lines.push(`backend ${be.index}: ${be.method} ${be.urlPattern} answered by client plugin ${JSON.stringify((be.extraConfig['plugin/http-client'] as { name?: unknown }).name)}`);
+        return `${use(PLUGIN_EXPORTS.client)}(PLUGINS)`;
+      }
       const chosen = backendUpstream(be);
       lines.push(`backend ${be.index}: ${be.method} ${be.hosts.join(' | ') || '(no host)'}${be.urlPattern} via ${chosen.use.name}${chosen.note ? ` — ${chosen.note}` : ''}`);
       return use(chosen.use);
@@ -60,7 +74,10 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     });
     const middleware = endpointMiddleware(ep, plan.service).map(use);
     const finisher = endpointFinisher(ep);
-    const backendStageLists = ep.backends.map((be) => backendStages(be).map(use));
+    const backendStageLists = ep.backends.map((be) => [
+      ...(be.extraConfig['plugin/req-resp-modifier'] !== undefined ? [`${use(PLUGIN_EXPORTS.modifier)}(PLUGINS)`] : []),
+      ...backendStages(be).map(use),
+    ]);
     const extras = [
       middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '',
       backendStageLists.some((st) => st.length > 0) ? `stages: [${backendStageLists.map((st) => `[${st.join(', ')}]`).join(', ')}]` : '',
@@ -70,7 +87,12 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   }
 
   const codecs = Object.entries(CODECS).filter(([, c]) => plan.modules.includes(c.module));
-  const routerChain = routerMiddleware(plan.service).map(use);
+  const routerChain = [
+    ...(plan.service.extraConfig['plugin/http-server'] !== undefined ? [`${use(PLUGIN_EXPORTS.server)}(PLUGINS)`] : []),
+    ...routerMiddleware(plan.service).map(use),
+  ];
+  const pluginFiles = options.pluginFiles ?? [];
+  const pluginList = pluginFiles.length === 0 ? '[]' : `${use(PLUGIN_EXPORTS.bundled)}([${pluginFiles.map((_, i) => `[plugin${i}, ${JSON.stringify(basename(pluginFiles[i]!.file))}]`).join(', ')}])`;
   const listeners = extraListeners(plan.service).map(use);
   const codecTable = codecs.length === 0 ? '{}' : `{ ${codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c.use)}`).join(', ')} }`;
 
@@ -98,6 +120,13 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     [...imports.keys()].sort().map((from) => ({ moduleSpecifier: from, namedImports: [...imports.get(from)!].sort() })),
   );
   file.getVariableDeclarationOrThrow('CODECS').setInitializer(codecTable);
+  file.getVariableDeclarationOrThrow('PLUGINS').setInitializer(pluginList);
+  if (pluginFiles.length > 0) {
+    file.insertImportDeclarations(
+      file.getImportDeclarations().length,
+      pluginFiles.map((p, i) => ({ moduleSpecifier: p.file, namespaceImport: `plugin${i}` })),
+    );
+  }
   file.getVariableDeclarationOrThrow('MIDDLEWARE').setInitializer(`[${routerChain.join(', ')}]`);
   file.getVariableDeclarationOrThrow('LISTENERS').setInitializer(`[${listeners.join(', ')}]`);
   const endpointsDecl = file.getVariableStatementOrThrow('ENDPOINTS');

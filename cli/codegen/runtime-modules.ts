@@ -41,6 +41,9 @@ export const IMPLEMENTED = new Set([
   'qos/http-cache',
   'qos/ratelimit-router',
   'qos/ratelimit-proxy',
+  'plugins/http-server',
+  'plugins/http-client',
+  'plugins/req-resp-modifier',
   'telemetry/logging', // level and prefix of the gateway's log lines
   'auth/validator',
   'auth/signer',
