@@ -51,7 +51,8 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
 
   const statements: OptionalKind<VariableStatementStructure>[] = [];
   const wiring: string[] = [];
-  for (const ep of plan.endpoints) {
+  for (const original of plan.endpoints) {
+    const ep = withEndpointModifiers(original);
     const name = `ep${ep.index}`;
     const handler = use(endpointHandler(ep));
     const lines = [`${ep.method} ${ep.endpoint} → ${handler} (${ep.outputEncoding}), timeout ${ep.timeoutMs} ms`];
@@ -153,4 +154,21 @@ function commentSafe(s: string): string {
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+}
+
+/**
+ * Endpoint-level `plugin/req-resp-modifier`: KrakenD runs it around the whole
+ * proxy (the merged response). With one backend that is the same as running
+ * it around that backend, which is what hgw links; with several it is refused
+ * rather than run with different semantics.
+ */
+function withEndpointModifiers(ep: Plan['endpoints'][number]): Plan['endpoints'][number] {
+  const modifier = ep.extraConfig['plugin/req-resp-modifier'];
+  if (modifier === undefined) return ep;
+  if (ep.backends.length !== 1) {
+    throw new HgwError('HGW_UNSUPPORTED', `${ep.method} ${ep.endpoint}: an endpoint-level plugin/req-resp-modifier needs exactly one backend in hgw (put it on the backends instead)`);
+  }
+  const backend = ep.backends[0]!;
+  if (backend.extraConfig['plugin/req-resp-modifier'] !== undefined) return ep;
+  return { ...ep, backends: [{ ...backend, extraConfig: { ...backend.extraConfig, 'plugin/req-resp-modifier': modifier } }] };
 }

@@ -98,8 +98,14 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
     out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
   }
-  if (endpoint.extraConfig['qos/ratelimit/router'] !== undefined || service.extraConfig['qos/ratelimit/router'] !== undefined) {
-    out.push({ from: '@hgw/runtime/qos/ratelimit/router-rate-limit.js', name: 'routerRateLimit' });
+  const rateLimit = (endpoint.extraConfig['qos/ratelimit/router'] ?? service.extraConfig['qos/ratelimit/router']) as { store?: unknown } | undefined;
+  if (rateLimit !== undefined) {
+    const shared = rateLimit.store !== undefined || (service.extraConfig['qos/ratelimit/router'] as { store?: unknown } | undefined)?.store !== undefined;
+    out.push(
+      shared
+        ? { from: '@hgw/runtime/qos/ratelimit/redis-rate-limits.js', name: 'routerRateLimitWithRedis' }
+        : { from: '@hgw/runtime/qos/ratelimit/router-rate-limit.js', name: 'routerRateLimit' },
+    );
   }
   return out;
 }
@@ -108,7 +114,14 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
 export function backendStages(backend: BackendPlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push({ from: '@hgw/runtime/qos/circuit-breaker/circuit-breaker-stage.js', name: 'circuitBreaker' });
-  if (backend.extraConfig['qos/ratelimit/proxy'] !== undefined) out.push({ from: '@hgw/runtime/qos/ratelimit/proxy-rate-limit.js', name: 'proxyRateLimit' });
+  const proxyLimit = backend.extraConfig['qos/ratelimit/proxy'] as { store?: unknown } | undefined;
+  if (proxyLimit !== undefined) {
+    out.push(
+      proxyLimit.store !== undefined
+        ? { from: '@hgw/runtime/qos/ratelimit/redis-rate-limits.js', name: 'proxyRateLimitWithRedis' }
+        : { from: '@hgw/runtime/qos/ratelimit/proxy-rate-limit.js', name: 'proxyRateLimit' },
+    );
+  }
   if (backend.extraConfig['qos/http-cache'] !== undefined) out.push({ from: '@hgw/runtime/qos/http-cache/http-cache-stage.js', name: 'httpCache' });
   return out;
 }

@@ -73,6 +73,14 @@ describe('hgw build', () => {
     expect(readFileSync(join(good.out, 'gateway.mjs')).equals(before)).toBe(true);
   });
 
+  it('refuses a build whose plugins cannot be found, or an endpoint-level modifier with several backends', async () => {
+    const r = await build(
+      base([{ endpoint: '/m', backend: [{ url_pattern: '/a' }, { url_pattern: '/b' }], extra_config: { 'plugin/req-resp-modifier': { name: ['x'] } } }], { plugin: { folder: './nowhere', pattern: '' } }),
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/plugin\/req-resp-modifier|plugin\.folder/);
+  });
+
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
     const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'validation/cel': [{ check_expr: 'true' }] } }]));
     expect(r.code).toBe(0);
@@ -141,6 +149,22 @@ describe('tree-shaking, proven from the metafile', () => {
       linked: ['runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/wire/zap-connection.ts'],
       absent: ['runtime/zap/zap-listeners.ts', 'runtime/zap/tls-terminator.ts'],
       absentPackages: ['jose', 'ioredis'],
+    },
+    {
+      name: 'rate limits link the Redis client only with a store',
+      config: base([
+        { endpoint: '/local', backend: [{ url_pattern: '/a', extra_config: { 'qos/ratelimit/proxy': { max_rate: 5, capacity: 5 } } }], extra_config: { 'qos/ratelimit/router': { max_rate: 10 } } },
+      ]),
+      linked: ['runtime/qos/ratelimit/router-rate-limit.ts', 'runtime/qos/ratelimit/proxy-rate-limit.ts'],
+      absent: ['runtime/qos/ratelimit/redis-bucket-store.ts', 'runtime/qos/ratelimit/redis-rate-limits.ts'],
+      absentPackages: ['ioredis'],
+    },
+    {
+      name: 'a rate limit with a store links the Redis bucket store',
+      config: base([{ endpoint: '/shared', backend: [{ url_pattern: '/a' }], extra_config: { 'qos/ratelimit/router': { max_rate: 10, store: 'redis://127.0.0.1:6379/0' } } }]),
+      linked: ['runtime/qos/ratelimit/redis-bucket-store.ts', 'runtime/qos/ratelimit/redis-rate-limits.ts'],
+      absent: [],
+      absentPackages: ['jose'],
     },
     {
       name: 'xml backend and negotiate output link the codecs (and only then)',

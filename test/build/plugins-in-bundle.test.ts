@@ -39,6 +39,11 @@ beforeAll(async () => {
         backend: [{ url_pattern: '/json', host: [backend.url], extra_config: { 'plugin/req-resp-modifier': { name: ['json-envelope'] } } }],
       },
       {
+        endpoint: '/wrapped-by-endpoint', output_encoding: 'no-op',
+        extra_config: { 'plugin/req-resp-modifier': { name: ['json-envelope'] } },
+        backend: [{ url_pattern: '/json', host: [backend.url] }],
+      },
+      {
         endpoint: '/answered', output_encoding: 'no-op',
         backend: [{ url_pattern: '/never', host: ['http://127.0.0.1:99'], extra_config: { 'plugin/http-client': { name: 'static-answer' } } }],
       },
@@ -73,9 +78,9 @@ describe('plugins in a built gateway', () => {
     expect(res.headers['x-plugin']).toBe('from-plugin');
   });
 
-  it('a modifier rewrites the backend body', async () => {
-    const res = await request(`${url}/wrapped`);
-    expect(JSON.parse(res.body)).toMatchObject({ modified: true });
+  it('a modifier rewrites the backend body, set on the backend or on its (single-backend) endpoint', async () => {
+    expect(JSON.parse((await request(`${url}/wrapped`)).body)).toMatchObject({ modified: true });
+    expect(JSON.parse((await request(`${url}/wrapped-by-endpoint`)).body)).toMatchObject({ modified: true });
   });
 
   it('a client plugin answers instead of the backend', async () => {

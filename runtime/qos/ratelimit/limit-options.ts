@@ -6,7 +6,6 @@
  */
 import { parseGoDurationSeconds } from '../../security/cors/go-duration.js';
 import { bucketLimits, type BucketLimits } from './token-bucket.js';
-import { isRedisUrl } from './shared-redis-bucket-stores.js';
 
 /** A rate: any JSON number; anything else counts as 0 (no limit). */
 export function rateOption(value: unknown): number {
@@ -42,4 +41,9 @@ export function storeOption(value: unknown, warn: (message: string) => void): st
   if (typeof value === 'string' && isRedisUrl(value)) return value;
   warn(`store ${JSON.stringify(value)} is not a redis:// or rediss:// URL: the limit is kept in this gateway only`);
   return undefined;
+}
+
+/** A `store` value hgw can use: redis:// or rediss://. */
+export function isRedisUrl(value: string): boolean {
+  return value.startsWith('redis://') || value.startsWith('rediss://');
 }

@@ -10,24 +10,25 @@ import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, Upst
 import { BucketLimiter } from './bucket-limiter.js';
 import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
 import type { RateLimitOptions } from './router-rate-limit.js';
-import { acquireRedisBucketStore } from './shared-redis-bucket-stores.js';
 
 /** krakend-ratelimit's ErrLimited, spelling included ("exceded"): it is what return_error_msg shows. */
 export const PROXY_RATE_LIMIT_ERROR = 'rate limit exceded';
 
 export const proxyRateLimit: BackendStageFactory = (backend, deps, next) => createProxyRateLimit(backend, deps, next);
 
-export function createProxyRateLimit(backend: BackendPlan, deps: UpstreamDeps, next: Upstream, options: Omit<RateLimitOptions, 'maxClients'> = {}): Upstream {
+export function createProxyRateLimit(
+  backend: BackendPlan,
+  deps: UpstreamDeps,
+  next: Upstream,
+  options: Omit<RateLimitOptions, 'maxClients'> & { release?: () => void } = {},
+): Upstream {
   const prefix = `[BACKEND: ${backend.urlPattern}][Ratelimit]`;
   const config = proxyRateLimitConfig(backend.extraConfig[PROXY_RATE_LIMIT_NAMESPACE], (m) => deps.log.warn(`${prefix} ${m}`));
   if (config === undefined) return next;
-  let release = () => {};
-  let store = config.store === undefined ? undefined : options.redisStore?.(config.store);
-  if (config.store !== undefined && store === undefined) {
-    const shared = acquireRedisBucketStore(config.store, deps.log);
-    store = shared.store;
-    release = () => shared.release();
-  }
+  // The Redis client is linked only through redis-rate-limits.ts, which passes `redisStore` (and `release`).
+  const release = options.release ?? (() => {});
+  const store = config.store === undefined ? undefined : options.redisStore?.(config.store);
+  if (config.store !== undefined && store === undefined) deps.log.warn(`${prefix} "store" needs the Redis-enabled rate limiter; using this gateway's own buckets`);
   // Backends carry no endpoint name: the Redis scope is what the call goes to, plus the entry's position.
   const scope = `backend ${backend.method} ${backend.hosts.join(',')}${backend.urlPattern} #${backend.index}`;
   const limiter = new BucketLimiter(config.limits, scope, { clock: options.clock }, store);

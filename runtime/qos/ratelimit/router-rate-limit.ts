@@ -18,7 +18,6 @@ import type { Clock } from './clock.js';
 import { writeRateLimited } from './rate-limited-response.js';
 import { ROUTER_RATE_LIMIT_NAMESPACE, routerRateLimitConfig, type RouterRateLimitConfig } from './router-rate-limit-config.js';
 import type { RedisBucketStore } from './redis-bucket-store.js';
-import { acquireRedisBucketStore } from './shared-redis-bucket-stores.js';
 
 export interface RateLimitOptions {
   /** Time source for the local buckets (tests stop time with it). */
@@ -96,7 +95,9 @@ function limitersFor(endpoint: EndpointPlan, deps: MiddlewareDeps, options: Rate
 function buildLimiters(raw: unknown, scope: string, prefix: string, deps: MiddlewareDeps, options: RateLimitOptions): RouterLimiters | undefined {
   const config = routerRateLimitConfig(raw, (m) => deps.log.warn(`${prefix} ${m}`));
   if (config === undefined) return undefined;
-  const store = config.store === undefined ? undefined : (options.redisStore?.(config.store) ?? acquireRedisBucketStore(config.store, deps.log).store);
+  // The Redis client is linked only through redis-rate-limits.ts, which passes `redisStore`.
+  const store = config.store === undefined ? undefined : options.redisStore?.(config.store);
+  if (config.store !== undefined && store === undefined) deps.log.warn(`${prefix} "store" needs the Redis-enabled rate limiter; using this gateway's own buckets`);
   const limiters: RouterLimiters = { config };
   if (config.global) {
     limiters.global = new BucketLimiter(config.global, `${scope}:g`, { clock: options.clock }, store);

@@ -34,8 +34,3 @@ export function acquireRedisBucketStore(url: string, log: Logger): SharedRedisBu
     },
   };
 }
-
-/** Whether a `store` value names a Redis this module can use. */
-export function isRedisUrl(value: string): boolean {
-  return value.startsWith('redis://') || value.startsWith('rediss://');
-}

@@ -16,6 +16,7 @@ import { DEFAULT_COMMAND_TIMEOUT_MS, RedisBucketStore } from '../../../../runtim
 import { bucketLimits } from '../../../../runtime/qos/ratelimit/token-bucket.js';
 import { acquireRedisBucketStore } from '../../../../runtime/qos/ratelimit/shared-redis-bucket-stores.js';
 import { createProxyRateLimit, PROXY_RATE_LIMIT_ERROR } from '../../../../runtime/qos/ratelimit/proxy-rate-limit.js';
+import { proxyRateLimitWithRedis } from '../../../../runtime/qos/ratelimit/redis-rate-limits.js';
 import type { BackendPlan } from '../../../../runtime/plan/plan.js';
 import type { Upstream, UpstreamDeps } from '../../../../runtime/upstream/upstream.js';
 import { respondJson } from '../../../../runtime/upstream/shared/synthetic-response.js';
@@ -161,7 +162,7 @@ describe('the proxy limit through Redis', () => {
     let reached = 0;
     const inner = (): Upstream => ({ dispatch: (_r, h) => (reached++, respondJson(h, 200, '{}')), close: async () => {} });
     const plan = { index: 0, urlPattern: '/p', method: 'GET', hosts: ['http://backend'], extraConfig: { 'qos/ratelimit/proxy': { max_rate: 4, capacity: 4, every: '1h', store: redis.url } } };
-    const stageA = createProxyRateLimit(plan as unknown as BackendPlan, deps, inner());
+    const stageA = proxyRateLimitWithRedis(plan as unknown as BackendPlan, deps, inner());
     const ownStore = await connectedStore(redis.url, logLines);
     const stageB = createProxyRateLimit(plan as unknown as BackendPlan, deps, inner(), { redisStore: () => ownStore });
     const call = (u: Upstream) => new Promise<string>((resolve) => u.dispatch({ method: 'GET', path: '/p', headers: [], body: null }, new BufferedCall(0, (err) => resolve(err ? err.message : 'ok'))));
