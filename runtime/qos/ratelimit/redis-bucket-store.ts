@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../../core/logger.js';
 import { withTakeTokenCommand, type TakeTokenCommand } from './redis-take-token-script.js';
 import type { BucketLimits } from './token-bucket.js';
+import { redactedUrl } from '../../core/redacted-url.js';
 
 const KEY_PREFIX = 'hgw:rl:';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 50;
@@ -107,16 +108,5 @@ export class RedisBucketStore {
   private stopProbe(): void {
     if (this.probe) clearInterval(this.probe);
     this.probe = undefined;
-  }
-}
-
-/** The URL for log lines, password hidden. */
-function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.href;
-  } catch {
-    return 'redis';
   }
 }

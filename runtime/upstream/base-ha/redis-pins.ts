@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../../core/logger.js';
 import { LocalPins, type PinStore } from './local-pins.js';
+import { redactedUrl } from '../../core/redacted-url.js';
 
 /**
  * Pins shared by every gateway replica through Redis (`read_your_writes_store`),
@@ -63,15 +64,5 @@ export class RedisPins implements PinStore {
     if (this.degraded) return;
     this.degraded = true;
     this.log.warn(`[BACKEND: base_ha] read-your-writes store unreachable (${e.message}): using this gateway's own pins until it is back`);
-  }
-}
-
-function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.href;
-  } catch {
-    return 'redis';
   }
 }
