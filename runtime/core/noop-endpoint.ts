@@ -63,14 +63,18 @@ class NoopCall implements UpstreamHandler {
     if (statusCode < 200) return true; // 1xx interim answers are not relayed
     this.resume = resume;
     const headers: string[] = [POWERED_BY_HEADER, this.shared.brand.poweredBy, COMPLETED_HEADER, 'false'];
+    let sized = false;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
-      if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower)) continue;
+      if (lower === 'content-length') sized = true;
       headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
     }
     writeHeadLines(this.res, statusCode, headers);
-    // Stream from the first byte: an SSE client must not wait for a buffer to fill.
-    this.res.flushHeaders();
+    // A body of unknown length may be a stream (SSE, a long poll): the client sees the head at once.
+    // A sized body goes out with its first chunk instead, one write fewer per response.
+    if (!sized) this.res.flushHeaders();
     return true;
   }
 

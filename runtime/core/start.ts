@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
@@ -154,16 +155,17 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
         port: { type: 'string', short: 'p' },
         debug: { type: 'boolean', short: 'd', multiple: true },
         'host-map': { type: 'string', multiple: true },
+        workers: { type: 'string', short: 'w' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }).values;
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\nusage: node gateway.mjs [-p port] [-d] [--host-map http://from=http://to …]\n`);
+    process.stderr.write(`${(e as Error).message}\nusage: node gateway.mjs [-p port] [-d] [-w workers] [--host-map http://from=http://to …]\n`);
     process.exit(2);
   }
   if (args.help) {
-    process.stdout.write('usage: node gateway.mjs [-p port] [-d] [--host-map http://from=http://to …]\nenv: HGW_PORT, HGW_HOST_MAP\n');
+    process.stdout.write('usage: node gateway.mjs [-p port] [-d] [-w workers] [--host-map http://from=http://to …]\nenv: HGW_PORT, HGW_HOST_MAP, HGW_WORKERS\n');
     return;
   }
   try {
@@ -171,6 +173,13 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
     const port = portText === undefined ? undefined : Number(portText);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new Error(`invalid port ${JSON.stringify(portText)}`);
     const hostMap = { ...(env.HGW_HOST_MAP ? parseHostMap(env.HGW_HOST_MAP) : {}), ...(args['host-map'] ? parseHostMap(args['host-map']) : {}) };
+    const workersText = args.workers ?? env.HGW_WORKERS;
+    const workers = workersText === undefined ? 1 : Number(workersText);
+    if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new Error(`invalid worker count ${JSON.stringify(workersText)}`);
+    if (workers > 1 && cluster.isPrimary) {
+      superviseWorkers(workers);
+      return;
+    }
     await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true });
   } catch (e) {
     process.stderr.write(`gateway: ${(e as Error).message}\n`);
@@ -178,8 +187,35 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
   }
 }
 
+/**
+ * `-w N`: N worker processes share the port through node:cluster (Node 20 has
+ * no reusePort; the primary hands connections out round-robin on Linux). The
+ * primary only supervises: a worker that dies is replaced; SIGTERM/SIGINT are
+ * passed on, and the primary exits once every worker has drained.
+ */
+function superviseWorkers(count: number): void {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(`gateway: worker ${worker.process.pid} exited (${code}); starting another\n`);
+    fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 /** True when the module at `metaUrl` is the script node was started with. */
 export function isMainModule(metaUrl: string): boolean {
+  // A cluster worker runs the same script as its primary.
   const script = process.argv[1];
   return script !== undefined && pathToFileURL(script).href === metaUrl;
 }
