@@ -7,14 +7,29 @@ import type { IncomingMessage } from 'node:http';
  * Trusted-proxy walks arrive with the client-IP issue.
  */
 export function clientIp(req: IncomingMessage): string {
-  const xff = req.headers['x-forwarded-for'];
-  if (typeof xff === 'string' && xff !== '') {
+  let xff: string | undefined;
+  let real: string | undefined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 15 && xff === undefined && name.toLowerCase() === 'x-forwarded-for') xff = raw[i + 1];
+    else if (name.length === 9 && real === undefined && name.toLowerCase() === 'x-real-ip') real = raw[i + 1];
+  }
+  return clientIpFrom(xff, real, req);
+}
+
+/**
+ * The same from header values already in hand (the request builder reads them
+ * in its own pass over rawHeaders; `req.headers` is built lazily by Node, and
+ * the hot path never asks for it).
+ */
+export function clientIpFrom(xff: string | undefined, real: string | undefined, req: IncomingMessage): string {
+  if (xff !== undefined && xff !== '') {
     const comma = xff.indexOf(',');
     const first = (comma === -1 ? xff : xff.slice(0, comma)).trim();
     if (first !== '') return first;
   }
-  const real = req.headers['x-real-ip'];
-  if (typeof real === 'string' && real.trim() !== '') return real.trim();
+  if (real !== undefined && real.trim() !== '') return real.trim();
   return socketIp(req);
 }
 

@@ -3,7 +3,7 @@ import type { BackendPlan, EndpointPlan } from '../plan/plan.js';
 import type { UpstreamRequest } from '../upstream/upstream.js';
 import type { Branding } from './branding.js';
 import { canonicalHeaderKey } from './canonical-header-key.js';
-import { clientIp } from './client-ip.js';
+import { clientIpFrom } from './client-ip.js';
 import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
 import type { JsonValue } from './json/json-number.js';
@@ -98,14 +98,25 @@ export class BackendRequestBuilder {
   private headerList(req: IncomingMessage): string[] {
     const raw = req.rawHeaders;
     const out: string[] = [];
+    let xff: string | undefined;
+    let realIp: string | undefined;
+    let host: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const lower = raw[i]!.toLowerCase();
-      if (HOP_BY_HOP.has(lower) || lower === 'x-forwarded-for' || lower === 'x-forwarded-host' || lower === 'x-forwarded-via') continue;
+      if (lower === 'host') {
+        host ??= raw[i + 1];
+        continue;
+      }
+      if (lower === 'x-forwarded-for') {
+        xff ??= raw[i + 1];
+        continue;
+      }
+      if (lower === 'x-real-ip') realIp ??= raw[i + 1];
+      if (HOP_BY_HOP.has(lower) || lower === 'x-forwarded-host' || lower === 'x-forwarded-via') continue;
       if (!this.headers.has(lower)) continue;
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
     }
-    out.push('X-Forwarded-For', clientIp(req));
-    const host = req.headers.host;
+    out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);
     return this.backendHeaders ? this.narrow(out) : out;
@@ -140,10 +151,13 @@ async function* chunked(req: IncomingMessage, limit: number): AsyncGenerator<Buf
   }
 }
 
-/** Whether a client request carries a body (Go: ContentLength != 0 or chunked). */
+/** Whether a client request carries a body (Go: ContentLength != 0 or chunked), read from rawHeaders. */
 export function requestHasBody(req: IncomingMessage): boolean {
-  const te = req.headers['transfer-encoding'];
-  if (te !== undefined) return true;
-  const cl = req.headers['content-length'];
-  return cl !== undefined && cl !== '0';
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1]!.trim() !== '0';
+  }
+  return false;
 }

@@ -164,8 +164,12 @@ export class HttpCall implements UpstreamHandler {
   }
 }
 
+/** A response header's first value; names are compared only when the lengths match (no string made per header). */
 function header(raw: Buffer[], lower: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === lower) return raw[i + 1]!.toString('latin1');
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lower.length && name.toString('latin1').toLowerCase() === lower) return raw[i + 1]!.toString('latin1');
+  }
   return undefined;
 }
 
