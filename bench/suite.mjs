@@ -1,95 +1,95 @@
 // `npm run bench`: hgw against the proxies a user would pick, in one run on this machine.
 // Peers: the backend directly (the ceiling), nginx proxy_pass with upstream keep-alive,
-// fastify + @fastify/reply-from, node-http-proxy, and an hgw bundle. Scenarios run in
-// interleaved rounds; each reports req/s, p50/p99, the proxy's CPU µs per request and
-// RSS, and the ratios hgw/direct, hgw/nginx, hgw/fastify — medians over rounds.
-// The proxy under test is pinned to CPU 0; wrk and the backend share CPU 1 (taskset).
+// fastify + @fastify/reply-from, node-http-proxy, a bare node:http + undici proxy (the
+// floor of what any Node proxy costs here), and an hgw bundle. Phases:
+//   throughput  scenarios in interleaved rounds: req/s, p50/p99, proxy CPU µs/request, RSS
+//   fixed-rate  every peer at the same open-loop rate, 80 % of hgw's maximum: p50/p99/p99.9
+//   scaling     the hgw bundle with 1 and with 2 node:cluster workers, nothing pinned
+//   leak        a fresh hgw under load for LEAK_SECONDS (60), RSS sampled every second
+// The proxy under test is pinned to CPU 0; the load generator and the backend share CPU 1.
 // Needs wrk and nginx (Debian packages; installed when missing and root).
-// ROUNDS (default 3), SECONDS (default 5), SCENARIOS (comma list of ids) vary the run.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// ROUNDS (3), SECONDS (5), SCENARIOS (ids), PHASES (names), LEAK_SECONDS (60) vary the run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { root, writeResult } from './lib/harness.mjs';
+import { cpuTicks, freePort, requireTools, rssMb, start, startNginx } from './lib/processes.mjs';
+import { fixedRate, wrk } from './lib/load.mjs';
+import { fixedRateTable, median, ratioText, summarise, targetsTable, throughputTable } from './lib/report.mjs';
 
 const rounds = Number(process.env.ROUNDS ?? 3);
 const seconds = Number(process.env.SECONDS ?? 5);
-const has = (cmd, arg = '-v') => !spawnSync(cmd, [arg]).error;
-for (const [cmd, pkg, arg] of [['wrk', 'wrk', '--version'], ['nginx', 'nginx', '-v']]) {
-  if (has(cmd, arg)) continue;
-  if (process.getuid?.() !== 0) {
-    console.error(`${cmd} is missing: apt-get install -y ${pkg}`);
-    process.exit(1);
-  }
-  spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit' });
-}
-const pin = has('taskset', '-V') ? (cpu) => ['taskset', '-c', String(cpu)] : () => [];
+const leakSeconds = Number(process.env.LEAK_SECONDS ?? 60);
+const phases = new Set((process.env.PHASES ?? 'throughput,fixed-rate,scaling,leak').split(','));
+requireTools([
+  ['wrk', 'wrk', '--version'],
+  ['nginx', 'nginx', '-v'],
+]);
 const dir = mkdtempSync(join(tmpdir(), 'hgw-suite-'));
-const children = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const PROXY_CPU = 0;
+const LOAD_CPU = 1;
 
-function start(cpu, cmd, args, env = {}) {
-  const [bin, ...pre] = [...pin(cpu), cmd];
-  const child = spawn(bin, [...pre, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/listening on port (\d+)/);
-      if (m) resolve({ child, port: Number(m[1]), pids: () => [child.pid] });
-    });
-    child.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${out}`)));
-  });
-}
+// A signing key for the auth scenario; the backend serves its public half as a JWKS.
+const { publicKey, privateKey } = await generateKeyPair('RS256');
+const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256' };
+const token = await new SignJWT({ sub: 'bench-user', roles: ['user'] }).setProtectedHeader({ alg: 'RS256', kid: 'bench' }).setIssuer('https://iam.bench').setAudience('api').setExpirationTime('6h').sign(privateKey);
 
-const backend = await start(1, process.execPath, [join(root, 'bench/peers/backend.mjs')]);
+const backend = await start(LOAD_CPU, process.execPath, [join(root, 'bench/peers/backend.mjs')], { JWKS: JSON.stringify({ keys: [jwk] }) });
 const upstream = `http://127.0.0.1:${backend.port}`;
 
-// hgw: a bundle built from a config with the suite's endpoints.
+// hgw: a bundle built from a config holding the suite's endpoints.
+const noop = (endpoint, extra = {}) => ({ endpoint, output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: endpoint, host: [upstream] }], ...extra });
 const config = {
   version: 3,
   extra_config: { router: { disable_access_log: true } },
   endpoints: [
-    ...['/1k', '/64k'].map((p) => ({ endpoint: p, output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: p, host: [upstream] }] })),
-    { endpoint: '/echo', method: 'POST', output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: '/echo', host: [upstream] }] },
+    noop('/1k'),
+    noop('/64k'),
+    noop('/sse'),
+    noop('/echo', { method: 'POST' }),
     { endpoint: '/merge', backend: ['/a', '/b', '/c'].map((p) => ({ url_pattern: p, host: [upstream] })) },
+    {
+      ...noop('/auth/1k'),
+      backend: [{ url_pattern: '/1k', host: [upstream] }],
+      extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: `${upstream}/jwks.json`, disable_jwk_security: true, cache: true, issuer: 'https://iam.bench', audience: ['api'] } },
+    },
   ],
 };
 writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config));
 const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q'], { encoding: 'utf8' });
 if (built.status !== 0) throw new Error(built.stderr);
+const bundle = join(dir, 'hgw/gateway.mjs');
+// Every Node proxy runs as the README recommends running hgw: young generation capped at 4 MB semi-spaces.
+const NODE_FLAGS = ['--max-semi-space-size=4'];
+const startNode = (cpu, script, args = [], env = {}) => start(cpu, process.execPath, [...NODE_FLAGS, script, ...args], env);
+const startHgw = (cpu, args = []) => startNode(cpu, bundle, ['-p', '0', ...args]);
 
-// nginx: one worker, upstream keep-alive, no access log.
+// nginx: one worker, upstream keep-alive, no access log; SSE unbuffered, as one would configure it.
 const nginxPort = await freePort();
-writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/nginx-error.log;
+writeFileSync(
+  join(dir, 'nginx.conf'),
+  `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/nginx-error.log;
 events { worker_connections 4096; }
 http { access_log off; upstream be { server 127.0.0.1:${backend.port}; keepalive 128; }
   client_body_buffer_size 64k;
-  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-`);
-async function startNginx() {
-  const [bin, ...pre] = [...pin(0), 'nginx'];
-  const child = spawn(bin, [...pre, '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-  children.push(child);
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${nginxPort}`]).status === 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const workers = () => spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  return { child, port: nginxPort, pids: () => [child.pid, ...workers()] };
-}
+  server { listen 127.0.0.1:${nginxPort};
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    location /sse { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } } }
+`,
+);
 
 const peers = {
   direct: backend,
-  nginx: await startNginx(),
-  'fastify + reply-from': await start(0, process.execPath, [join(root, 'bench/peers/fastify-proxy.mjs')], { UPSTREAM: upstream }),
-  'node-http-proxy': await start(0, process.execPath, [join(root, 'bench/peers/http-proxy.mjs')], { UPSTREAM: upstream }),
-  hgw: await start(0, process.execPath, [join(dir, 'hgw/gateway.mjs'), '-p', '0']),
+  nginx: await startNginx(PROXY_CPU, dir, join(dir, 'nginx.conf'), nginxPort),
+  'fastify + reply-from': await startNode(PROXY_CPU, join(root, 'bench/peers/fastify-proxy.mjs'), [], { UPSTREAM: upstream }),
+  'node-http-proxy': await startNode(PROXY_CPU, join(root, 'bench/peers/http-proxy.mjs'), [], { UPSTREAM: upstream }),
+  'node:http + undici (floor)': await startNode(PROXY_CPU, join(root, 'bench/peers/lean-undici.mjs'), [], { UPSTREAM: upstream }),
+  hgw: await startHgw(PROXY_CPU),
 };
+const FLOOR = 'node:http + undici (floor)';
 
 writeFileSync(join(dir, 'post16k.lua'), `wrk.method = "POST"\nwrk.body = string.rep("x", 16384)\nwrk.headers["Content-Type"] = "application/json"\n`);
 const scenarios = [
@@ -97,108 +97,136 @@ const scenarios = [
   { id: 'noop-1k-1c', name: 'no-op 1 KB, 1 connection', path: '/1k', conns: 1 },
   { id: 'noop-64k-64c', name: 'no-op 64 KB, 64 connections', path: '/64k', conns: 64 },
   { id: 'post-16k-64c', name: 'POST 16 KB JSON, 64 connections', path: '/echo', conns: 64, script: join(dir, 'post16k.lua') },
+  { id: 'sse-64c', name: 'SSE stream (5 events), 64 connections', path: '/sse', conns: 64, only: ['direct', 'nginx', 'fastify + reply-from', 'node-http-proxy', 'hgw'] },
   { id: 'merge-3-64c', name: 'merge of 3 backends, 64 connections', path: '/merge', directPath: '/a', conns: 64, only: ['direct', 'hgw'] },
+  {
+    id: 'auth-1k-64c',
+    name: 'auth/validator (RS256, cached keys) + no-op 1 KB, 64 connections',
+    path: '/auth/1k',
+    directPath: '/1k',
+    conns: 64,
+    headers: [`Authorization: Bearer ${token}`],
+    only: ['direct', 'hgw'],
+  },
 ].filter((s) => !process.env.SCENARIOS || process.env.SCENARIOS.split(',').includes(s.id));
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-function cpuTicks(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // process gone
-    }
-  }
-  return ticks;
-}
-function rssMb(pids) {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // process gone
-    }
-  }
-  return kb / 1024;
+const result = { node: process.version, rounds, seconds, throughput: [], fixedRate: null, scaling: null, leak: null, targets: [] };
+let md = `# hgw benchmark suite\n\nNode ${process.version}, ${rounds} rounds × ${seconds} s, medians (min–max). Proxy pinned to CPU 0; the load generator and the backend share CPU 1. Node proxies run with \`${NODE_FLAGS.join(' ')}\`.\n`;
+
+/** One load run against a peer with its CPU ticks and RSS around it. */
+async function measured(peer, load) {
+  const before = cpuTicks(peer.pids());
+  const run = await load();
+  const after = cpuTicks(peer.pids());
+  const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return { ...run, cpuUsPerReq: run.requests > 0 ? (((after - before) / ticksPerSecond) * 1e6) / run.requests : NaN, rssMb: rssMb(peer.pids()) };
 }
 
-async function wrkRun(port, s, path) {
-  const args = [...pin(1), 'wrk', '-t1', `-c${s.conns}`, `-d${seconds}s`, '--latency', ...(s.script ? ['-s', s.script] : []), `http://127.0.0.1:${port}${path}`];
-  const [bin, ...rest] = args;
-  return new Promise((resolve) => {
-    let text = '';
-    const child = spawn(bin, rest);
-    child.stdout.on('data', (c) => (text += c));
-    child.on('close', () => resolve(text));
-  });
-}
-const ms = (m) => (m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN);
-
-const results = {}; // scenario → peer → runs
-for (let r = 0; r < rounds; r++) {
+// ── throughput ────────────────────────────────────────────────────────────────
+const rowsOf = {};
+if (phases.has('throughput')) {
+  const runs = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const s of scenarios) {
+      for (const [name, peer] of Object.entries(peers)) {
+        if (s.only && !s.only.includes(name)) continue;
+        const path = name === 'direct' ? (s.directPath ?? s.path) : s.path;
+        const run = await measured(peer, () => wrk(`http://127.0.0.1:${peer.port}${path}`, { cpu: LOAD_CPU, conns: s.conns, seconds, script: s.script, headers: s.headers }));
+        if (name === 'direct') run.cpuUsPerReq = NaN; // the backend's own CPU is not a proxy's
+        ((runs[s.id] ??= {})[name] ??= []).push(run);
+        process.stderr.write(`round ${r + 1}/${rounds} ${s.id} ${name}: ${Math.round(run.rps)} req/s\n`);
+      }
+    }
+  }
   for (const s of scenarios) {
-    for (const [name, peer] of Object.entries(peers)) {
-      if (s.only && !s.only.includes(name)) continue;
-      const path = name === 'direct' ? (s.directPath ?? s.path) : s.path;
-      const before = cpuTicks(peer.pids());
-      const out = await wrkRun(peer.port, s, path);
-      const after = cpuTicks(peer.pids());
-      const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-      const run = {
-        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-        p50ms: ms(/50%\s+([\d.]+)(us|ms|s)/.exec(out)),
-        p99ms: ms(/99%\s+([\d.]+)(us|ms|s)/.exec(out)),
-        cpuUsPerReq: requests > 0 ? (((after - before) / CLK_TCK) * 1e6) / requests : NaN,
-        rssMb: rssMb(peer.pids()),
-        errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0),
-      };
-      ((results[s.id] ??= {})[name] ??= []).push(run);
-      process.stderr.write(`round ${r + 1}/${rounds} ${s.id} ${name}: ${Math.round(run.rps)} req/s\n`);
-    }
+    const rows = Object.fromEntries(Object.entries(runs[s.id] ?? {}).map(([n, rs]) => [n, summarise(rs)]));
+    rowsOf[s.id] = rows;
+    const of = (peer, f = (x) => x.rps) => (rows.hgw && rows[peer] ? f(rows.hgw) / f(rows[peer]) : NaN);
+    const ratios = { direct: of('direct'), nginx: of('nginx'), fastify: of('fastify + reply-from'), httpProxy: of('node-http-proxy'), floor: of(FLOOR), cpuVsNginx: of('nginx', (x) => x.cpuUsPerReq) };
+    md += `\n## ${s.name}\n\n${throughputTable(rows)}\n`;
+    md += `hgw/direct ${ratioText(ratios.direct)} · hgw/nginx ${ratioText(ratios.nginx)} · hgw/fastify ${ratioText(ratios.fastify)} · hgw/http-proxy ${ratioText(ratios.httpProxy)} · hgw/floor ${ratioText(ratios.floor)} · hgw CPU per request / nginx's ${ratioText(ratios.cpuVsNginx)}\n`;
+    if (s.id === 'auth-1k-64c' && rowsOf['noop-1k-64c']?.hgw) md += `\nhgw with auth / hgw no-op 1 KB: ${ratioText(rows.hgw.rps / rowsOf['noop-1k-64c'].hgw.rps)}\n`;
+    result.throughput.push({ scenario: s.id, name: s.name, rows, ratios });
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const table = [];
-let md = `# hgw benchmark suite\n\nNode ${process.version}, ${rounds} rounds × ${seconds}s, medians (min–max). Proxy pinned to CPU 0, wrk and backend on CPU 1.\n`;
-for (const s of scenarios) {
-  md += `\n## ${s.name}\n\n| peer | req/s (min–max) | p50 | p99 | proxy CPU µs/req | RSS MB | errors |\n|---|---:|---:|---:|---:|---:|---:|\n`;
-  const rows = {};
-  for (const [name, runs] of Object.entries(results[s.id] ?? {})) {
-    const row = {
-      rps: median(runs.map((x) => x.rps)),
-      min: Math.min(...runs.map((x) => x.rps)),
-      max: Math.max(...runs.map((x) => x.rps)),
-      p50ms: median(runs.map((x) => x.p50ms)),
-      p99ms: median(runs.map((x) => x.p99ms)),
-      cpuUsPerReq: name === 'direct' ? NaN : median(runs.map((x) => x.cpuUsPerReq)),
-      rssMb: median(runs.map((x) => x.rssMb)),
-      errors: runs.reduce((n, x) => n + x.errors, 0),
-    };
-    rows[name] = row;
-    md += `| ${name} | ${Math.round(row.rps)} (${Math.round(row.min)}–${Math.round(row.max)}) | ${row.p50ms.toFixed(2)} ms | ${row.p99ms.toFixed(2)} ms | ${Number.isNaN(row.cpuUsPerReq) ? '—' : row.cpuUsPerReq.toFixed(1)} | ${row.rssMb.toFixed(0)} | ${row.errors} |\n`;
+// ── fixed rate: every peer at 80 % of hgw's maximum ─────────────────────────────
+if (phases.has('fixed-rate')) {
+  const hgwMax = rowsOf['noop-1k-64c']?.hgw?.rps ?? (await wrk(`http://127.0.0.1:${peers.hgw.port}/1k`, { cpu: LOAD_CPU, conns: 64, seconds })).rps;
+  const rate = Math.round(hgwMax * 0.8);
+  const runs = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, peer] of Object.entries(peers)) {
+      const run = await fixedRate(`http://127.0.0.1:${peer.port}/1k`, { cpu: LOAD_CPU, rate, conns: 64, seconds: seconds * 2 });
+      (runs[name] ??= []).push(run);
+      process.stderr.write(`round ${r + 1}/${rounds} fixed-rate ${rate}/s ${name}: p99 ${run.p99ms.toFixed(2)} ms, ${Math.round(run.rps)} req/s answered\n`);
+    }
   }
-  const hgw = rows.hgw;
-  const ratio = (peer, f = (x) => x.rps) => (hgw && rows[peer] ? (f(hgw) / f(rows[peer])).toFixed(2) : '—');
-  const ratios = { direct: ratio('direct'), nginx: ratio('nginx'), fastify: ratio('fastify + reply-from'), httpProxy: ratio('node-http-proxy'), cpuVsNginx: ratio('nginx', (x) => x.cpuUsPerReq) };
-  md += `\nhgw/direct ${ratios.direct} · hgw/nginx ${ratios.nginx} · hgw/fastify ${ratios.fastify} · hgw/http-proxy ${ratios.httpProxy} · hgw CPU per request / nginx's ${ratios.cpuVsNginx}\n`;
-  table.push({ scenario: s.id, name: s.name, rows, ratios });
+  const rows = {};
+  for (const [name, rs] of Object.entries(runs)) {
+    rows[name] = { rate, rps: median(rs.map((x) => x.rps)), p50ms: median(rs.map((x) => x.p50ms)), p99ms: median(rs.map((x) => x.p99ms)), p999ms: median(rs.map((x) => x.p999ms)), behind: median(rs.map((x) => x.behind)), errors: rs.reduce((n, x) => n + x.errors, 0) };
+  }
+  const p99VsNginx = rows.hgw.p99ms / rows.nginx.p99ms;
+  md += `\n## Latency at a fixed rate: ${rate} req/s (80 % of hgw's maximum), no-op 1 KB, 64 connections, ${seconds * 2} s\n\n`;
+  md += 'Open loop (bench/lib/fixed-rate.mjs): a request that waits for a free connection counts from when it was due. A peer slower than the rate falls behind and its latency grows with the queue.\n\n';
+  md += `${fixedRateTable(rows)}\nhgw p99 / nginx p99: ${ratioText(p99VsNginx)}\n`;
+  result.fixedRate = { rate, rows, p99VsNginx };
 }
+
+// ── scaling: 1 → 2 workers ──────────────────────────────────────────────────────
+if (phases.has('scaling')) {
+  for (const p of Object.values(peers)) if (p !== backend) await p.stop();
+  const variants = { '1 worker': [], '2 workers': ['-w', '2'] };
+  const runs = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, args] of Object.entries(variants)) {
+      const gw = await startHgw(null, args);
+      await wrk(`http://127.0.0.1:${gw.port}/1k`, { cpu: null, conns: 64, seconds: 2 }); // every worker warm
+      const run = await measured(gw, () => wrk(`http://127.0.0.1:${gw.port}/1k`, { cpu: null, conns: 64, seconds }));
+      await gw.stop();
+      (runs[name] ??= []).push(run);
+      process.stderr.write(`round ${r + 1}/${rounds} scaling ${name}: ${Math.round(run.rps)} req/s\n`);
+    }
+  }
+  const rows = Object.fromEntries(Object.entries(runs).map(([n, rs]) => [n, summarise(rs)]));
+  const scaling = rows['2 workers'].rps / rows['1 worker'].rps;
+  md += `\n## Workers: 1 → 2 (no-op 1 KB, 64 connections, nothing pinned)\n\nOn this 2-core machine wrk and the backend share the cores with the workers, so the second worker competes with them for CPU.\n\n${throughputTable(rows)}\n2 workers / 1 worker: ${ratioText(scaling)}\n`;
+  result.scaling = { rows, scaling };
+}
+
+// ── leak check: a fresh hgw under load, RSS every second ────────────────────────
+if (phases.has('leak')) {
+  const gw = await startHgw(PROXY_CPU);
+  const samples = [];
+  const timer = setInterval(() => samples.push(rssMb(gw.pids())), 1000);
+  const run = await wrk(`http://127.0.0.1:${gw.port}/1k`, { cpu: LOAD_CPU, conns: 64, seconds: leakSeconds });
+  clearInterval(timer);
+  await gw.stop();
+  const half = samples.slice(Math.floor(samples.length / 2));
+  const growthSecondHalf = half.length > 1 ? half[half.length - 1] - half[0] : NaN;
+  const maxMb = Math.max(...samples);
+  md += `\n## Memory under sustained load: fresh hgw, no-op 1 KB, 64 connections, ${leakSeconds} s\n\n`;
+  md += `${Math.round(run.rps)} req/s, ${run.errors} errors. RSS (MB) every 5 s: ${samples.filter((_, i) => i % 5 === 4).map((x) => x.toFixed(0)).join(', ')}.\n`;
+  md += `Max ${maxMb.toFixed(0)} MB; change over the second half ${growthSecondHalf >= 0 ? '+' : ''}${growthSecondHalf.toFixed(1)} MB.\n`;
+  result.leak = { seconds: leakSeconds, rps: run.rps, samples, maxMb, growthSecondHalf };
+}
+
+// ── targets ─────────────────────────────────────────────────────────────────────
+const t = result.throughput.find((x) => x.scenario === 'noop-1k-64c');
+const m = result.throughput.find((x) => x.scenario === 'merge-3-64c');
+const target = (name, wanted, value, ok, fmt = ratioText) => result.targets.push({ name, wanted, measured: Number.isFinite(value) ? fmt(value) : '—', met: Number.isFinite(value) ? ok(value) : null });
+target('no-op 1 KB, 64 conns: hgw / direct', '≥ 0.62', t?.ratios.direct, (x) => x >= 0.62);
+target('no-op 1 KB, 64 conns: hgw / fastify + reply-from', '≥ 1.4', t?.ratios.fastify, (x) => x >= 1.4);
+target('no-op 1 KB, 64 conns: hgw / node-http-proxy', '≥ 1.6', t?.ratios.httpProxy, (x) => x >= 1.6);
+target('no-op 1 KB, 64 conns: CPU per request / nginx', '≤ 1.8', t?.ratios.cpuVsNginx, (x) => x <= 1.8);
+target('merge of 3 backends: hgw / direct', '≥ 0.25', m?.ratios.direct, (x) => x >= 0.25);
+target('p99 at 80 % load / nginx p99', '≤ 1.5', result.fixedRate?.p99VsNginx, (x) => x <= 1.5);
+const rssMax = Math.max(...result.throughput.map((x) => x.rows.hgw?.rssMb ?? 0), result.leak?.maxMb ?? 0);
+target('RSS under load, per worker (MB)', '≤ 120', rssMax > 0 ? rssMax : NaN, (x) => x <= 120, (x) => x.toFixed(0));
+target(`RSS change over the second half of ${leakSeconds} s (MB)`, 'no growth', result.leak?.growthSecondHalf, (x) => x <= 2, (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`);
+md += `\n## Targets\n\n${targetsTable(result.targets)}`;
+
 console.log(md);
-writeResult('suite.json', { rounds, seconds, table });
+writeResult('suite.json', result);
 writeFileSync(join(root, 'bench/results/suite.md'), md);
 process.exit(0);
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}

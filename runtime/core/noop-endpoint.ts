@@ -45,12 +45,16 @@ class NoopCall implements UpstreamHandler {
   private resume: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private done = false;
+  /** Bytes of a sized body still to come; -1 when the length is unknown. */
+  private remaining = -1;
+  /** A sized body that arrived whole in one chunk, held so head and body leave in one `end`. */
+  private whole: Buffer | null = null;
 
   constructor(
     private readonly shared: NoopShared,
     private readonly res: ServerResponse,
   ) {
-    res.once('close', this.onClientClose);
+    res.on('close', this.onClientClose); // a response closes once; `once` would add a wrapper per request
     if (shared.timeoutMs > 0) this.timer = setTimeout(this.onTimeout, shared.timeoutMs);
   }
 
@@ -68,8 +72,12 @@ class NoopCall implements UpstreamHandler {
       const name = rawHeaders[i]!.toString('latin1');
       const lower = name.toLowerCase();
       if (HOP_BY_HOP.has(lower)) continue;
-      if (lower === 'content-length') sized = true;
-      headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+      const value = rawHeaders[i + 1]!.toString('latin1');
+      if (lower === 'content-length') {
+        sized = true;
+        this.remaining = Number(value);
+      }
+      headers.push(name, value);
     }
     writeHeadLines(this.res, statusCode, headers);
     // A body of unknown length may be a stream (SSE, a long poll): the client sees the head at once.
@@ -79,6 +87,12 @@ class NoopCall implements UpstreamHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    if (chunk.length === this.remaining && this.whole === null) {
+      // The common small response: all of it in one read. `end(chunk)` sends head and body in one
+      // write without the cork-and-uncork a `write` then `end` costs.
+      this.whole = chunk;
+      return true;
+    }
     const flowing = this.res.write(chunk);
     if (!flowing) this.res.once('drain', this.resume!);
     return flowing;
@@ -86,7 +100,8 @@ class NoopCall implements UpstreamHandler {
 
   onComplete(): void {
     this.finish();
-    this.res.end();
+    if (this.whole !== null) this.res.end(this.whole);
+    else this.res.end();
   }
 
   onError(err: Error): void {

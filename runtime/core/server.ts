@@ -82,7 +82,8 @@ export class GatewayServer {
       return;
     }
     this.inFlight++;
-    res.once('close', this.onResponseClosed);
+    // `on`, not `once`: a response closes once, and `once` costs a wrapper per request.
+    res.on('close', this.onResponseClosed);
     listener(req, res);
   }
 

@@ -6,6 +6,9 @@ import { runHgw } from '../helpers/cli.js';
 import { base } from '../helpers/check.js';
 import { request, startServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched } from '../helpers/processes.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { withYoungGenerationCap } from '../../runtime/core/start.js';
 
 /** `node gateway.mjs -w 2`: two workers share the port, and SIGTERM drains them all. */
 const dir = mkdtempSync(join(tmpdir(), 'hgw-workers-'));
@@ -21,11 +24,24 @@ describe('cluster workers', () => {
       const port = Number((await gw.waitFor(LISTENING))[1]);
       await gw.waitFor(/listening on port \d+[\s\S]*listening on port \d+/);
       expect((await request(`http://127.0.0.1:${port}/x`)).status).toBe(200);
+      // Each worker runs with the young generation capped (RSS per worker stays low under load).
+      const workers = spawnSync('pgrep', ['-P', String(gw.child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      expect(workers).toHaveLength(2);
+      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
       gw.child.kill('SIGTERM');
       expect(await gw.exited).toBe(0);
       expect(gw.output()).not.toMatch(/starting another/);
     } finally {
       await be.close();
     }
+  });
+});
+
+describe('worker heap flags', () => {
+  it('adds the semi-space cap unless the operator chose one, on the command line or in NODE_OPTIONS', () => {
+    expect(withYoungGenerationCap([])).toEqual(['--max-semi-space-size=4']);
+    expect(withYoungGenerationCap(['--enable-source-maps'])).toEqual(['--enable-source-maps', '--max-semi-space-size=4']);
+    expect(withYoungGenerationCap(['--max-semi-space-size=32'])).toEqual(['--max-semi-space-size=32']);
+    expect(withYoungGenerationCap([], '--inspect --max-semi-space-size=16')).toEqual([]);
   });
 });
