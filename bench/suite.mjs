@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { root, writeResult } from './lib/harness.mjs';
-import { cpuTicks, freePort, requireTools, rssMb, start, startNginx } from './lib/processes.mjs';
+import { CLK_TCK, cpuTicks, freePort, requireTools, rssMb, start, startNginx } from './lib/processes.mjs';
 import { fixedRate, wrk } from './lib/load.mjs';
 import { fixedRateTable, median, ratioText, summarise, targetsTable, throughputTable } from './lib/report.mjs';
 
@@ -118,8 +118,10 @@ async function measured(peer, load) {
   const before = cpuTicks(peer.pids());
   const run = await load();
   const after = cpuTicks(peer.pids());
-  const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  return { ...run, cpuUsPerReq: run.requests > 0 ? (((after - before) / ticksPerSecond) * 1e6) / run.requests : NaN, rssMb: rssMb(peer.pids()) };
+  const perRequest = (ticks) => (run.requests > 0 ? ((ticks / CLK_TCK) * 1e6) / run.requests : NaN);
+  const userUs = perRequest(after.user - before.user);
+  const sysUs = perRequest(after.sys - before.sys);
+  return { ...run, cpuUsPerReq: userUs + sysUs, userUs, sysUs, rssMb: rssMb(peer.pids()) };
 }
 
 // ── throughput ────────────────────────────────────────────────────────────────
@@ -132,7 +134,7 @@ if (phases.has('throughput')) {
         if (s.only && !s.only.includes(name)) continue;
         const path = name === 'direct' ? (s.directPath ?? s.path) : s.path;
         const run = await measured(peer, () => wrk(`http://127.0.0.1:${peer.port}${path}`, { cpu: LOAD_CPU, conns: s.conns, seconds, script: s.script, headers: s.headers }));
-        if (name === 'direct') run.cpuUsPerReq = NaN; // the backend's own CPU is not a proxy's
+        if (name === 'direct') run.cpuUsPerReq = run.userUs = run.sysUs = NaN; // the backend's own CPU is not a proxy's
         ((runs[s.id] ??= {})[name] ??= []).push(run);
         process.stderr.write(`round ${r + 1}/${rounds} ${s.id} ${name}: ${Math.round(run.rps)} req/s\n`);
       }

@@ -93,14 +93,15 @@ export function freePort() {
 
 export const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** utime + stime of the processes, in clock ticks. */
+/** CPU time of the processes in clock ticks: user (utime) and kernel (stime). */
 export function cpuTicks(pids) {
-  let ticks = 0;
+  const ticks = { user: 0, sys: 0 };
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks.user += Number(fields[11]);
+      ticks.sys += Number(fields[12]);
     } catch {
       // process gone
     }

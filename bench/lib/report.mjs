@@ -14,6 +14,8 @@ export function summarise(runs) {
     p50ms: median(runs.map((x) => x.p50ms)),
     p99ms: median(runs.map((x) => x.p99ms)),
     cpuUsPerReq: median(runs.map((x) => x.cpuUsPerReq)),
+    userUs: median(runs.map((x) => x.userUs)),
+    sysUs: median(runs.map((x) => x.sysUs)),
     rssMb: median(runs.map((x) => x.rssMb)),
     errors: runs.reduce((n, x) => n + x.errors, 0),
   };
@@ -26,8 +28,11 @@ const msText = (x) => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : '—');
 export const ratioText = f2;
 
 export function throughputTable(rows) {
-  let md = '| peer | req/s (min–max) | p50 | p99 | proxy CPU µs/req | RSS MB | errors |\n|---|---:|---:|---:|---:|---:|---:|\n';
-  for (const [name, r] of Object.entries(rows)) md += `| ${name} | ${n0(r.rps)} (${n0(r.min)}–${n0(r.max)}) | ${msText(r.p50ms)} | ${msText(r.p99ms)} | ${f1(r.cpuUsPerReq)} | ${n0(r.rssMb)} | ${r.errors} |\n`;
+  let md = '| peer | req/s (min–max) | p50 | p99 | proxy CPU µs/req (user + kernel) | RSS MB | errors |\n|---|---:|---:|---:|---:|---:|---:|\n';
+  for (const [name, r] of Object.entries(rows)) {
+    const cpu = Number.isFinite(r.cpuUsPerReq) ? `${f1(r.cpuUsPerReq)} (${f1(r.userUs)} + ${f1(r.sysUs)})` : '—';
+    md += `| ${name} | ${n0(r.rps)} (${n0(r.min)}–${n0(r.max)}) | ${msText(r.p50ms)} | ${msText(r.p99ms)} | ${cpu} | ${n0(r.rssMb)} | ${r.errors} |\n`;
+  }
   return md;
 }
 
