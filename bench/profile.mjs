@@ -65,7 +65,7 @@ if (scenario !== 'merge') {
     join(dir, 'nginx.conf'),
     `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/nginx-error.log;
 events { worker_connections 4096; }
-http { access_log off; upstream be { server 127.0.0.1:${backend.port}; keepalive 128; }
+http { access_log off; upstream be { server 127.0.0.1:${backend.port}; keepalive 128; keepalive_requests 1000000; }
   server { listen 127.0.0.1:${port}; location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 `,
   );

@@ -21,18 +21,31 @@ let recorded = 0;
 let sent = 0;
 let errors = 0;
 let non2xx = 0;
+let stopping = false;
 const backlog = []; // due times (ms) of requests no connection was free to send
 const idle = [];
 
 class Conn {
   constructor() {
-    this.buf = Buffer.alloc(0);
     this.due = 0;
     this.busy = false;
+    this.open();
+  }
+  /** (Re)connect; a server that closes a connection (nginx after keepalive_requests) gets a new one. */
+  open() {
+    this.buf = Buffer.alloc(0);
     this.socket = connect({ host: hostname, port: Number(port), noDelay: true }, () => this.free());
     this.socket.on('data', (c) => this.onData(c));
-    this.socket.on('error', () => {
-      errors++;
+    this.socket.on('error', () => {});
+    this.socket.on('close', () => {
+      if (stopping) return;
+      if (this.busy) {
+        errors++; // the request in flight got no answer
+        this.busy = false;
+      }
+      const at = idle.indexOf(this);
+      if (at !== -1) idle.splice(at, 1);
+      this.open();
     });
   }
   send(due) {
@@ -59,6 +72,9 @@ class Conn {
       const status = Number(head.slice(9, 12));
       if (status < 200 || status > 299) non2xx++;
       if (recorded < latencies.length) latencies[recorded++] = performance.now() - this.due;
+      this.busy = false;
+      // `Connection: close`: the server ends this connection; 'close' opens the next one.
+      if (/\r\nconnection:\s*close/i.test(head)) return;
       this.free();
     }
   }
@@ -88,6 +104,7 @@ const ticker = setInterval(() => {
 }, 1);
 
 function finish() {
+  stopping = true;
   const xs = latencies.subarray(0, recorded).sort();
   const q = (p) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] : NaN);
   const result = { rate, offered: scheduled, sent, completed: recorded, rps: recorded / seconds, p50ms: q(0.5), p90ms: q(0.9), p99ms: q(0.99), p999ms: q(0.999), errors, non2xx, backlog: backlog.length };

@@ -35,8 +35,11 @@ function tree(pid) {
   return [pid, ...kids];
 }
 
-/** Start `cmd args` on `cpu`; resolves with { child, port, pids, stop } once it prints "listening on port N". */
-export function start(cpu, cmd, args, env = {}) {
+/**
+ * Start `cmd args` on `cpu`; resolves with { child, port, pids, stop, output } once it prints
+ * "listening on port N". `output()` is what it printed; kept only with `keepOutput`.
+ */
+export function start(cpu, cmd, args, env = {}, { keepOutput = false } = {}) {
   const [bin, ...pre] = [...pin(cpu), cmd];
   const child = spawn(bin, [...pre, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   children.add(child);
@@ -48,8 +51,9 @@ export function start(cpu, cmd, args, env = {}) {
       const m = out.match(/listening on port (\d+)/);
       if (!m) return;
       child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve({ child, port: Number(m[1]), pids: () => tree(child.pid), stop: () => stop(child) });
+      if (keepOutput) child.stdout.on('data', (c) => (out += c));
+      else child.stdout.resume();
+      resolve({ child, port: Number(m[1]), pids: () => tree(child.pid), stop: () => stop(child), output: () => out });
     };
     child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${out}`)));
