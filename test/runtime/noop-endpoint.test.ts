@@ -66,6 +66,40 @@ describe('no-op endpoint', () => {
     expect(res.headers['x-len']).toBe('0');
   });
 
+  it('relays sized bodies intact whether they arrive in one read or in parts', async () => {
+    const big = Buffer.alloc(1 << 20, 7);
+    big.write('first', 0);
+    big.write('last', big.length - 4);
+    const be = await backend((req, res) => {
+      req.resume();
+      if (req.url === '/items/small') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 11 }).end('{"ok":true}');
+        return;
+      }
+      // Head and the first half now, the rest a little later: the gateway must not wait for it to start.
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': big.length });
+      res.write(big.subarray(0, big.length / 2));
+      setTimeout(() => res.end(big.subarray(big.length / 2)), 30);
+    });
+    const gw = await gateway(noop(be.url));
+    const small = await request(`${gw.url}/v1/items/small`, { method: 'POST' });
+    expect(small.status).toBe(200);
+    expect(small.headers['content-length']).toBe('11');
+    expect(small.body).toBe('{"ok":true}');
+    const chunks: Buffer[] = [];
+    const res = await new Promise<{ status: number; length: string | undefined }>((resolve, reject) => {
+      const r = httpRequest(`${gw.url}/v1/items/big`, { method: 'POST' }, (m) => {
+        m.on('data', (c: Buffer) => chunks.push(c));
+        m.on('end', () => resolve({ status: m.statusCode ?? 0, length: m.headers['content-length'] }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    expect(res.status).toBe(200);
+    expect(res.length).toBe(String(big.length));
+    expect(Buffer.concat(chunks).equals(big)).toBe(true);
+  });
+
   it('streams: the first event reaches the client while the backend is still writing', async () => {
     let finish: () => void = () => {};
     const be = await backend((_req, res) => {
