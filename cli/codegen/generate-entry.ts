@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
+import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 import type { PluginFile } from './plugin-files.js';
@@ -91,6 +91,8 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   const routerChain = [
     ...(plan.service.extraConfig['plugin/http-server'] !== undefined ? [`${use(PLUGIN_EXPORTS.server)}(PLUGINS)`] : []),
     ...routerMiddleware(plan.service).map(use),
+    // Host routing comes last: it is the routing step of the edge chain.
+    ...(plan.routes ? [`${use(HOST_ROUTING)}(ROUTES)`] : []),
   ];
   const pluginFiles = options.pluginFiles ?? [];
   const pluginList = pluginFiles.length === 0 ? '[]' : `${use(PLUGIN_EXPORTS.bundled)}([${pluginFiles.map((_, i) => `[plugin${i}, ${JSON.stringify(basename(pluginFiles[i]!.file))}]`).join(', ')}])`;
@@ -127,6 +129,15 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
       file.getImportDeclarations().length,
       pluginFiles.map((p, i) => ({ moduleSpecifier: p.file, namespaceImport: `plugin${i}` })),
     );
+  }
+  if (plan.routes) {
+    const routes = plan.routes;
+    file.insertVariableStatement(file.getVariableStatementOrThrow('MIDDLEWARE').getChildIndex(), {
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [commentSafe(`Host routing from ${basename(plan.source.routesFile ?? 'routes.yaml')}: ${routes.hosts.length} host(s), ${routes.redirects.length} redirect(s), ${routes.subdomains.length} subdomain pattern(s); prefixes longest first.`)],
+      declarations: [{ name: 'ROUTES', initializer: `frozen<RoutesPlan>(${JSON.stringify(routes, null, 2)})` }],
+    });
+    file.getImportDeclarationOrThrow('@hgw/runtime/plan/plan.js').addNamedImport('RoutesPlan');
   }
   file.getVariableDeclarationOrThrow('MIDDLEWARE').setInitializer(`[${routerChain.join(', ')}]`);
   file.getVariableDeclarationOrThrow('LISTENERS').setInitializer(`[${listeners.join(', ')}]`);

@@ -53,6 +53,7 @@ export const IMPLEMENTED = new Set([
   'auth/hanzo-iam',
   'auth/widget-gate',
   'auth/require-identity',
+  'routes/host-routing',
 ]);
 
 /**
@@ -144,6 +145,9 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   }
   return out;
 }
+
+/** routes.yaml host routing: the last router middleware, called with the compiled table. */
+export const HOST_ROUTING: RuntimeExport = { from: '@hgw/runtime/routes/host-routing-middleware.js', name: 'hostRoutingMiddleware' };
 
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {

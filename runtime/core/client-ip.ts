@@ -34,6 +34,7 @@ export function clientIpFrom(xff: string | undefined, real: string | undefined, 
 }
 
 export function socketIp(req: IncomingMessage): string {
-  const addr = req.socket.remoteAddress ?? '';
+  // Node unsets `req.socket` once the exchange is over; callers that run late get '' rather than a throw.
+  const addr = req.socket?.remoteAddress ?? '';
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
 }

@@ -138,7 +138,7 @@ function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMi
 }
 
 /** Go's URL.Path: the request path percent-decoded; a bad escape is Go's 400 before routing. */
-function decodePath(raw: string): string | undefined {
+export function decodePath(raw: string): string | undefined {
   if (!raw.includes('%')) return raw;
   try {
     return decodeURIComponent(raw);
@@ -173,12 +173,14 @@ function forwardedPrefix(req: IncomingMessage): string {
 /** One access-log line per finished request, gin-style: status, latency, client IP, method and path. */
 function logAccess(req: IncomingMessage, res: ServerResponse, log: Logger, skip: Set<string>): void {
   const started = process.hrtime.bigint();
+  // Read now: by 'finish' Node may have let go of the request's socket.
+  const ip = clientIp(req);
   res.once('finish', () => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     if (skip.has(path)) return;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    log.info(`[ACCESS] ${res.statusCode} | ${ms.toFixed(3)}ms | ${clientIp(req)} | ${req.method} ${JSON.stringify(url)}`);
+    log.info(`[ACCESS] ${res.statusCode} | ${ms.toFixed(3)}ms | ${ip} | ${req.method} ${JSON.stringify(url)}`);
   });
 }

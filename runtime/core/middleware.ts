@@ -30,6 +30,8 @@ export interface MiddlewareDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** The host map also sends key servers (jwk_url) elsewhere, as it does backends. */
   hostMap: import('./host-map.js').HostMap;
+  /** Registers work for shutdown, after the server drained (connection pools a middleware owns). */
+  atClose?: (release: () => Promise<void>) => void;
 }
 
 export type MiddlewareFactory = (deps: MiddlewareDeps) => Middleware;
@@ -40,3 +42,17 @@ export type EndpointMiddlewareFactory = (endpoint: EndpointPlan, deps: Middlewar
 export const REQUEST_CLAIMS = Symbol('hgw.claims');
 
 export type RequestWithClaims = IncomingMessage & { [REQUEST_CLAIMS]?: Record<string, unknown> };
+
+/**
+ * An Upgrade request (WebSocket) reaches the router middleware like any other
+ * when a middleware asks for them (`TAKES_UPGRADES` on the function): its
+ * ServerResponse writes to the raw socket, so a gate can still answer 401,
+ * and the middleware that tunnels finds the socket and early bytes here.
+ */
+export const UPGRADE = Symbol('hgw.upgrade');
+
+export type UpgradeRequest = IncomingMessage & { [UPGRADE]?: { socket: import('node:stream').Duplex; head: Buffer } };
+
+export const TAKES_UPGRADES = Symbol('hgw.takesUpgrades');
+
+export type UpgradeAwareMiddleware = Middleware & { [TAKES_UPGRADES]?: boolean };

@@ -45,6 +45,17 @@ export function writeRedirect(req: IncomingMessage, res: ServerResponse, locatio
   res.writeHead(get ? 301 : 307, headers).end(body);
 }
 
+/**
+ * Go's http.Redirect with 301 for every method (routes.yaml redirects): the
+ * HTML body for GET, the HTML content type for GET and HEAD.
+ */
+export function writePermanentRedirect(req: IncomingMessage, res: ServerResponse, location: string): void {
+  const body = req.method === 'GET' ? Buffer.from(`<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`) : Buffer.alloc(0);
+  const headers: Record<string, string | number> = { Location: location, 'Content-Length': body.length };
+  if (req.method === 'GET' || req.method === 'HEAD') headers['Content-Type'] = 'text/html; charset=utf-8';
+  res.writeHead(301, headers).end(body);
+}
+
 function htmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 }

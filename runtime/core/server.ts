@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { UPGRADE, type UpgradeRequest } from './middleware.js';
 import type { ServicePlan } from '../plan/plan.js';
 import type { RequestListener } from './gateway.js';
 
@@ -15,15 +17,27 @@ export interface ServerOptions {
   host?: string;
 }
 
+export interface GatewayServerOptions {
+  /**
+   * Send Upgrade requests (WebSocket) through the listener too, with a
+   * response bound to the raw socket. Off, Node answers them as plain
+   * requests, which is all KrakenD endpoints do with them.
+   */
+  upgrades?: boolean;
+}
+
 export class GatewayServer {
   readonly server: Server;
   private inFlight = 0;
   private draining = false;
   private drained: (() => void) | null = null;
+  /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
+  private readonly upgraded = new Set<Duplex>();
 
   constructor(
     private readonly service: ServicePlan,
     listener: RequestListener,
+    options: GatewayServerOptions = {},
   ) {
     const s = service.server;
     this.server = createServer(
@@ -43,6 +57,7 @@ export class GatewayServer {
       if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
     });
+    if (options.upgrades) this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head, listener));
   }
 
   listen(options: ServerOptions): Promise<AddressInfo> {
@@ -72,6 +87,8 @@ export class GatewayServer {
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
     return bounded.then(() => {
       this.server.closeAllConnections();
+      // A tunnel would keep the listener's close waiting as long as it lives; the process is going, so are they.
+      for (const socket of this.upgraded) socket.destroy();
       return closed;
     });
   }
@@ -84,6 +101,28 @@ export class GatewayServer {
     this.inFlight++;
     // `on`, not `once`: a response closes once, and `once` costs a wrapper per request.
     res.on('close', this.onResponseClosed);
+    listener(req, res);
+  }
+
+  /**
+   * Upgrade requests are not counted as running: once tunnelled they are the
+   * backend's connection, and draining does not wait for them (Go's Shutdown
+   * does not wait for hijacked connections either); it closes them last.
+   */
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, listener: RequestListener): void {
+    socket.on('error', () => socket.destroy());
+    this.upgraded.add(socket);
+    socket.on('close', () => this.upgraded.delete(socket));
+    if (this.draining) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as import('node:net').Socket);
+    // An answer written through `res` (a gate's 401, a declined upgrade) ends the connection.
+    res.on('finish', () => socket.end());
+    (req as UpgradeRequest)[UPGRADE] = { socket, head };
     listener(req, res);
   }
 

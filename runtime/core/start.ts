@@ -6,7 +6,7 @@ import { UpstreamPools } from '../upstream/http/pools.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
 import type { EndpointFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
-import type { EndpointMiddlewareFactory, MiddlewareDeps, MiddlewareFactory } from './middleware.js';
+import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, type Logger } from './logger.js';
@@ -91,7 +91,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const pools = new UpstreamPools(service.client);
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression };
 
-  const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap };
+  const releases: Array<() => Promise<void>> = [];
+  const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap, atClose: (release) => releases.push(release) };
   const upstreams: Upstream[] = [];
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const own = ep.backends.map((factory, i) => {
@@ -109,7 +110,9 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long, bounded by their interval.
   await Promise.all(upstreams.map((u) => u.ready));
-  const server = new GatewayServer(service, createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware }));
+  const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);
+  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware });
+  const server = new GatewayServer(service, listener, { upgrades });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
   const extra = await Promise.all((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
@@ -124,6 +127,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       await Promise.allSettled(extra.map((l) => l.close()));
       await Promise.allSettled(upstreams.map((u) => u.close()));
       await pools.close();
+      await Promise.allSettled(releases.map((release) => release()));
       log.info('server stopped');
     }));
   if (options.handleSignals) {

@@ -98,12 +98,14 @@ describe('hgw build', () => {
 
 describe('tree-shaking, proven from the metafile', () => {
   // Each row: a config, runtime files that must be linked, files and packages that must not be.
-  const rows: Array<{ name: string; config: unknown; linked: string[]; absent: string[]; absentPackages: string[] }> = [
+  const routes = join(work, 'routes.yaml');
+  writeFileSync(routes, 'redirects:\n  old.example.com: https://example.com\nroutes:\n  example.com:\n    - prefix: /\n      backend: http://site.internal:80\n');
+  const rows: Array<{ name: string; config: unknown; flags?: string[]; linked: string[]; absent: string[]; absentPackages: string[] }> = [
     {
       name: 'no-op only',
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
-      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts'],
+      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts', 'runtime/routes/host-routing-middleware.ts'],
       absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap'],
     },
     {
@@ -167,6 +169,14 @@ describe('tree-shaking, proven from the metafile', () => {
       absentPackages: ['jose'],
     },
     {
+      name: 'a routes.yaml links host routing (and no YAML parser: the table is compiled in)',
+      config: NOOP,
+      flags: ['--routes', routes],
+      linked: ['runtime/routes/host-routing-middleware.ts', 'runtime/routes/host-table.ts', 'runtime/routes/reverse-proxy.ts', 'runtime/routes/upgrade-tunnel.ts'],
+      absent: ['runtime/core/decoding-endpoint.ts'],
+      absentPackages: ['yaml', 'jose', 'ioredis'],
+    },
+    {
       name: 'xml backend and negotiate output link the codecs (and only then)',
       config: base([{ endpoint: '/x', output_encoding: 'negotiate', backend: [{ url_pattern: '/x', encoding: 'xml' }] }]),
       linked: ['runtime/encoding/decode-xml.ts', 'runtime/encoding/encode-xml.ts', 'runtime/encoding/encode-yaml.ts', 'runtime/encoding/negotiate.ts'],
@@ -177,8 +187,9 @@ describe('tree-shaking, proven from the metafile', () => {
 
   for (const row of rows) {
     it(row.name, async () => {
-      const r = await build(row.config);
+      const r = await build(row.config, ...(row.flags ?? []));
       expect(r.code, r.stderr).toBe(0);
+      expect(r.manifest!.unimplemented).toEqual([]);
       const files = r.manifest!.linked.runtime.map((f) => f.file);
       const packages = r.manifest!.linked.packages.map((p) => p.name);
       for (const f of row.linked) expect(files).toContain(f);
@@ -212,9 +223,9 @@ describe('atomic output', () => {
 });
 
 describe('generated code', () => {
-  it('type-checks against the runtime types (the Plan literals fit EndpointPlan / ServicePlan)', async () => {
+  it('type-checks against the runtime types (the Plan literals fit EndpointPlan / ServicePlan / RoutesPlan)', async () => {
     const { Project } = await import('ts-morph');
-    const r = await build(JSON.parse(readFileSync(join(SHARED, 'real-configs/example-gateway.json'), 'utf8')));
+    const r = await build(JSON.parse(readFileSync(join(SHARED, 'real-configs/example-gateway.json'), 'utf8')), '--routes', join(SHARED, 'real-configs/hanzo-routes.yaml'));
     expect(r.code).toBe(0);
     const root = join(import.meta.dirname, '../..');
     const project = new Project({
@@ -230,7 +241,8 @@ describe('generated code', () => {
         skipLibCheck: true,
       },
     });
-    project.addSourceFileAtPath(join(r.out, 'entry.ts'));
+    const entry = project.addSourceFileAtPath(join(r.out, 'entry.ts'));
+    expect(entry.getFullText()).toContain('hostRoutingMiddleware(ROUTES)');
     project.resolveSourceFileDependencies();
     const problems = project.getPreEmitDiagnostics().map((d) => project.formatDiagnosticsWithColorAndContext([d]).slice(0, 400));
     expect(problems).toEqual([]);

@@ -1,7 +1,7 @@
 import type { Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import {
-  backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, routerMiddleware, type RuntimeExport,
+  backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, routerMiddleware, type RuntimeExport,
 } from '../../cli/codegen/runtime-modules.js';
 import { planOf } from './check.js';
 
@@ -24,8 +24,11 @@ async function load(e: RuntimeExport): Promise<never> {
   return value as never;
 }
 
-export async function startRuntime(config: unknown, options: StartOptions = {}): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
-  const plan = planOf(config);
+export async function startRuntime(
+  config: unknown,
+  options: StartOptions & { routesYaml?: string } = {},
+): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
+  const plan = planOf(config, options.routesYaml);
   const logs: string[] = [];
   const endpoints: GatewayWiring['endpoints'] = [];
   for (const ep of plan.endpoints) {
@@ -46,7 +49,10 @@ export async function startRuntime(config: unknown, options: StartOptions = {}):
     service: plan.service,
     endpoints,
     codecs,
-    middleware: await Promise.all(routerMiddleware(plan.service).map(load)),
+    middleware: [
+      ...(await Promise.all(routerMiddleware(plan.service).map(load))),
+      ...(plan.routes ? [((await load(HOST_ROUTING)) as (r: typeof plan.routes) => never)(plan.routes)] : []),
+    ],
     listeners: await Promise.all(extraListeners(plan.service).map(load)),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });

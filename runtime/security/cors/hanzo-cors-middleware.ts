@@ -2,6 +2,7 @@ import { HANZO_PROPERTY_DOMAINS } from '../../core/hanzo-domains.js';
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MiddlewareFactory } from '../../core/middleware.js';
 import { firstRequestHeader } from '../request-header-lines.js';
+import { BACKEND_CORS_HEADERS } from './backend-cors-headers.js';
 
 /**
  * The Go Hanzo gateway's one CORS policy (hanzo-core §5.5, `cors.go`): a
@@ -40,16 +41,6 @@ export const HANZO_CORS_ALLOW_HEADERS =
   'Content-Type, Authorization, X-User-Id, X-Org-Id, X-Project-Id, X-Environment, X-Roles, X-User-Email, X-Request-ID, X-Client-ID, X-Requested-With, Accept, Accept-Language';
 export const HANZO_CORS_ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 export const HANZO_CORS_MAX_AGE = '86400';
-
-/** Response headers only the gateway may set (`stripBackendCORS`). */
-export const BACKEND_CORS_HEADERS: ReadonlySet<string> = new Set([
-  'access-control-allow-origin',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-allow-credentials',
-  'access-control-max-age',
-  'access-control-expose-headers',
-]);
 
 export interface HanzoCorsPolicy {
   /** Whether this Origin value gets the credentialed CORS headers. */

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import { socketIp } from '../core/client-ip.js';
+import { asksForTrailers, withoutHopHeaders } from './hop-headers.js';
+import type { ProxyTarget } from './host-table.js';
+
+/**
+ * The request a host route sends on, as Go's NewSingleHostReverseProxy
+ * directs it: the backend's scheme and host; path = backend path + request
+ * path with exactly one `/` between them (after `rewrite` replaced the matched
+ * prefix); backend query + request query joined with `&`; the client's
+ * headers minus hop-by-hop ones; the socket's IP appended to X-Forwarded-For;
+ * Host = the backend's host (Go's comment says otherwise; its code does this).
+ */
+export interface ForwardedRequest {
+  origin: string;
+  /** Path and query, encoded, as they go on the request line. */
+  path: string;
+  /** Flat `[name, value, …]`. */
+  headers: string[];
+}
+
+/** Dropped besides hop-by-hop: Host is the backend's, Expect was answered by this server, XFF is rebuilt. */
+const REPLACED = new Set(['host', 'expect', 'x-forwarded-for']);
+
+export function forwardedRequest(
+  req: IncomingMessage,
+  target: ProxyTarget,
+  route: { prefix?: string; rewrite?: string },
+  rawPath: string,
+  decodedPath: string,
+  rawQuery: string,
+): ForwardedRequest {
+  let path = rawPath;
+  if (route.rewrite !== undefined && route.prefix !== undefined) {
+    // Go rewrites the decoded path and re-encodes it; replacing in the raw path keeps the client's own escapes when the prefix is plain.
+    path = rawPath.startsWith(route.prefix) ? route.rewrite + rawPath.slice(route.prefix.length) : escapePath(route.rewrite + decodedPath.slice(route.prefix.length));
+  }
+  const joined = joinSlash(target.basePath, path);
+  const query = target.baseQuery === '' || rawQuery === '' ? target.baseQuery + rawQuery : `${target.baseQuery}&${rawQuery}`;
+  const raw = req.rawHeaders;
+  const headers = withoutHopHeaders(raw, REPLACED);
+  if (asksForTrailers(raw)) headers.push('Te', 'trailers');
+  const prior: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'x-forwarded-for') prior.push(raw[i + 1]!);
+  const ip = socketIp(req);
+  headers.push('X-Forwarded-For', prior.length > 0 ? `${prior.join(', ')}, ${ip}` : ip);
+  return { origin: target.origin, path: query === '' ? joined : `${joined}?${query}`, headers };
+}
+
+/** Go's singleJoiningSlash. */
+export function joinSlash(a: string, b: string): string {
+  const aSlash = a.endsWith('/');
+  const bSlash = b.startsWith('/');
+  if (aSlash && bSlash) return a + b.slice(1);
+  if (!aSlash && !bSlash) return `${a}/${b}`;
+  return a + b;
+}
+
+/** A decoded path back to its escaped form, keeping the characters Go leaves in paths. */
+export function escapePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%(24|26|2B|2C|3A|3B|3D|40)/g, (m) => decodeURIComponent(m)))
+    .join('/');
+}

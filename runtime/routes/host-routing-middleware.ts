@@ -1,0 +1,69 @@
+import type { IncomingMessage } from 'node:http';
+import { decodePath } from '../core/gateway.js';
+import { TAKES_UPGRADES, UPGRADE, type MiddlewareFactory, type UpgradeAwareMiddleware, type UpgradeRequest } from '../core/middleware.js';
+import { writePermanentRedirect } from '../core/responses.js';
+import type { RoutesPlan } from '../plan/plan.js';
+import { UpstreamPools } from '../upstream/http/pools.js';
+import { forwardedRequest } from './forwarded-request.js';
+import { cloudApiUrlOrDefault, compileHostTable, requestHost } from './host-table.js';
+import { ReverseProxy } from './reverse-proxy.js';
+import { tunnelUpgrade } from './upgrade-tunnel.js';
+
+/**
+ * routes.yaml host routing as the last router middleware (the Go gateway's
+ * hostProxyMiddleware): after CORS, the auth and widget gates and the bot
+ * detector, before any KrakenD endpoint — so for a host the table names, the
+ * table wins. Unmatched requests go on to the router untouched.
+ *
+ * The unified cloud-API hosts (api.hanzo.ai, api.cloud.hanzo.ai → every path
+ * to GATEWAY_CLOUD_API_URL) are Hanzo behaviour: on when the service turns
+ * the Hanzo edge chain on, so other deployments keep those hostnames to
+ * their own table.
+ */
+export const EDGE_NAMESPACE = 'github.com/hanzoai/gateway/edge';
+
+export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
+  return (deps) => {
+    const hanzoEdge = deps.service.extraConfig[EDGE_NAMESPACE] !== undefined;
+    const table = compileHostTable(routes, {
+      hostMap: deps.hostMap,
+      cloudApiUrl: hanzoEdge ? cloudApiUrlOrDefault(deps.env.GATEWAY_CLOUD_API_URL) : undefined,
+    });
+    const pools = new UpstreamPools(deps.service.client);
+    deps.atClose?.(() => pools.close());
+    const proxy = new ReverseProxy(pools, deps.brand, deps.log);
+    deps.log.info(`host routing: ${table.summary}`);
+
+    const middleware: UpgradeAwareMiddleware = (req, res, next) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const rawPath = q === -1 ? url : url.slice(0, q);
+      const path = decodePath(rawPath);
+      // A bad escape is the router's 400 to give.
+      if (path === undefined) return next();
+      const decision = table.match(requestHost(hostHeader(req)), path);
+      if (decision === undefined) return next();
+      if (decision.kind === 'redirect') {
+        // Go drops the query; the path goes out still escaped (Go writes the decoded one).
+        writePermanentRedirect(req, res, decision.target + rawPath);
+        return;
+      }
+      const fwd = forwardedRequest(req, decision.target, decision, rawPath, path, q === -1 ? '' : url.slice(q + 1));
+      const upgrade = (req as UpgradeRequest)[UPGRADE];
+      if (upgrade) tunnelUpgrade(req, res, upgrade, fwd, deps.brand, deps.log);
+      else proxy.serve(req, res, fwd, decision.target.label);
+    };
+    middleware[TAKES_UPGRADES] = true;
+    return middleware;
+  };
+}
+
+/** The Host header from the raw lines (no lazy headers object built for it). */
+function hostHeader(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') return raw[i + 1];
+  }
+  return undefined;
+}

@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { POWERED_BY_HEADER, type Branding } from '../core/branding.js';
+import type { Logger } from '../core/logger.js';
+import { writeHeadLines } from '../core/responses.js';
+import { BACKEND_CORS_HEADERS } from '../security/cors/backend-cors-headers.js';
+import type { UpstreamPools } from '../upstream/http/pools.js';
+import type { ForwardedRequest } from './forwarded-request.js';
+import { withoutHopHeaders } from './hop-headers.js';
+
+/**
+ * A host route's exchange, as Go's httputil.ReverseProxy does it: status,
+ * headers and body relayed as they stream (back-pressure both ways, SSE
+ * unbuffered), hop-by-hop headers dropped, and the backend's CORS headers
+ * removed — the gateway is the only source of those (stripBackendCORS). A
+ * backend that cannot be reached answers 502 with an empty body, logged as
+ * Go logs it; one that fails mid-body cuts the client connection, since the
+ * status is already out.
+ */
+/** Response headers replaced on the way out: CORS is the gateway's, X-Powered-By its brand. */
+const RESPONSE_DROP = new Set([...BACKEND_CORS_HEADERS, POWERED_BY_HEADER.toLowerCase()]);
+
+/** Response header lines for the client: hop-by-hop and backend CORS out, the gateway's brand in. */
+export function relayedResponseHeaders(raw: readonly string[], brand: Branding): string[] {
+  const lines = withoutHopHeaders(raw, RESPONSE_DROP);
+  lines.push(POWERED_BY_HEADER, brand.poweredBy);
+  return lines;
+}
+
+export class ReverseProxy {
+  constructor(
+    private readonly pools: UpstreamPools,
+    private readonly brand: Branding,
+    private readonly log: Logger,
+  ) {}
+
+  serve(req: IncomingMessage, res: ServerResponse, fwd: ForwardedRequest, label: string): void {
+    const exchange = new Exchange(req, res, this.brand, this.log, `${fwd.origin}${fwd.path}`, label);
+    this.pools.get(fwd.origin).dispatch(
+      {
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        path: fwd.path,
+        headers: fwd.headers,
+        body: hasBody(req) ? req : null,
+      },
+      exchange as unknown as Dispatcher.DispatchHandler,
+    );
+  }
+}
+
+/** Whether the client sends a body: framed by Content-Length > 0 or Transfer-Encoding. */
+function hasBody(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'transfer-encoding') return true;
+    if (name === 'content-length' && raw[i + 1]!.trim() !== '0') return true;
+  }
+  return false;
+}
+
+/** One dispatch, relayed into the client's response (undici's handler protocol). */
+class Exchange {
+  private abort: ((reason?: Error) => void) | null = null;
+  private resume: (() => void) | null = null;
+  private done = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly brand: Branding,
+    private readonly log: Logger,
+    private readonly url: string,
+    private readonly label: string,
+  ) {
+    res.on('close', this.onClientClose);
+    res.on('drain', this.onDrain);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abort = abort;
+    if (this.res.destroyed) abort(new Error('client went away'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // Informational answers (100, 103) are the backend's business with us; the final one follows.
+    if (statusCode < 200) return true;
+    this.resume = resume;
+    const raw = rawHeaders.map((b) => b.toString('latin1'));
+    writeHeadLines(this.res, statusCode, relayedResponseHeaders(raw, this.brand));
+    // A stream with no length (SSE, chunked) shows its status at once instead of with its first bytes.
+    if (!raw.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')) this.res.flushHeaders();
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.res.write(chunk);
+  }
+
+  onComplete(): void {
+    this.done = true;
+    this.res.end();
+  }
+
+  onError(err: Error): void {
+    this.done = true;
+    if (this.res.destroyed) return;
+    if (this.res.headersSent) {
+      this.log.error(`host route ${this.label}: the backend failed mid-response (${this.url}): ${err.message}`);
+      this.res.destroy(err);
+      return;
+    }
+    // Go's default ErrorHandler: log, then 502 with no body.
+    this.log.error(`http: proxy error: ${this.req.method} ${this.url}: ${err.message}`);
+    this.res.writeHead(502, { [POWERED_BY_HEADER]: this.brand.poweredBy, 'Content-Length': 0 }).end();
+  }
+
+  private readonly onDrain = (): void => {
+    this.resume?.();
+  };
+
+  private readonly onClientClose = (): void => {
+    if (!this.done && !this.res.writableFinished) this.abort?.(new Error('client went away'));
+  };
+}

@@ -1,0 +1,94 @@
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { POWERED_BY_HEADER, type Branding } from '../core/branding.js';
+import type { Logger } from '../core/logger.js';
+import { writeHeadLines } from '../core/responses.js';
+import type { ForwardedRequest } from './forwarded-request.js';
+import { relayedResponseHeaders } from './reverse-proxy.js';
+
+/**
+ * An Upgrade request (WebSocket, h2c…) on a host route, as Go's ReverseProxy
+ * handles it: the request goes on with `Connection: Upgrade` and its
+ * `Upgrade` value; a 101 from the backend is copied to the client verbatim
+ * and the two connections are joined byte for byte until either side ends.
+ * A backend that answers anything else is relayed as a plain response, and
+ * one that cannot be reached is a 502.
+ */
+export interface UpgradeSocket {
+  socket: Duplex;
+  /** Bytes the client sent after its request head, owed to the backend. */
+  head: Buffer;
+}
+
+export function tunnelUpgrade(
+  req: IncomingMessage,
+  res: ServerResponse,
+  client: UpgradeSocket,
+  fwd: ForwardedRequest,
+  brand: Branding,
+  log: Logger,
+): void {
+  const url = new URL(fwd.origin);
+  const upgrade = upgradeValue(req.rawHeaders);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const out = send({
+    protocol: url.protocol,
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    method: req.method,
+    path: fwd.path,
+    // With headers as lines Node adds no Host of its own.
+    headers: ['Host', url.host, ...fwd.headers, 'Connection', 'Upgrade', 'Upgrade', upgrade],
+    agent: false,
+  });
+  const clientGone = () => out.destroy();
+  client.socket.once('close', clientGone);
+
+  out.on('upgrade', (answer: IncomingMessage, backend: Socket, backendHead: Buffer) => {
+    client.socket.off('close', clientGone);
+    res.detachSocket(client.socket as Socket);
+    const lines = [`HTTP/1.1 101 ${answer.statusMessage || 'Switching Protocols'}`];
+    for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+    client.socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (backendHead.length > 0) client.socket.write(backendHead);
+    if (client.head.length > 0) backend.write(client.head);
+    join(client.socket, backend);
+  });
+  out.on('response', (answer: IncomingMessage) => {
+    // The backend declined to switch: an ordinary answer, relayed; the connection closes after it.
+    client.socket.off('close', clientGone);
+    writeHeadLines(res, answer.statusCode ?? 502, relayedResponseHeaders(answer.rawHeaders, brand));
+    answer.pipe(res);
+  });
+  out.on('error', (err) => {
+    client.socket.off('close', clientGone);
+    if (res.headersSent || client.socket.destroyed) {
+      client.socket.destroy();
+      return;
+    }
+    log.error(`http: proxy error: ${req.method} ${fwd.origin}${fwd.path} (upgrade ${upgrade}): ${err.message}`);
+    res.writeHead(502, { [POWERED_BY_HEADER]: brand.poweredBy, 'Content-Length': 0 }).end();
+  });
+  out.end();
+}
+
+function upgradeValue(raw: readonly string[]): string {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'upgrade') return raw[i + 1]!;
+  return 'websocket';
+}
+
+/** Bytes both ways; an end or error on either side ends the other. */
+function join(a: Duplex, b: Duplex): void {
+  const closeBoth = () => {
+    a.destroy();
+    b.destroy();
+  };
+  a.on('error', closeBoth);
+  b.on('error', closeBoth);
+  a.on('close', closeBoth);
+  b.on('close', closeBoth);
+  a.pipe(b);
+  b.pipe(a);
+}
