@@ -38,7 +38,12 @@ function trimSlash(s: string): string {
   return s.endsWith('/') ? s.slice(0, -1) : s;
 }
 
-/** A full URL with its origin mapped (`https://hanzo.id/.well-known/jwks` → `http://127.0.0.1:9000/.well-known/jwks`). */
+/**
+ * A full URL with its origin mapped (`https://hanzo.id/.well-known/jwks` →
+ * `http://127.0.0.1:9000/.well-known/jwks`). The origin is looked up as
+ * written first (`http://svc:80`, the way configs name it), then normalised
+ * (`http://svc`), since URL drops a default port.
+ */
 export function mapUrl(map: HostMap, url: string): string {
   let u: URL;
   try {
@@ -46,6 +51,8 @@ export function mapUrl(map: HostMap, url: string): string {
   } catch {
     return url;
   }
-  const mapped = mapHost(map, u.origin);
-  return mapped === u.origin ? url : trimSlash(mapped) + u.pathname + u.search;
+  const written = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0];
+  const key = written !== undefined && map[written] !== undefined ? written : u.origin;
+  const mapped = mapHost(map, key);
+  return mapped === key ? url : trimSlash(mapped) + u.pathname + u.search;
 }

@@ -7,9 +7,10 @@ import { HGW_BIN, runHgw, SHARED } from '../helpers/cli.js';
 import { headerLines, request, startServer, type TestServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched, type Spawned } from '../helpers/processes.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { parse as parseYaml } from 'yaml';
 
 /**
- * Issue #3's acceptance: the production config (193 endpoints) builds, and the
+ * Issue #3's acceptance: the production config (193 endpoints) and its routes.yaml build, and the
  * bundle — started with a host map sending every backend to one catch-all
  * test backend — answers every endpoint with that backend's response.
  */
@@ -21,6 +22,12 @@ interface Endpoint {
 }
 
 const CONFIG = join(SHARED, 'real-configs/hanzo-gateway.json');
+const ROUTES = join(SHARED, 'real-configs/hanzo-routes.yaml');
+const routesFile = parseYaml(readFileSync(ROUTES, 'utf8')) as {
+  redirects: Record<string, string>;
+  routes: Record<string, Array<{ prefix: string; backend: string; rewrite?: string }>>;
+  subdomains: Record<string, string>;
+};
 const endpoints = (JSON.parse(readFileSync(CONFIG, 'utf8')) as { endpoints: Endpoint[] }).endpoints;
 const STREAM_PATH = '/v1/chat/completions';
 
@@ -45,7 +52,7 @@ beforeAll(async () => {
     .setExpirationTime('1h')
     .sign(privateKey);
   authorization = `Bearer ${token}`;
-  const built = runHgw(['build', CONFIG, '--out', join(dist, 'out')]);
+  const built = runHgw(['build', CONFIG, '--routes', ROUTES, '--out', join(dist, 'out')]);
   expect(built.code, built.stderr).toBe(0);
   expect(built.stdout).toMatch(/193 endpoint\(s\)/);
 
@@ -152,6 +159,32 @@ describe('the 193-endpoint production config, built and served', () => {
     });
     expect(events.join('')).toBe('data: {"delta":"first"}\n\ndata: [DONE]\n\n');
     expect(events[0]).toBe('data: {"delta":"first"}\n\n');
+  });
+});
+
+describe('the production routes.yaml, built in and served', () => {
+  it('sends every routed host and prefix to its backend, and redirects every redirected host', async () => {
+    const failures: string[] = [];
+    for (const [host, entries] of Object.entries(routesFile.routes)) {
+      for (const e of entries) {
+        const path = `${e.prefix}${e.prefix.endsWith('/') ? '' : '/'}probe`;
+        const res = await request(`${url}${path}?q=1`, { agent, headers: { host } });
+        const seen = (safeJson(res.body) as { path?: string } | undefined)?.path;
+        const want = `${e.rewrite === undefined ? path : e.rewrite + path.slice(e.prefix.length)}?q=1`;
+        if (seen !== want || headerLines(res.rawHeaders, 'x-catch-all')[0] !== 'yes') failures.push(`${host}${path}: ${res.status} ${res.body.slice(0, 80)}`);
+      }
+    }
+    for (const [host, target] of Object.entries(routesFile.redirects)) {
+      const res = await request(`${url}/some/page?x=1`, { agent, headers: { host } });
+      if (res.status !== 301 || res.headers.location !== `${target}/some/page`) failures.push(`redirect ${host}: ${res.status} ${res.headers.location}`);
+    }
+    for (const pattern of Object.keys(routesFile.subdomains)) {
+      const res = await request(`${url}/ext/bc/C/rpc`, { agent, method: 'POST', body: '{"id":1}', headers: { host: `api.${pattern}.example` } });
+      if ((safeJson(res.body) as { body?: string } | undefined)?.body !== '{"id":1}') failures.push(`subdomain ${pattern}: ${res.status} ${res.body.slice(0, 80)}`);
+    }
+    expect(failures).toEqual([]);
+    // The whole production table was exercised: 35 hosts, 22 redirects, 2 subdomain patterns.
+    expect([Object.keys(routesFile.routes).length, Object.keys(routesFile.redirects).length, Object.keys(routesFile.subdomains).length]).toEqual([35, 22, 2]);
   });
 });
 

@@ -57,6 +57,40 @@ describe('hgw run', () => {
     expect(await gw.exited).toBe(0);
   });
 
+  it('serves a routes.yaml given with --routes, and a SIGTERM does not wait for an open WebSocket tunnel', async () => {
+    const site = await startServer((req, res) => res.end(`site ${req.url}`));
+    cleanups.push(() => site.close());
+    // A backend that switches protocols and then holds the connection open.
+    const held = new Set<import('node:net').Socket>();
+    site.server!.on('upgrade', (_req, socket: import('node:net').Socket) => {
+      held.add(socket);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    });
+    cleanups.push(() => held.forEach((s) => s.destroy()));
+    const dir = mkdtempSync(join(tmpdir(), 'hgw-run-routes-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const routes = join(dir, 'routes.yaml');
+    writeFileSync(routes, 'routes:\n  app.example.com:\n    - prefix: /\n      backend: http://site.internal:80\n');
+    const gw = hgwRun(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }]), '--routes', routes, '-p', '0', '--host-map', `http://site.internal:80=${site.url}`);
+    const port = Number((await gw.waitFor(LISTENING))[1]);
+    expect(gw.output()).toMatch(/host routing: 1 host\(s\), 0 redirect\(s\), 0 subdomain pattern\(s\)/);
+    const res = await request(`http://127.0.0.1:${port}/page?x=1`, { headers: { host: 'app.example.com' } });
+    expect(res.body).toBe('site /page?x=1');
+
+    const { connect } = await import('node:net');
+    const ws = connect(port, '127.0.0.1');
+    let answer = '';
+    ws.setEncoding('latin1');
+    ws.on('data', (c: string) => (answer += c));
+    ws.write('GET /live HTTP/1.1\r\nHost: app.example.com\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+    const wsClosed = new Promise<void>((r) => ws.on('close', () => r()));
+    while (!answer.includes('\r\n\r\n')) await new Promise((r) => setTimeout(r, 10));
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    gw.child.kill('SIGTERM');
+    expect(await gw.exited).toBe(0);
+    await wsClosed;
+  });
+
   it('refuses to start a config with errors (exit 1, check\'s findings)', async () => {
     const gw = hgwRun({ version: 3, endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x', host: ['ftp://nope'] }] }] });
     expect(await gw.exited).toBe(1);

@@ -1,10 +1,12 @@
-import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A real HTTP server on 127.0.0.1, port chosen by the OS. */
 export interface TestServer {
   url: string;
   port: number;
+  /** The node:http server itself, for tests that listen to more than requests (upgrades). */
+  server?: Server;
   close(): Promise<void>;
 }
 
@@ -16,6 +18,7 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

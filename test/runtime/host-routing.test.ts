@@ -5,6 +5,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { headerLines, request, startServer, type EchoedRequest, type TestServer } from '../helpers/servers.js';
+import { aliceClaims, makeSigningKey, signToken, startJwksServer } from './auth/iam/iam-test-kit.js';
 
 /**
  * routes.yaml host routing in a running gateway, against real backends on
@@ -383,6 +384,20 @@ describe('routes.yaml host routing: WebSocket upgrades', () => {
     expect(elsewhere.head()).toContain('Connection: close');
   });
 
+  it('lets a router gate refuse an upgrade before any tunnel opens (bot detector → 403, connection closed)', async () => {
+    const ws = await websocketBackend();
+    const config = base([], { extra_config: { 'security/bot-detector': { deny: ['evilbot'] } } });
+    const gw = await gateway(`routes:\n  chat.example.com:\n    - prefix: /\n      backend: ${ws.url}\n`, config);
+    const bot = await upgradeOver(gw.port, '/ws', 'chat.example.com', 'User-Agent: evilbot\r\n');
+    await bot.ended;
+    expect(bot.head()).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(ws.upgrades).toHaveLength(0);
+    const human = await upgradeOver(gw.port, '/ws', 'chat.example.com', 'User-Agent: Mozilla/5.0\r\n');
+    await until(() => human.head() !== '', 'the 101');
+    expect(human.head()).toMatch(/^HTTP\/1\.1 101 /);
+    human.socket.destroy();
+  });
+
   it('answers 502 when the upgrade backend is down, and serves plain requests on the same gateway', async () => {
     const dead = await backend(() => {});
     const url = dead.url;
@@ -393,5 +408,41 @@ describe('routes.yaml host routing: WebSocket upgrades', () => {
     await c.ended;
     expect(c.head()).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
     expect((await request(`${gw.url}/`, at('example.com'))).headers['x-backend']).toBe('site');
+  });
+});
+
+describe('routes.yaml host routing behind the Hanzo edge chain', () => {
+  it('strips forged identity headers on host routes, plain and upgrade, and mints a verified identity', async () => {
+    const key = await makeSigningKey('RS256', 'k1');
+    const jwks = await startJwksServer([key.jwk]);
+    cleanups.push(() => jwks.stop());
+    const api = await named('api');
+    const ws = await websocketBackend();
+    const edge = { 'github.com/hanzoai/gateway/edge': { widget_gate: false } };
+    const gw = await gateway(
+      `routes:\n  app.example.com:\n    - prefix: /ws/\n      backend: ${ws.url}\n    - prefix: /\n      backend: ${api.url}\n`,
+      base([], { extra_config: edge }),
+      { AUTH_JWKS_URL: jwks.url, AUTH_ISSUER: 'https://hanzo.id' },
+    );
+    const forged = { 'X-User-Id': 'root', 'X-Org-Id': 'evil', 'X-Iam-Admin': 'true', 'X-User-Permissions': '18446744073709551615' };
+    const identity = (raw: string[]) => raw.filter((_, i) => i % 2 === 0).filter((n) => /^x-(user|org|iam)/i.test(n));
+
+    const anonymous = await request(`${gw.url}/data`, { headers: { host: 'app.example.com', ...forged } });
+    expect(anonymous.status).toBe(200);
+    expect(identity((JSON.parse(anonymous.body) as EchoedRequest).rawHeaders)).toEqual([]);
+
+    const token = await signToken(key, aliceClaims());
+    const signedIn = await request(`${gw.url}/data`, { headers: { host: 'app.example.com', authorization: `Bearer ${token}`, ...forged } });
+    const seen = JSON.parse(signedIn.body) as EchoedRequest;
+    expect(headerLines(seen.rawHeaders, 'x-user-id')).toHaveLength(1);
+    expect(headerLines(seen.rawHeaders, 'x-user-id')[0]).not.toBe('root');
+    expect(headerLines(seen.rawHeaders, 'x-iam-admin')).toEqual([]);
+
+    const c = await upgradeOver(gw.port, '/ws/live', 'app.example.com', 'X-User-Id: root\r\nX-Org-Id: evil\r\n');
+    await until(() => c.head() !== '', 'the 101');
+    expect(c.head()).toMatch(/^HTTP\/1\.1 101 /);
+    expect(ws.upgrades[0]!.headers['x-user-id']).toBeUndefined();
+    expect(ws.upgrades[0]!.headers['x-org-id']).toBeUndefined();
+    c.socket.destroy();
   });
 });

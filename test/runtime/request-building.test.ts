@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeQuery, parseQuery } from '../../runtime/core/query.js';
 import { compileUrlPattern, expandUrlPattern } from '../../runtime/core/url-pattern.js';
-import { mapHost, parseHostMap } from '../../runtime/core/host-map.js';
+import { mapHost, mapUrl, parseHostMap } from '../../runtime/core/host-map.js';
 import { goTimeString } from '../../runtime/core/health.js';
 
 describe('Go-style query strings', () => {
@@ -34,6 +34,14 @@ describe('host map', () => {
     expect(mapHost(m, 'http://a.svc:8000')).toBe('http://127.0.0.1:9000');
     expect(mapHost(m, 'http://b.svc')).toBe('http://127.0.0.1:9999');
     expect(mapHost({}, 'http://b.svc')).toBe('http://b.svc');
+  });
+
+  it('maps full URLs by their origin as written, or normalised when only that is named', () => {
+    const m = parseHostMap(['http://site.svc:80=http://127.0.0.1:9000', 'https://hanzo.id=http://127.0.0.1:9001']);
+    expect(mapUrl(m, 'http://site.svc:80/a?b=1')).toBe('http://127.0.0.1:9000/a?b=1');
+    expect(mapUrl(m, 'https://hanzo.id:443/.well-known/jwks')).toBe('http://127.0.0.1:9001/.well-known/jwks');
+    expect(mapUrl(m, 'http://other.svc/x')).toBe('http://other.svc/x');
+    expect(mapUrl(m, 'not a url')).toBe('not a url');
   });
 
   it('names the bad pair when the map is malformed', () => {
