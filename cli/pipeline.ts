@@ -18,6 +18,7 @@ import { namedPluginFiles } from './codegen/plugin-files.js';
 import { buildManifest, type Manifest } from './bundle/manifest.js';
 import { packageRoot } from './validate/schemas.js';
 import { join, basename } from 'node:path';
+import { buildIngressPlan } from './plan/ingress-plan.js';
 
 export interface CheckInputs {
   gateway?: string;
@@ -62,8 +63,9 @@ function collect(run: (report: (d: Diagnostic) => void) => void): Diagnostic[] {
   return out;
 }
 
-/** The Plan of a checked gateway (and routes) document; call only when check found no errors. */
+/** The Plan of a checked gateway (and routes) document, or of an ingress alone; call only when check found no errors. */
 export function planFrom(result: CheckResult): Plan | undefined {
+  if (result.docs.ingress && !result.docs.gateway) return buildIngressPlan(result.docs.ingress);
   if (!result.docs.gateway) return undefined;
   return buildPlan(result.docs.routes ? { gateway: result.docs.gateway, routes: result.docs.routes } : { gateway: result.docs.gateway });
 }

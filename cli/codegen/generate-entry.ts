@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
+import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 import type { PluginFile } from './plugin-files.js';
@@ -93,6 +93,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     ...routerMiddleware(plan.service).map(use),
     // Host routing comes last: it is the routing step of the edge chain.
     ...(plan.routes ? [`${use(HOST_ROUTING)}(ROUTES)`] : []),
+    ...(plan.ingress ? [`${use(ingressMiddlewareExport(plan.ingress.hosts.some((h) => h.auth)))}(INGRESS)`] : []),
   ];
   const pluginFiles = options.pluginFiles ?? [];
   const pluginList = pluginFiles.length === 0 ? '[]' : `${use(PLUGIN_EXPORTS.bundled)}([${pluginFiles.map((_, i) => `[plugin${i}, ${JSON.stringify(basename(pluginFiles[i]!.file))}]`).join(', ')}])`;
@@ -138,6 +139,15 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
       declarations: [{ name: 'ROUTES', initializer: `frozen<RoutesPlan>(${JSON.stringify(routes, null, 2)})` }],
     });
     file.getImportDeclarationOrThrow('@hgw/runtime/plan/plan.js').addNamedImport('RoutesPlan');
+  }
+  if (plan.ingress) {
+    const ingress = plan.ingress;
+    file.insertVariableStatement(file.getVariableStatementOrThrow('MIDDLEWARE').getChildIndex(), {
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [commentSafe(`The ingress from ${basename(plan.source.file)}: ${ingress.hosts.length} host(s), ${ingress.hosts.filter((h) => h.auth).length} behind IAM; health at ${ingress.healthPath}.`)],
+      declarations: [{ name: 'INGRESS', initializer: `frozen<IngressPlan>(${JSON.stringify(ingress, null, 2)})` }],
+    });
+    file.getImportDeclarationOrThrow('@hgw/runtime/plan/plan.js').addNamedImport('IngressPlan');
   }
   file.getVariableDeclarationOrThrow('MIDDLEWARE').setInitializer(`[${routerChain.join(', ')}]`);
   file.getVariableDeclarationOrThrow('LISTENERS').setInitializer(`[${listeners.join(', ')}]`);

@@ -54,6 +54,7 @@ export const IMPLEMENTED = new Set([
   'auth/widget-gate',
   'auth/require-identity',
   'routes/host-routing',
+  'routes/ingress',
 ]);
 
 /**
@@ -148,6 +149,13 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
 
 /** routes.yaml host routing: the last router middleware, called with the compiled table. */
 export const HOST_ROUTING: RuntimeExport = { from: '@hgw/runtime/routes/host-routing-middleware.js', name: 'hostRoutingMiddleware' };
+
+/** An ingress build: the whole request handling, with the IAM gate linked only when a host asks for it. */
+export function ingressMiddlewareExport(withIam: boolean): RuntimeExport {
+  return withIam
+    ? { from: '@hgw/runtime/routes/ingress/ingress-iam-gate.js', name: 'ingressMiddlewareWithIam' }
+    : { from: '@hgw/runtime/routes/ingress/ingress-middleware.js', name: 'ingressMiddleware' };
+}
 
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {

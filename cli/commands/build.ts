@@ -32,7 +32,7 @@ export async function runBuild(positional: string | undefined, opts: BuildComman
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
   const out = relative(process.cwd(), opts.out) || '.';
   io.stdout.write(
-    `built ${out}/gateway.mjs: ${m.config.endpoints} endpoint(s), ${kb(m.outputs['gateway.mjs']?.bytes ?? 0)} ` +
+    `built ${out}/gateway.mjs: ${built.plan.ingress ? `ingress of ${built.plan.ingress.hosts.length} host(s)` : `${m.config.endpoints} endpoint(s)`}, ${kb(m.outputs['gateway.mjs']?.bytes ?? 0)} ` +
       `(hgw runtime ${kb(m.linked.runtimeBytes)}, packages ${m.linked.packages.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ') || 'none'}) in ${ms} ms\n`,
   );
   for (const feature of m.unimplemented) io.stderr.write(`warning: ${feature} is configured but not enforced by hgw ${hgwVersion()}\n`);

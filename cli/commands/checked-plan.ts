@@ -15,6 +15,8 @@ import { parseHostMap } from '../../runtime/core/host-map.js';
 export interface InputOptions {
   config?: string;
   routes?: string;
+  /** An ingress.json instead of a gateway config: the bundle is the Go ingress. */
+  ingress?: string;
   format?: string;
   quiet?: boolean;
   color?: boolean;
@@ -25,16 +27,20 @@ export function checkedPlan(positional: string | undefined, opts: InputOptions, 
     throw new HgwError('HGW_USAGE', `two configs given (${positional} and -c ${opts.config}); pass one`);
   }
   const gateway = opts.config ?? positional;
-  if (!gateway) throw new HgwError('HGW_USAGE', 'Please, provide the path to the configuration file with --config or see all the options with --help');
+  if (opts.ingress && (gateway || opts.routes)) {
+    throw new HgwError('HGW_USAGE', 'an ingress is a process of its own: give --ingress ingress.json without a gateway config or --routes');
+  }
+  const input = opts.ingress ?? gateway;
+  if (!input) throw new HgwError('HGW_USAGE', 'Please, provide the path to the configuration file with --config or see all the options with --help');
   const format = pickFormat(opts.format, io);
-  const result = checkFiles({ gateway, routes: opts.routes });
+  const result = checkFiles(opts.ingress ? { ingress: opts.ingress } : { gateway, routes: opts.routes });
   const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   const report = formatReport(format, { diagnostics: shown, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint: pickPaint(io, opts.color) });
   // Build and run print their own output on stdout; findings go to stderr like a compiler's.
   if (report) io.stderr.write(report);
   if (result.fatal) return { exit: EXIT.input };
   if (result.diagnostics.some((d) => d.severity === 'error')) {
-    io.stderr.write(`hgw: ${gateway} has errors; nothing was built\n`);
+    io.stderr.write(`hgw: ${input} has errors; nothing was built\n`);
     return { exit: EXIT.findings };
   }
   const plan = planFrom(result);

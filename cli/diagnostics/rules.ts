@@ -80,7 +80,8 @@ const RULES = {
   'routes-subdomain-overlap': { severity: 'error', stage: 'lint', doc: 'Two subdomain patterns can both match one host (one contains the other); Go iterates a map, so which one wins is random.' },
   'routes-prefix-form': { severity: 'warning', stage: 'lint', doc: 'A route prefix should start with `/`; prefixes match raw, so `/api` also matches `/apix`.' },
   'ingress-backend-url': { severity: 'error', stage: 'lint', doc: 'An ingress backend URL must be an absolute http(s) URL.' },
-  'ingress-duplicate-host': { severity: 'warning', stage: 'lint', doc: 'Two ingress routes name the same host; only one of them can apply, so the other\'s backends are dead configuration (or the wrong one wins).' },
+  'ingress-duplicate-host': { severity: 'warning', stage: 'lint', doc: 'Two ingress routes name the same host; only the last one is served (as Go\'s map keeps it), so the earlier one\'s backends are dead configuration.' },
+  'ingress-listen': { severity: 'error', stage: 'lint', doc: 'The ingress `listen` address must be `[host]:port` with a port from 0 to 65535.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

@@ -76,7 +76,7 @@ function routerPlan(extra: Record<string, unknown>): RouterPlan {
   };
 }
 
-function servicePlan(c: Obj): ServicePlan {
+export function servicePlan(c: Obj): ServicePlan {
   const extraConfig = normalizeExtraConfig(c);
   const plugin = obj(c.plugin);
   const svc: ServicePlan = {

@@ -11,6 +11,8 @@ export interface Plan {
   service: ServicePlan;
   endpoints: EndpointPlan[];
   routes?: RoutesPlan;
+  /** An ingress build (ingress.json): the whole process is this host table; no endpoints. */
+  ingress?: IngressPlan;
   /** Runtime modules the config uses, sorted; codegen imports exactly these. */
   modules: string[];
 }
@@ -168,6 +170,13 @@ export interface BackendPlan {
   shadow: boolean;
   flatmapFilter?: FlatmapOp[];
   extraConfig: Record<string, unknown>;
+}
+
+export interface IngressPlan {
+  /** Answered 200 `{"status":"ok"}` on every host and method. */
+  healthPath: string;
+  /** One entry per host (a host listed twice: the last entry, as Go's map keeps it); backends longest path first, ties in file order. */
+  hosts: Array<{ host: string; auth: boolean; backends: Array<{ path: string; url: string }> }>;
 }
 
 export interface RoutesPlan {

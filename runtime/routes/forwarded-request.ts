@@ -30,13 +30,6 @@ export function forwardedRequest(
   decodedPath: string,
   rawQuery: string,
 ): ForwardedRequest {
-  let path = rawPath;
-  if (route.rewrite !== undefined && route.prefix !== undefined) {
-    // Go rewrites the decoded path and re-encodes it; replacing in the raw path keeps the client's own escapes when the prefix is plain.
-    path = rawPath.startsWith(route.prefix) ? route.rewrite + rawPath.slice(route.prefix.length) : escapePath(route.rewrite + decodedPath.slice(route.prefix.length));
-  }
-  const joined = joinSlash(target.basePath, path);
-  const query = target.baseQuery === '' || rawQuery === '' ? target.baseQuery + rawQuery : `${target.baseQuery}&${rawQuery}`;
   const raw = req.rawHeaders;
   const headers = withoutHopHeaders(raw, REPLACED);
   if (asksForTrailers(raw)) headers.push('Te', 'trailers');
@@ -44,7 +37,25 @@ export function forwardedRequest(
   for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'x-forwarded-for') prior.push(raw[i + 1]!);
   const ip = socketIp(req);
   headers.push('X-Forwarded-For', prior.length > 0 ? `${prior.join(', ')}, ${ip}` : ip);
-  return { origin: target.origin, path: query === '' ? joined : `${joined}?${query}`, headers };
+  return { origin: target.origin, path: forwardedPath(target, route, rawPath, decodedPath, rawQuery), headers };
+}
+
+/** Path and query on the backend: the backend's path joined to the request's (after `rewrite`), queries joined with `&`. */
+export function forwardedPath(
+  target: Pick<ProxyTarget, 'basePath' | 'baseQuery'>,
+  route: { prefix?: string; rewrite?: string },
+  rawPath: string,
+  decodedPath: string,
+  rawQuery: string,
+): string {
+  let path = rawPath;
+  if (route.rewrite !== undefined && route.prefix !== undefined) {
+    // Go rewrites the decoded path and re-encodes it; replacing in the raw path keeps the client's own escapes when the prefix is plain.
+    path = rawPath.startsWith(route.prefix) ? route.rewrite + rawPath.slice(route.prefix.length) : escapePath(route.rewrite + decodedPath.slice(route.prefix.length));
+  }
+  const joined = joinSlash(target.basePath, path);
+  const query = target.baseQuery === '' || rawQuery === '' ? target.baseQuery + rawQuery : `${target.baseQuery}&${rawQuery}`;
+  return query === '' ? joined : `${joined}?${query}`;
 }
 
 /** Go's singleJoiningSlash. */

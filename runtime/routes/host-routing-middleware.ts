@@ -6,7 +6,7 @@ import type { RoutesPlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
 import { forwardedRequest } from './forwarded-request.js';
 import { cloudApiUrlOrDefault, compileHostTable, requestHost } from './host-table.js';
-import { ReverseProxy } from './reverse-proxy.js';
+import { hostRoutePolicy, ReverseProxy } from './reverse-proxy.js';
 import { tunnelUpgrade } from './upgrade-tunnel.js';
 
 /**
@@ -31,7 +31,8 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
     });
     const pools = new UpstreamPools(deps.service.client);
     deps.atClose?.(() => pools.close());
-    const proxy = new ReverseProxy(pools, deps.brand, deps.log);
+    const policy = hostRoutePolicy(deps.brand);
+    const proxy = new ReverseProxy(pools, policy, deps.log);
     deps.log.info(`host routing: ${table.summary}`);
 
     const middleware: UpgradeAwareMiddleware = (req, res, next) => {
@@ -50,7 +51,7 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
       }
       const fwd = forwardedRequest(req, decision.target, decision, rawPath, path, q === -1 ? '' : url.slice(q + 1));
       const upgrade = (req as UpgradeRequest)[UPGRADE];
-      if (upgrade) tunnelUpgrade(req, res, upgrade, fwd, deps.brand, deps.log);
+      if (upgrade) tunnelUpgrade(req, res, upgrade, fwd, policy, deps.log);
       else proxy.serve(req, res, fwd, decision.target.label);
     };
     middleware[TAKES_UPGRADES] = true;

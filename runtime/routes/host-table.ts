@@ -46,14 +46,9 @@ export interface HostTableOptions {
  */
 export function compileHostTable(plan: RoutesPlan, options: HostTableOptions): HostTable {
   const target = (url: string, what: string): ProxyTarget => {
-    let u: URL;
-    try {
-      u = new URL(mapUrl(options.hostMap, url));
-    } catch {
-      throw new Error(what);
-    }
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') throw new Error(what);
-    return { origin: u.origin, basePath: u.pathname, baseQuery: u.search.slice(1), label: url };
+    const t = proxyTarget(url, options.hostMap);
+    if (t === undefined) throw new Error(what);
+    return t;
   };
   const redirects = new Map(plan.redirects.map((r) => [r.host, r.target]));
   const hosts = new Map(
@@ -89,6 +84,18 @@ export function compileHostTable(plan: RoutesPlan, options: HostTableOptions): H
       return undefined;
     },
   };
+}
+
+/** A backend URL as the proxy uses it (host map applied), or undefined when it cannot be proxied to. */
+export function proxyTarget(url: string, hostMap: HostMap): ProxyTarget | undefined {
+  let u: URL;
+  try {
+    u = new URL(mapUrl(hostMap, url));
+  } catch {
+    return undefined;
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') return undefined;
+  return { origin: u.origin, basePath: u.pathname, baseQuery: u.search.slice(1), label: url };
 }
 
 /** Go's cloudAPIURL: an unparseable or host-less value falls back to the default. */

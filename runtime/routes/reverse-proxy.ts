@@ -9,33 +9,49 @@ import type { ForwardedRequest } from './forwarded-request.js';
 import { withoutHopHeaders } from './hop-headers.js';
 
 /**
- * A host route's exchange, as Go's httputil.ReverseProxy does it: status,
+ * One proxied exchange, as Go's httputil.ReverseProxy does it: status,
  * headers and body relayed as they stream (back-pressure both ways, SSE
- * unbuffered), hop-by-hop headers dropped, and the backend's CORS headers
- * removed — the gateway is the only source of those (stripBackendCORS). A
- * backend that cannot be reached answers 502 with an empty body, logged as
- * Go logs it; one that fails mid-body cuts the client connection, since the
- * status is already out.
+ * unbuffered), hop-by-hop headers dropped. A backend that cannot be reached
+ * gets the policy's 502, logged as Go logs it; one that fails mid-body cuts
+ * the client connection, since the status is already out.
  */
+export interface RelayPolicy {
+  /** The client's response header lines, from the backend's (hop-by-hop ones already counted out by the policy). */
+  responseHeaders(raw: readonly string[]): string[];
+  /** The answer when the backend cannot be reached. */
+  badGateway(res: ServerResponse): void;
+}
+
 /** Response headers replaced on the way out: CORS is the gateway's, X-Powered-By its brand. */
 const RESPONSE_DROP = new Set([...BACKEND_CORS_HEADERS, POWERED_BY_HEADER.toLowerCase()]);
 
-/** Response header lines for the client: hop-by-hop and backend CORS out, the gateway's brand in. */
-export function relayedResponseHeaders(raw: readonly string[], brand: Branding): string[] {
-  const lines = withoutHopHeaders(raw, RESPONSE_DROP);
-  lines.push(POWERED_BY_HEADER, brand.poweredBy);
-  return lines;
+/**
+ * routes.yaml routes: the backend's CORS headers removed — the gateway is the
+ * only source of those (stripBackendCORS) — and the gateway's brand added; a
+ * 502 has an empty body, as Go's default ErrorHandler writes it.
+ */
+export function hostRoutePolicy(brand: Branding): RelayPolicy {
+  return {
+    responseHeaders(raw) {
+      const lines = withoutHopHeaders(raw, RESPONSE_DROP);
+      lines.push(POWERED_BY_HEADER, brand.poweredBy);
+      return lines;
+    },
+    badGateway(res) {
+      res.writeHead(502, { [POWERED_BY_HEADER]: brand.poweredBy, 'Content-Length': 0 }).end();
+    },
+  };
 }
 
 export class ReverseProxy {
   constructor(
     private readonly pools: UpstreamPools,
-    private readonly brand: Branding,
+    private readonly policy: RelayPolicy,
     private readonly log: Logger,
   ) {}
 
   serve(req: IncomingMessage, res: ServerResponse, fwd: ForwardedRequest, label: string): void {
-    const exchange = new Exchange(req, res, this.brand, this.log, `${fwd.origin}${fwd.path}`, label);
+    const exchange = new Exchange(req, res, this.policy, this.log, `${fwd.origin}${fwd.path}`, label);
     this.pools.get(fwd.origin).dispatch(
       {
         method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
@@ -68,7 +84,7 @@ class Exchange {
   constructor(
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
-    private readonly brand: Branding,
+    private readonly policy: RelayPolicy,
     private readonly log: Logger,
     private readonly url: string,
     private readonly label: string,
@@ -87,7 +103,7 @@ class Exchange {
     if (statusCode < 200) return true;
     this.resume = resume;
     const raw = rawHeaders.map((b) => b.toString('latin1'));
-    writeHeadLines(this.res, statusCode, relayedResponseHeaders(raw, this.brand));
+    writeHeadLines(this.res, statusCode, this.policy.responseHeaders(raw));
     // A stream with no length (SSE, chunked) shows its status at once instead of with its first bytes.
     if (!raw.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')) this.res.flushHeaders();
     return true;
@@ -110,9 +126,8 @@ class Exchange {
       this.res.destroy(err);
       return;
     }
-    // Go's default ErrorHandler: log, then 502 with no body.
     this.log.error(`http: proxy error: ${this.req.method} ${this.url}: ${err.message}`);
-    this.res.writeHead(502, { [POWERED_BY_HEADER]: this.brand.poweredBy, 'Content-Length': 0 }).end();
+    this.policy.badGateway(this.res);
   }
 
   private readonly onDrain = (): void => {

@@ -2,11 +2,10 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { POWERED_BY_HEADER, type Branding } from '../core/branding.js';
 import type { Logger } from '../core/logger.js';
 import { writeHeadLines } from '../core/responses.js';
 import type { ForwardedRequest } from './forwarded-request.js';
-import { relayedResponseHeaders } from './reverse-proxy.js';
+import type { RelayPolicy } from './reverse-proxy.js';
 
 /**
  * An Upgrade request (WebSocket, h2c…) on a host route, as Go's ReverseProxy
@@ -27,7 +26,7 @@ export function tunnelUpgrade(
   res: ServerResponse,
   client: UpgradeSocket,
   fwd: ForwardedRequest,
-  brand: Branding,
+  policy: RelayPolicy,
   log: Logger,
 ): void {
   const url = new URL(fwd.origin);
@@ -39,8 +38,8 @@ export function tunnelUpgrade(
     port: url.port === '' ? undefined : Number(url.port),
     method: req.method,
     path: fwd.path,
-    // With headers as lines Node adds no Host of its own.
-    headers: ['Host', url.host, ...fwd.headers, 'Connection', 'Upgrade', 'Upgrade', upgrade],
+    // With headers as lines Node adds no Host of its own: the backend's, unless the policy kept the client's.
+    headers: [...(hasHost(fwd.headers) ? [] : ['Host', url.host]), ...fwd.headers, 'Connection', 'Upgrade', 'Upgrade', upgrade],
     agent: false,
   });
   const clientGone = () => out.destroy();
@@ -59,7 +58,7 @@ export function tunnelUpgrade(
   out.on('response', (answer: IncomingMessage) => {
     // The backend declined to switch: an ordinary answer, relayed; the connection closes after it.
     client.socket.off('close', clientGone);
-    writeHeadLines(res, answer.statusCode ?? 502, relayedResponseHeaders(answer.rawHeaders, brand));
+    writeHeadLines(res, answer.statusCode ?? 502, policy.responseHeaders(answer.rawHeaders));
     answer.pipe(res);
   });
   out.on('error', (err) => {
@@ -69,9 +68,14 @@ export function tunnelUpgrade(
       return;
     }
     log.error(`http: proxy error: ${req.method} ${fwd.origin}${fwd.path} (upgrade ${upgrade}): ${err.message}`);
-    res.writeHead(502, { [POWERED_BY_HEADER]: brand.poweredBy, 'Content-Length': 0 }).end();
+    policy.badGateway(res);
   });
   out.end();
+}
+
+function hasHost(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length; i += 2) if (lines[i]!.toLowerCase() === 'host') return true;
+  return false;
 }
 
 function upgradeValue(raw: readonly string[]): string {

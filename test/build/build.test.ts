@@ -201,6 +201,42 @@ describe('tree-shaking, proven from the metafile', () => {
   }
 });
 
+describe('hgw build --ingress', () => {
+  const ingressFile = (config: unknown) => {
+    const file = join(work, `ingress-${++n}.json`);
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+  };
+  const plain = { routes: [{ host: 'a.example', backends: [{ path: '/', url: 'http://site.internal:80' }] }] };
+  const gated = { routes: [{ host: 'goproxy.example', auth: true, backends: [{ path: '/', url: 'http://goproxy.internal:80' }] }] };
+
+  it('builds an ingress bundle that links the ingress, and the IAM gate with jose only when a host asks for it', async () => {
+    for (const [config, iam] of [[plain, false], [gated, true]] as const) {
+      const out = join(work, `dist-${++n}`);
+      const r = await runHgwInProcess(['build', '--ingress', ingressFile(config), '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/ingress of 1 host\(s\)/);
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+      const files = manifest.linked.runtime.map((f) => f.file);
+      const packages = manifest.linked.packages.map((p) => p.name);
+      expect(files).toContain('runtime/routes/ingress/ingress-middleware.ts');
+      expect(files).not.toContain('runtime/core/noop-endpoint.ts');
+      expect(files.includes('runtime/routes/ingress/ingress-iam-gate.ts')).toBe(iam);
+      expect(packages.includes('jose')).toBe(iam);
+      expect(manifest.unimplemented).toEqual([]);
+    }
+  });
+
+  it('refuses an ingress given with a gateway config, and an ingress with errors', async () => {
+    const both = await runHgwInProcess(['build', configFile(NOOP), '--ingress', ingressFile(plain), '--out', join(work, `dist-${++n}`)]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/an ingress is a process of its own/);
+    const bad = await runHgwInProcess(['build', '--ingress', ingressFile({ listen: 'everywhere', routes: [] }), '--out', join(work, `dist-${++n}`)]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/listen address "everywhere" is not \[host\]:port/);
+  });
+});
+
 describe('atomic output', () => {
   it('keeps the previous build when writing fails, and leaves no temporary folder behind', () => {
     const parent = mkdtempSync(join(work, 'atomic-'));

@@ -1,9 +1,10 @@
 import type { Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import {
-  backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, routerMiddleware, type RuntimeExport,
+  backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, ingressMiddlewareExport, routerMiddleware, type RuntimeExport,
 } from '../../cli/codegen/runtime-modules.js';
-import { planOf } from './check.js';
+import { loadDoc, planOf } from './check.js';
+import { buildIngressPlan } from '../../cli/plan/ingress-plan.js';
 
 /**
  * Starts the runtime in the test process wired exactly as codegen wires it —
@@ -54,6 +55,21 @@ export async function startRuntime(
       ...(plan.routes ? [((await load(HOST_ROUTING)) as (r: typeof plan.routes) => never)(plan.routes)] : []),
     ],
     listeners: await Promise.all(extraListeners(plan.service).map(load)),
+  };
+  const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
+  return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };
+}
+
+/** An ingress.json served in the test process, wired as codegen wires an `hgw build --ingress` bundle. */
+export async function startIngressRuntime(ingress: unknown, options: StartOptions = {}): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
+  const plan = buildIngressPlan(loadDoc(JSON.stringify(ingress, null, 2), 'json', 'ingress.json'));
+  const logs: string[] = [];
+  const factory = (await load(ingressMiddlewareExport(plan.ingress!.hosts.some((h) => h.auth)))) as (p: typeof plan.ingress) => never;
+  const wiring: GatewayWiring = {
+    build: { hgwVersion: 'test', brand: { name: 'hanzoai/gateway', version: '2.13.8' }, configFile: 'ingress.json', configSha256: plan.source.sha256, hostMap: {}, unimplemented: [] },
+    service: plan.service,
+    endpoints: [],
+    middleware: [factory(plan.ingress)],
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
   return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };

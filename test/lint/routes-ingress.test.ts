@@ -51,4 +51,8 @@ describe('ingress.json', () => {
     ] });
     expect(ids(ds).sort()).toEqual(['ingress-backend-url', 'ingress-duplicate-host']);
   });
+  it('accepts Go listen addresses and flags what is not [host]:port', () => {
+    for (const listen of [':8080', '0.0.0.0:80', '[::1]:8080', 'localhost:0']) expect(ids(checkIngress({ listen, routes: [] })), listen).toEqual([]);
+    for (const listen of ['8080', 'everywhere', ':99999', '::1:80', 'host:']) expect(ids(checkIngress({ listen, routes: [] })), listen).toEqual(['ingress-listen']);
+  });
 });
