@@ -17,6 +17,7 @@ export function buildIngressPlan(ingress: LoadedDocument): Plan {
   const v = obj(ingress.value);
   const { ip, port } = listenAddress(str(v.listen) ?? INGRESS_DEFAULTS.listen);
   const service = servicePlan({
+    name: 'ingress',
     port,
     ...(ip ? { listen_ip: ip } : {}),
     read_timeout: '30s',
