@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
+import { backendStages, backendUpstream, backendWrappers, CODECS, endpointWrappers, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
 import { stageModules } from '../plan/modules.js';
 import type { PluginFile } from './plugin-files.js';
@@ -79,8 +79,12 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
       ...(be.extraConfig['plugin/req-resp-modifier'] !== undefined ? [`${use(PLUGIN_EXPORTS.modifier)}(PLUGINS)`] : []),
       ...backendStages(be).map(use),
     ]);
+    const wrappers = endpointWrappers(ep).map(use);
+    const perBackendWrappers = ep.backends.map((be) => backendWrappers(ep, be).map(use));
     const extras = [
       middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '',
+      wrappers.length > 0 ? `wrappers: [${wrappers.join(', ')}]` : '',
+      perBackendWrappers.some((w) => w.length > 0) ? `backendWrappers: [${perBackendWrappers.map((w) => `[${w.join(', ')}]`).join(', ')}]` : '',
       backendStageLists.some((st) => st.length > 0) ? `stages: [${backendStageLists.map((st) => `[${st.join(', ')}]`).join(', ')}]` : '',
       finisher ? `finisher: ${use(finisher)}` : '',
     ].filter(Boolean);

@@ -55,6 +55,7 @@ export const IMPLEMENTED = new Set([
   'auth/require-identity',
   'routes/host-routing',
   'routes/ingress',
+  'validation/cel',
 ]);
 
 /**
@@ -99,6 +100,8 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   }
   if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
     out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
+    // krakend-cel's JWT rejecter runs on the claims the validator just verified.
+    if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
   }
   const rateLimit = (endpoint.extraConfig['qos/ratelimit/router'] ?? service.extraConfig['qos/ratelimit/router']) as { store?: unknown } | undefined;
   if (rateLimit !== undefined) {
@@ -110,6 +113,26 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
     );
   }
   return out;
+}
+
+const CEL_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-proxy.js', name: 'celProxy' };
+const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
+
+/**
+ * Proxy middlewares around a decoding endpoint's whole pipe, outermost first,
+ * in KrakenD CE's factory order (CEL outside JSON Schema).
+ */
+export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
+  if (endpoint.outputEncoding === 'no-op') return [];
+  const out: RuntimeExport[] = [];
+  if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  return out;
+}
+
+/** Proxy middlewares around one backend's proxy in a decoding endpoint, outermost first. */
+export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan): RuntimeExport[] {
+  if (endpoint.outputEncoding === 'no-op') return [];
+  return backend.extraConfig['validation/cel'] !== undefined ? [CEL_PROXY] : [];
 }
 
 /** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → HTTP cache. */

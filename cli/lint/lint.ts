@@ -3,6 +3,7 @@ import { obj } from '../config/view.js';
 import type { LoadedDocument } from '../load/document.js';
 import type { GatewayRule } from './context.js';
 import { backendsRule } from './rules/backends.js';
+import { celRule } from './rules/cel.js';
 import { baseHaRule } from './rules/base-ha.js';
 import { baseNetworkRule } from './rules/base-network.js';
 import { endpointPathRule } from './rules/endpoint-path.js';
@@ -32,6 +33,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   baseNetworkRule,
   zapRule,
   upstreamsRule,
+  celRule,
 ];
 
 export function lintGateway(doc: LoadedDocument): Diagnostic[] {

@@ -11,7 +11,7 @@ import { compileBackendProxy } from './pipe/backend-proxy.js';
 import { BackendError } from './pipe/backend-error.js';
 import { withConcurrentCalls } from './pipe/concurrent-calls.js';
 import { compileMerge } from './pipe/merge.js';
-import { canceled, deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyResponse } from './pipe/proxy.js';
+import { canceled, deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyResponse, type ProxyWrapper } from './pipe/proxy.js';
 import { compileRender, type Render } from './pipe/render.js';
 import { compileSequential } from './pipe/sequential.js';
 import { withStaticData } from './pipe/static-data.js';
@@ -31,7 +31,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
   const compiled = endpoint.backends.map((b, i) => {
     const upstream = deps.upstreams[i];
     if (!upstream) throw new Error(`endpoint ${endpoint.method} ${endpoint.endpoint}: backend ${i} has no upstream`);
-    return { shadow: b.shadow, proxy: compileBackendProxy(endpoint, b, upstream, deps.brand, codecs) };
+    return { shadow: b.shadow, proxy: wrapped(compileBackendProxy(endpoint, b, upstream, deps.brand, codecs), deps.backendWrappers?.[i]) };
   });
   // `proxy.shadow` backends get a copy of the traffic; their answers are dropped.
   const shadows = compiled.filter((c) => c.shadow).map((c) => c.proxy);
@@ -43,6 +43,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
   else if (endpoint.proxy.sequential) pipe = compileSequential(backends, Math.floor(t * 0.85), endpoint.proxy.sequentialPropagatedParams);
   else pipe = compileMerge(backends, Math.floor(t * 0.85), endpoint.proxy.flatmapFilter ? compileEndpointFlatmap(endpoint.proxy.flatmapFilter) : undefined);
   if (endpoint.proxy.static) pipe = withStaticData(pipe, endpoint.proxy.static);
+  pipe = wrapped(pipe, deps.endpointWrappers);
 
   const shared: Shared = {
     pipe,
@@ -80,6 +81,13 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
     }
     new EndpointCall(shared, req, res).run(params, rawQuery, hasBody);
   };
+}
+
+/** `wrappers` outermost first around `proxy`. */
+function wrapped(proxy: Proxy, wrappers: ProxyWrapper[] | undefined): Proxy {
+  if (!wrappers) return proxy;
+  for (let i = wrappers.length - 1; i >= 0; i--) proxy = wrappers[i]!(proxy);
+  return proxy;
 }
 
 interface Shared {

@@ -16,6 +16,10 @@ export interface EndpointDeps {
   codecs?: Codecs;
   /** auth/signer and the like: takes over writing the answer. */
   finisher?: ResponseFinisher;
+  /** Proxy middlewares around the whole pipe, outermost first. */
+  endpointWrappers?: import('./pipe/proxy.js').ProxyWrapper[];
+  /** Per backend (same index as `upstreams`), proxy middlewares around its proxy, outermost first. */
+  backendWrappers?: import('./pipe/proxy.js').ProxyWrapper[][];
 }
 
 /** The per-endpoint request handler the router calls; `params` are decoded path params in route order. */
@@ -29,5 +33,12 @@ export type EndpointFactory = (endpoint: EndpointPlan, deps: EndpointDeps) => En
  */
 export type ResponseFinisher = (data: import('./json/json-number.js').JsonObject) => Promise<import('./json/json-number.js').JsonObject>;
 export type ResponseFinisherFactory = (endpoint: EndpointPlan) => ResponseFinisher;
+
+/** Builds a proxy middleware for an endpoint (`backend` undefined) or for one of its backends. */
+export type ProxyWrapperFactory = (
+  endpoint: EndpointPlan,
+  backend: BackendPlan | undefined,
+  deps: { log: Logger; brand: Branding },
+) => import('./pipe/proxy.js').ProxyWrapper;
 
 export type UpstreamFactory = (backend: BackendPlan, deps: UpstreamDeps) => Upstream;

@@ -95,7 +95,12 @@ export class BackendRequestBuilder {
     return base + (this.pattern.hasQuery ? '&' : '?') + encoded;
   }
 
-  private headerList(req: IncomingMessage): string[] {
+  /**
+   * The header lines Lura puts on the request: the allowed client headers in
+   * canonical form, X-Forwarded-For / X-Forwarded-Host, the branded
+   * User-Agent; `narrow` applies the backend's own input_headers too.
+   */
+  headerList(req: IncomingMessage, narrow = true): string[] {
     const raw = req.rawHeaders;
     const out: string[] = [];
     let xff: string | undefined;
@@ -119,7 +124,7 @@ export class BackendRequestBuilder {
     out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);
-    return this.backendHeaders ? this.narrow(out) : out;
+    return this.backendHeaders && narrow ? this.narrow(out) : out;
   }
 
   /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does). */

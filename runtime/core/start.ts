@@ -5,7 +5,7 @@ import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
-import type { EndpointFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
+import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
@@ -37,6 +37,10 @@ export interface WiredEndpoint {
   stages?: BackendStageFactory[][];
   /** Takes over the answer (auth/signer). */
   finisher?: ResponseFinisherFactory;
+  /** Proxy middlewares around the endpoint's pipe (CEL, JSON Schema), outermost first. */
+  wrappers?: ProxyWrapperFactory[];
+  /** Per backend, proxy middlewares around its proxy (CEL), outermost first. */
+  backendWrappers?: ProxyWrapperFactory[][];
 }
 
 export interface GatewayWiring {
@@ -104,7 +108,9 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     });
     upstreams.push(...own);
     const finisher = ep.finisher?.(ep.plan);
-    const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher });
+    const endpointWrappers = (ep.wrappers ?? []).map((f) => f(ep.plan, undefined, { log, brand }));
+    const backendWrappers = ep.backendWrappers?.map((list, i) => list.map((f) => f(ep.plan, ep.plan.backends[i], { log, brand })));
+    const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher, endpointWrappers, backendWrappers });
     return { plan: ep.plan, handler, middleware: (ep.middleware ?? []).map((f) => f(ep.plan, mwDeps)) };
   });
   const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));

@@ -82,11 +82,14 @@ describe('hgw build', () => {
   });
 
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
-    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'validation/cel': [{ check_expr: 'true' }] } }]));
-    expect(r.code).toBe(0);
-    expect(r.manifest!.unimplemented).toEqual(['validation/cel']);
-    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: validation/cel (not enforced yet)');
-    expect(r.stderr).toMatch(/warning: validation\/cel is configured but not enforced/);
+    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'modifier/lua-endpoint': { pre: 'print(1)' } } }]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.manifest!.unimplemented).toEqual(['modifier/lua']);
+    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: modifier/lua (not enforced yet)');
+    expect(r.stderr).toMatch(/warning: modifier\/lua is configured but not enforced/);
+    // CEL runs in decoding endpoints; a no-op endpoint has no proxy pipe to check, and says so.
+    const noop = await build(base([{ endpoint: '/n', output_encoding: 'no-op', backend: [{ url_pattern: '/n' }], extra_config: { 'validation/cel': [{ check_expr: "req_method == 'GET'" }] } }]));
+    expect(noop.manifest!.unimplemented).toEqual(['validation/cel on no-op endpoints']);
   });
 
   it('rejects a malformed --host-map as a usage error', async () => {
@@ -106,7 +109,14 @@ describe('tree-shaking, proven from the metafile', () => {
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
       absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts', 'runtime/routes/host-routing-middleware.ts'],
-      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap'],
+      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap', '@marcbachmann/cel-js'],
+    },
+    {
+      name: 'validation/cel links the CEL proxy and cel-js, and jose only with auth/validator',
+      config: base([{ endpoint: '/c/{id}', backend: [{ url_pattern: '/c', extra_config: { 'validation/cel': [{ check_expr: 'resp_completed' }] } }], extra_config: { 'validation/cel': [{ check_expr: "req_params.Id == '1'" }] } }]),
+      linked: ['runtime/validation/cel/cel-proxy.ts', 'runtime/validation/cel/cel-checks.ts'],
+      absent: ['runtime/validation/cel/cel-jwt-rejecter.ts'],
+      absentPackages: ['jose', 'ajv'],
     },
     {
       name: 'decoding only',

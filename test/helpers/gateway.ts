@@ -1,7 +1,7 @@
 import type { Plan } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import {
-  backendStages, backendUpstream, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, ingressMiddlewareExport, routerMiddleware, type RuntimeExport,
+  backendStages, backendUpstream, backendWrappers, CODECS, endpointWrappers, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, ingressMiddlewareExport, routerMiddleware, type RuntimeExport,
 } from '../../cli/codegen/runtime-modules.js';
 import { loadDoc, planOf } from './check.js';
 import { buildIngressPlan } from '../../cli/plan/ingress-plan.js';
@@ -40,6 +40,8 @@ export async function startRuntime(
       backends: await Promise.all(ep.backends.map((b) => load(backendUpstream(b).use))),
       middleware: await Promise.all(endpointMiddleware(ep, plan.service).map(load)),
       stages: await Promise.all(ep.backends.map((b) => Promise.all(backendStages(b).map(load)))),
+      wrappers: await Promise.all(endpointWrappers(ep).map(load)),
+      backendWrappers: await Promise.all(ep.backends.map((b) => Promise.all(backendWrappers(ep, b).map(load)))),
       ...(finisher ? { finisher: await load(finisher) } : {}),
     });
   }

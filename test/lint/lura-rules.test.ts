@@ -136,3 +136,23 @@ describe('route table (gin)', () => {
     expect(checkGateway(config)).toEqual([]);
   });
 });
+
+describe('validation/cel expressions', () => {
+  const cel = (...exprs: string[]) => ({ 'validation/cel': exprs.map((check_expr) => ({ check_expr })) });
+  it('accepts expressions krakend-cel would compile, at endpoints and backends', () => {
+    const config = base([ep('/c/{id}', [{ url_pattern: '/c', extra_config: cel('resp_metadata_status == 200') }], { extra_config: cel("int(req_params.Id) % 2 == 0 && 'x' in req_headers['X-H']", 'size(JWT.roles) > 1') })]);
+    expect(ids(checkGateway(config))).toEqual([]);
+  });
+
+  it('reports a syntax error (every check off), a type error (left out) and an expression never evaluated, each at its expression', () => {
+    const ds = checkGateway(base([ep('/c', [{ url_pattern: '/c', extra_config: cel('req_method ==') }], { extra_config: cel("int(req_path) + 'x' == 1", 'true') })]));
+    expect(ds.map((d) => [d.ruleId, d.severity, d.pointer])).toEqual(
+      expect.arrayContaining([
+        ['cel-syntax', 'error', '/endpoints/0/backend/0/extra_config/validation~1cel/0/check_expr'],
+        ['cel-type', 'warning', '/endpoints/0/extra_config/validation~1cel/0/check_expr'],
+        ['cel-never-evaluated', 'warning', '/endpoints/0/extra_config/validation~1cel/1/check_expr'],
+      ]),
+    );
+    expect(ds).toHaveLength(3);
+  });
+});

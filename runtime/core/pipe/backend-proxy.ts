@@ -53,7 +53,7 @@ export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan
         done(e as Error, null);
         return;
       }
-      done(null, { data, isComplete: true });
+      done(null, { data, isComplete: true, metadata: { status: res.status, headers: res.headers } });
     });
     upstream.dispatch(request, call);
     return (reason) => call.cancel(reason);

@@ -12,6 +12,8 @@ export interface ProxyResponse {
   isComplete: boolean;
   /** The raw body of a `no-op` backend inside a decoding endpoint (Lura's `resp0` for sequential). */
   raw?: Buffer;
+  /** A single backend's status and header lines (a merge has none), for response checks. */
+  metadata?: { status: number; headers: string[] };
 }
 
 export type ProxyDone = (err: Error | null, response: ProxyResponse | null) => void;
@@ -36,3 +38,9 @@ export const NO_CANCEL: Cancel = () => {};
 /** Errors Lura reports by its context: the endpoint deadline and a client gone away. */
 export const deadlineExceeded = (): Error => new Error('context deadline exceeded');
 export const canceled = (): Error => new Error('context canceled');
+
+/**
+ * Lura's proxy middlewares (CEL, JSON Schema…): a wrapper around an endpoint's
+ * whole pipe or around one backend's proxy, built once per endpoint.
+ */
+export type ProxyWrapper = (next: Proxy) => Proxy;
