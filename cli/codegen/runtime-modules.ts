@@ -56,6 +56,7 @@ export const IMPLEMENTED = new Set([
   'routes/host-routing',
   'routes/ingress',
   'validation/cel',
+  'validation/json-schema',
 ]);
 
 /**
@@ -116,6 +117,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
 }
 
 const CEL_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-proxy.js', name: 'celProxy' };
+const JSON_SCHEMA_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/json-schema/json-schema-proxy.js', name: 'jsonSchemaProxy' };
 const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
 
 /**
@@ -126,6 +128,7 @@ export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
   if (endpoint.outputEncoding === 'no-op') return [];
   const out: RuntimeExport[] = [];
   if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  if (endpoint.extraConfig['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
   return out;
 }
 

@@ -4,6 +4,7 @@ import type { LoadedDocument } from '../load/document.js';
 import type { GatewayRule } from './context.js';
 import { backendsRule } from './rules/backends.js';
 import { celRule } from './rules/cel.js';
+import { jsonSchemaRule } from './rules/json-schema.js';
 import { baseHaRule } from './rules/base-ha.js';
 import { baseNetworkRule } from './rules/base-network.js';
 import { endpointPathRule } from './rules/endpoint-path.js';
@@ -34,6 +35,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   zapRule,
   upstreamsRule,
   celRule,
+  jsonSchemaRule,
 ];
 
 export function lintGateway(doc: LoadedDocument): Diagnostic[] {

@@ -82,6 +82,7 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
     if (ep.outputEncoding === 'no-op' && (ep.extraConfig['validation/cel'] !== undefined || ep.backends.some((b) => b.extraConfig['validation/cel'] !== undefined))) {
       set.add('validation/cel on no-op endpoints');
     }
+    if (ep.outputEncoding === 'no-op' && ep.extraConfig['validation/json-schema'] !== undefined) set.add('validation/json-schema on no-op endpoints');
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');
     if (ep.proxy.flatmapFilter) set.add('core/flatmap');

@@ -103,7 +103,7 @@ describe('tree-shaking, proven from the metafile', () => {
   // Each row: a config, runtime files that must be linked, files and packages that must not be.
   const routes = join(work, 'routes.yaml');
   writeFileSync(routes, 'redirects:\n  old.example.com: https://example.com\nroutes:\n  example.com:\n    - prefix: /\n      backend: http://site.internal:80\n');
-  const rows: Array<{ name: string; config: unknown; flags?: string[]; linked: string[]; absent: string[]; absentPackages: string[] }> = [
+  const rows: Array<{ name: string; config: unknown; flags?: string[]; linked: string[]; absent: string[]; absentPackages: string[]; packages?: string[] }> = [
     {
       name: 'no-op only',
       config: NOOP,
@@ -117,6 +117,7 @@ describe('tree-shaking, proven from the metafile', () => {
       linked: ['runtime/validation/cel/cel-proxy.ts', 'runtime/validation/cel/cel-checks.ts'],
       absent: ['runtime/validation/cel/cel-jwt-rejecter.ts'],
       absentPackages: ['jose', 'ajv'],
+      packages: ['@marcbachmann/cel-js'],
     },
     {
       name: 'decoding only',
@@ -179,6 +180,14 @@ describe('tree-shaking, proven from the metafile', () => {
       absentPackages: ['jose'],
     },
     {
+      name: 'validation/json-schema links ajv (only then) and the schema proxy',
+      config: base([{ endpoint: '/j', method: 'POST', backend: [{ url_pattern: '/j' }], extra_config: { 'validation/json-schema': { type: 'object' } } }]),
+      linked: ['runtime/validation/json-schema/json-schema-proxy.ts', 'runtime/validation/json-schema/body-schema.ts'],
+      absent: ['runtime/validation/cel/cel-proxy.ts'],
+      absentPackages: ['jose', '@marcbachmann/cel-js'],
+      packages: ['ajv', 'ajv-formats'],
+    },
+    {
       name: 'a routes.yaml links host routing (and no YAML parser: the table is compiled in)',
       config: NOOP,
       flags: ['--routes', routes],
@@ -205,6 +214,7 @@ describe('tree-shaking, proven from the metafile', () => {
       for (const f of row.linked) expect(files).toContain(f);
       for (const f of row.absent) expect(files).not.toContain(f);
       for (const p of row.absentPackages) expect(packages).not.toContain(p);
+      for (const p of row.packages ?? []) expect(packages).toContain(p);
       // Nothing from the CLI side ever reaches a bundle.
       expect(files.filter((f) => f.startsWith('cli/'))).toEqual([]);
     });

@@ -156,3 +156,11 @@ describe('validation/cel expressions', () => {
     expect(ds).toHaveLength(3);
   });
 });
+
+describe('validation/json-schema', () => {
+  it('accepts a schema that compiles and reports one that does not, at the schema', () => {
+    expect(ids(checkGateway(base([ep('/j', undefined, { method: 'POST', extra_config: { 'validation/json-schema': { type: 'object', required: ['a'] } } })])))).toEqual([]);
+    const ds = checkGateway(base([ep('/j', undefined, { method: 'POST', extra_config: { 'validation/json-schema': { type: 'objekt' } } })]));
+    expect(ds.map((d) => [d.ruleId, d.pointer])).toEqual([['json-schema-invalid', '/endpoints/0/extra_config/validation~1json-schema']]);
+  });
+});
