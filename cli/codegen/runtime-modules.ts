@@ -57,6 +57,7 @@ export const IMPLEMENTED = new Set([
   'routes/ingress',
   'validation/cel',
   'validation/json-schema',
+  'telemetry/opentelemetry',
 ]);
 
 /**
@@ -96,6 +97,8 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
 /** Endpoint middleware, in the order a request meets it. */
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
+  // Outermost, so a request refused by auth or a rate limit still has its span.
+  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
     out.push({ from: '@hgw/runtime/auth/iam/require-identity.js', name: 'requireIdentity' });
   }

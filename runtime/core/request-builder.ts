@@ -9,6 +9,7 @@ import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url
 import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
 import { REQUEST_CLAIMS, type RequestWithClaims } from './middleware.js';
+import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the
@@ -103,6 +104,7 @@ export class BackendRequestBuilder {
   headerList(req: IncomingMessage, narrow = true): string[] {
     const raw = req.rawHeaders;
     const out: string[] = [];
+    const trace = (req as TracedRequest)[TRACE_HEADERS];
     let xff: string | undefined;
     let realIp: string | undefined;
     let host: string | undefined;
@@ -119,8 +121,11 @@ export class BackendRequestBuilder {
       if (lower === 'x-real-ip') realIp ??= raw[i + 1];
       if (HOP_BY_HOP.has(lower) || lower === 'x-forwarded-host' || lower === 'x-forwarded-via') continue;
       if (!this.headers.has(lower)) continue;
+      // With telemetry on, the gateway's span is the parent the backend sees, not the client's.
+      if (trace && TRACE_HEADER_NAMES.has(lower)) continue;
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
     }
+    if (trace) out.push(...trace);
     out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);

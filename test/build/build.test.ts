@@ -109,7 +109,7 @@ describe('tree-shaking, proven from the metafile', () => {
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
       absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts', 'runtime/routes/host-routing-middleware.ts'],
-      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap', '@marcbachmann/cel-js'],
+      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap', '@marcbachmann/cel-js', '@opentelemetry/api', '@grpc/grpc-js'],
     },
     {
       name: 'validation/cel links the CEL proxy and cel-js, and jose only with auth/validator',
