@@ -58,6 +58,7 @@ export const IMPLEMENTED = new Set([
   'validation/cel',
   'validation/json-schema',
   'telemetry/opentelemetry',
+  'security/http',
 ]);
 
 /**
@@ -162,10 +163,12 @@ export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefi
   return endpoint.extraConfig['auth/signer'] !== undefined ? { from: '@hgw/runtime/auth/signer/jwt-signer.js', name: 'jwtSigner' } : undefined;
 }
 
-/** Router middleware in the edge chain's order: CORS preflight → auth → widget gate → bot detector → routing. */
+/** Router middleware in the edge chain's order: security/http → CORS preflight → auth → widget gate → bot detector → routing. */
 export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   const edge = edgeModules(service);
+  // Host check and HTTPS redirect before anything else answers.
+  if (service.extraConfig['security/http'] !== undefined) out.push({ from: '@hgw/runtime/security/http/http-secure-middleware.js', name: 'httpSecureMiddleware' });
   if (edge.includes('security/hanzo-cors')) out.push({ from: '@hgw/runtime/security/cors/hanzo-cors-middleware.js', name: 'hanzoCorsMiddleware' });
   if (service.extraConfig['security/cors'] !== undefined) out.push({ from: '@hgw/runtime/security/cors/cors-middleware.js', name: 'corsMiddleware' });
   if (edge.includes('auth/hanzo-iam')) out.push({ from: '@hgw/runtime/auth/iam/iam-middleware.js', name: 'hanzoIamMiddleware' });

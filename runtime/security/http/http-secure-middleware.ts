@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { MiddlewareFactory } from '../../core/middleware.js';
+import { writePermanentRedirect } from '../../core/responses.js';
+
+/**
+ * KrakenD's `security/http` (krakend-httpsecure over unrolled/secure) as the
+ * first router middleware: the Host must be one of `allowed_hosts` (else 500
+ * `Bad Host`), plain-HTTP requests are sent to https with `ssl_redirect`,
+ * and the security headers are set on every answer — HSTS only when the
+ * request came over TLS (directly, or as `ssl_proxy_headers` say) or with
+ * `force_sts_header`. `is_development` turns off the host check, the
+ * redirect and HSTS.
+ */
+export interface HttpSecureConfig {
+  allowedHosts: string[];
+  allowedHostsAreRegex: boolean;
+  hostProxyHeaders: string[];
+  sslRedirect: boolean;
+  sslHost: string;
+  sslProxyHeaders: Record<string, string>;
+  stsSeconds: number;
+  stsIncludeSubdomains: boolean;
+  forceStsHeader: boolean;
+  frameDeny: boolean;
+  customFrameOptionsValue: string;
+  contentTypeNosniff: boolean;
+  browserXssFilter: boolean;
+  contentSecurityPolicy: string;
+  referrerPolicy: string;
+  hpkpPublicKey: string;
+  isDevelopment: boolean;
+}
+
+/** Absent keys are Go's zero values, as krakend-httpsecure reads them. */
+export function httpSecureConfig(value: unknown): HttpSecureConfig {
+  const v = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  const strs = (k: string) => (Array.isArray(v[k]) ? (v[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+  const bool = (k: string) => v[k] === true;
+  const proxy = v.ssl_proxy_headers !== null && typeof v.ssl_proxy_headers === 'object' ? (v.ssl_proxy_headers as Record<string, unknown>) : {};
+  return {
+    allowedHosts: strs('allowed_hosts'),
+    allowedHostsAreRegex: bool('allowed_hosts_are_regex'),
+    hostProxyHeaders: strs('host_proxy_headers'),
+    sslRedirect: bool('ssl_redirect'),
+    sslHost: str('ssl_host'),
+    sslProxyHeaders: Object.fromEntries(Object.entries(proxy).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    stsSeconds: typeof v.sts_seconds === 'number' ? Math.trunc(v.sts_seconds) : 0,
+    stsIncludeSubdomains: bool('sts_include_subdomains'),
+    forceStsHeader: bool('force_sts_header'),
+    frameDeny: bool('frame_deny'),
+    customFrameOptionsValue: str('custom_frame_options_value'),
+    contentTypeNosniff: bool('content_type_nosniff'),
+    browserXssFilter: bool('browser_xss_filter'),
+    contentSecurityPolicy: str('content_security_policy'),
+    referrerPolicy: str('referrer_policy'),
+    hpkpPublicKey: str('hpkp_public_key') || str('public_key'),
+    isDevelopment: bool('is_development'),
+  };
+}
+
+export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
+  const c = httpSecureConfig(deps.service.extraConfig['security/http']);
+  const hostRegexes = c.allowedHostsAreRegex ? c.allowedHosts.map((h) => new RegExp(`^(?:${h})$`)) : [];
+  const allowed = new Set(c.allowedHosts.map((h) => h.toLowerCase()));
+  const checkHosts = c.allowedHosts.length > 0 && !c.isDevelopment;
+  // Headers that do not depend on the request, worked out once.
+  const always: Array<[string, string]> = [];
+  if (c.customFrameOptionsValue) always.push(['X-Frame-Options', c.customFrameOptionsValue]);
+  else if (c.frameDeny) always.push(['X-Frame-Options', 'DENY']);
+  if (c.contentTypeNosniff) always.push(['X-Content-Type-Options', 'nosniff']);
+  if (c.browserXssFilter) always.push(['X-XSS-Protection', '1; mode=block']);
+  if (c.contentSecurityPolicy) always.push(['Content-Security-Policy', c.contentSecurityPolicy]);
+  if (c.referrerPolicy) always.push(['Referrer-Policy', c.referrerPolicy]);
+  const sts = c.stsSeconds !== 0 && !c.isDevelopment ? `max-age=${c.stsSeconds}${c.stsIncludeSubdomains ? '; includeSubDomains' : ''}` : undefined;
+
+  return (req, res, next) => {
+    const host = requestHost(req, c.hostProxyHeaders);
+    if (checkHosts && !(c.allowedHostsAreRegex ? hostRegexes.some((r) => r.test(host)) : allowed.has(host.toLowerCase()))) {
+      badHost(res);
+      return;
+    }
+    const ssl = isSsl(req, c.sslProxyHeaders);
+    if (c.sslRedirect && !ssl && !c.isDevelopment) {
+      writePermanentRedirect(req, res, `https://${c.sslHost || host}${req.url ?? '/'}`);
+      return;
+    }
+    if (sts && (ssl || c.forceStsHeader)) res.setHeader('Strict-Transport-Security', sts);
+    if (c.hpkpPublicKey && ssl && !c.isDevelopment) res.setHeader('Public-Key-Pins', c.hpkpPublicKey);
+    for (const [name, value] of always) res.setHeader(name, value);
+    next();
+  };
+};
+
+/** The Host header, or the first proxy header that holds one (`host_proxy_headers`). */
+function requestHost(req: IncomingMessage, proxyHeaders: readonly string[]): string {
+  for (const name of proxyHeaders) {
+    const v = req.headers[name.toLowerCase()];
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value) return value;
+  }
+  return req.headers.host ?? '';
+}
+
+/** Over TLS itself, or behind a proxy whose header says so (values compared exactly, as Go's Header.Get == v). */
+function isSsl(req: IncomingMessage, proxyHeaders: Readonly<Record<string, string>>): boolean {
+  if ((req.socket as TLSSocket).encrypted) return true;
+  for (const [name, value] of Object.entries(proxyHeaders)) {
+    const v = req.headers[name.toLowerCase()];
+    if ((Array.isArray(v) ? v[0] : v) === value) return true;
+  }
+  return false;
+}
+
+/** unrolled/secure's default bad-host answer: Go's http.Error with 500. */
+function badHost(res: ServerResponse): void {
+  const body = 'Bad Host\n';
+  res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) }).end(body);
+}
