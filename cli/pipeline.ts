@@ -17,7 +17,10 @@ import { bundleEntry } from './bundle/bundle-entry.js';
 import { namedPluginFiles } from './codegen/plugin-files.js';
 import { buildManifest, type Manifest } from './bundle/manifest.js';
 import { packageRoot } from './validate/schemas.js';
-import { join, basename } from 'node:path';
+import { join, basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { withLuaSources } from './codegen/lua-sources.js';
 import { buildIngressPlan } from './plan/ingress-plan.js';
 
 export interface CheckInputs {
@@ -83,11 +86,14 @@ export interface BuiltGateway {
 }
 
 /** Plan → files of a build, in memory; the caller decides where they go. Call only for a config without errors. */
-export async function buildFromPlan(plan: Plan, options: BuildOptions): Promise<BuiltGateway> {
+export async function buildFromPlan(checked: Plan, options: BuildOptions): Promise<BuiltGateway> {
   const root = packageRoot();
+  const plan = withLuaSources(checked, [process.cwd(), dirname(checked.source.file)]);
   const pluginFiles = await namedPluginFiles(plan, root);
   const entry = generateEntry(plan, join(root, 'templates'), { ...options, pluginFiles });
   const bundle = await bundleEntry(entry.text, root, { minify: options.minify });
+  // Lua runs on wasmoon's WebAssembly build of the interpreter; the bundle loads it from beside itself.
+  if (plan.modules.includes('modifier/lua')) bundle.files.set('lua.wasm', readFileSync(createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm')));
   const manifest = buildManifest({
     plan,
     configFile: basename(plan.source.file),

@@ -20,7 +20,14 @@ export const BUNDLE_NAME = 'gateway.mjs';
 /** The generated entry's name in the metafile and source map. */
 export const ENTRY_FILE = 'entry.ts';
 
-const BANNER = "import { createRequire as __hgwCreateRequire } from 'node:module';\nconst require = __hgwCreateRequire(import.meta.url);";
+// CommonJS dependencies expect require, __filename and __dirname (wasmoon's loader reads __filename).
+const BANNER = [
+  "import { createRequire as __hgwCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __hgwFileURLToPath } from 'node:url';",
+  'const require = __hgwCreateRequire(import.meta.url);',
+  'const __filename = __hgwFileURLToPath(import.meta.url);',
+  "const __dirname = __hgwFileURLToPath(new URL('.', import.meta.url));",
+].join('\n');
 
 export async function bundleEntry(entryText: string, packageRoot: string, options: { minify: boolean }): Promise<BundleOutput> {
   const virtualOut = join(packageRoot, '.hgw-build');

@@ -59,6 +59,7 @@ export const IMPLEMENTED = new Set([
   'validation/json-schema',
   'telemetry/opentelemetry',
   'security/http',
+  'modifier/lua',
 ]);
 
 /**
@@ -121,16 +122,18 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
 }
 
 const CEL_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-proxy.js', name: 'celProxy' };
+const LUA_PROXY: RuntimeExport = { from: '@hgw/runtime/modifier/lua/lua-proxy.js', name: 'luaProxy' };
 const JSON_SCHEMA_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/json-schema/json-schema-proxy.js', name: 'jsonSchemaProxy' };
 const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
 
 /**
  * Proxy middlewares around a decoding endpoint's whole pipe, outermost first,
- * in KrakenD CE's factory order (CEL outside JSON Schema).
+ * in KrakenD CE's factory order (Lua outside CEL outside JSON Schema).
  */
 export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
   if (endpoint.outputEncoding === 'no-op') return [];
   const out: RuntimeExport[] = [];
+  if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
   if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
   if (endpoint.extraConfig['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
   return out;
@@ -139,7 +142,10 @@ export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
 /** Proxy middlewares around one backend's proxy in a decoding endpoint, outermost first. */
 export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan): RuntimeExport[] {
   if (endpoint.outputEncoding === 'no-op') return [];
-  return backend.extraConfig['validation/cel'] !== undefined ? [CEL_PROXY] : [];
+  const out: RuntimeExport[] = [];
+  if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
+  if (backend.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  return out;
 }
 
 /** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → HTTP cache. */

@@ -15,7 +15,7 @@ const SERVICE_NAMESPACES: Record<string, string> = {
   'telemetry/metrics': 'telemetry/metrics',
   'telemetry/opentelemetry': 'telemetry/opentelemetry',
   'plugin/http-server': 'plugins/http-server',
-  'modifier/lua-endpoint': 'modifier/lua',
+  'modifier/lua-endpoint': 'modifier/lua-router',
 };
 
 const ENDPOINT_NAMESPACES: Record<string, string> = {
@@ -25,7 +25,7 @@ const ENDPOINT_NAMESPACES: Record<string, string> = {
   'validation/cel': 'validation/cel',
   'validation/json-schema': 'validation/json-schema',
   'modifier/lua-proxy': 'modifier/lua',
-  'modifier/lua-endpoint': 'modifier/lua',
+  'modifier/lua-endpoint': 'modifier/lua-router',
   'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
   'security/cors': 'security/cors',
   'security/bot-detector': 'security/bot-detector',
@@ -83,6 +83,9 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
       set.add('validation/cel on no-op endpoints');
     }
     if (ep.outputEncoding === 'no-op' && ep.extraConfig['validation/json-schema'] !== undefined) set.add('validation/json-schema on no-op endpoints');
+    if (ep.outputEncoding === 'no-op' && (ep.extraConfig['modifier/lua-proxy'] !== undefined || ep.backends.some((b) => b.extraConfig['modifier/lua-backend'] !== undefined))) {
+      set.add('modifier/lua on no-op endpoints');
+    }
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');
     if (ep.proxy.flatmapFilter) set.add('core/flatmap');

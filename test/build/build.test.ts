@@ -84,9 +84,9 @@ describe('hgw build', () => {
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
     const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'modifier/lua-endpoint': { pre: 'print(1)' } } }]));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.manifest!.unimplemented).toEqual(['modifier/lua']);
-    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: modifier/lua (not enforced yet)');
-    expect(r.stderr).toMatch(/warning: modifier\/lua is configured but not enforced/);
+    expect(r.manifest!.unimplemented).toEqual(['modifier/lua-router']);
+    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: modifier/lua-router (not enforced yet)');
+    expect(r.stderr).toMatch(/warning: modifier\/lua-router is configured but not enforced/);
     // CEL runs in decoding endpoints; a no-op endpoint has no proxy pipe to check, and says so.
     const noop = await build(base([{ endpoint: '/n', output_encoding: 'no-op', backend: [{ url_pattern: '/n' }], extra_config: { 'validation/cel': [{ check_expr: "req_method == 'GET'" }] } }]));
     expect(noop.manifest!.unimplemented).toEqual(['validation/cel on no-op endpoints']);
@@ -219,6 +219,26 @@ describe('tree-shaking, proven from the metafile', () => {
       expect(files.filter((f) => f.startsWith('cli/'))).toEqual([]);
     });
   }
+});
+
+describe('hgw build with Lua scripts', () => {
+  it('puts the Lua VM beside the bundle and the sources in the plan; a missing source is an unreadable input', async () => {
+    const src = join(work, 'helpers.lua');
+    writeFileSync(src, 'function mark(r) r:headers("X-Lua", "1") end\n');
+    const lua = (sources: string[]) =>
+      base([{ endpoint: '/l', backend: [{ url_pattern: '/l', extra_config: { 'modifier/lua-backend': { sources, pre: 'mark(request.load())' } } }] }]);
+    const ok = await build(lua([src]));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(join(ok.out, 'lua.wasm'))).toBe(true);
+    expect(ok.manifest!.outputs['lua.wasm']).toBeDefined();
+    expect(readFileSync(join(ok.out, 'entry.ts'), 'utf8')).toContain('function mark(r)');
+    expect(ok.manifest!.unimplemented).toEqual([]);
+    const missing = await build(lua([join(work, 'nope.lua')]));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Lua source ".*nope\.lua" not found/);
+    // Configs without Lua get no VM.
+    expect(existsSync(join((await build(NOOP)).out, 'lua.wasm'))).toBe(false);
+  });
 });
 
 describe('hgw build --ingress', () => {

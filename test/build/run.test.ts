@@ -91,6 +91,18 @@ describe('hgw run', () => {
     await wsClosed;
   });
 
+  it('runs Lua scripts from the built bundle (the VM loads from beside it)', async () => {
+    const be = await startServer((req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ path: req.url })));
+    cleanups.push(() => be.close());
+    const gw = hgwRun(
+      base([{ endpoint: '/l/{id}', backend: [{ url_pattern: '/x/', host: [be.url], extra_config: { 'modifier/lua-backend': { pre: "local r = request.load(); r:url(r:url() .. r:params('Id'))" } } }] }]),
+      '-p',
+      '0',
+    );
+    const port = Number((await gw.waitFor(LISTENING))[1]);
+    expect(JSON.parse((await request(`http://127.0.0.1:${port}/l/9`)).body)).toEqual({ path: '/x/9' });
+  });
+
   it('refuses to start a config with errors (exit 1, check\'s findings)', async () => {
     const gw = hgwRun({ version: 3, endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x', host: ['ftp://nope'] }] }] });
     expect(await gw.exited).toBe(1);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { SHARED, ROOT } from '../helpers/cli.js';
 import type { Spawned } from '../helpers/processes.js';
 import { IMPLEMENTED } from '../../cli/codegen/runtime-modules.js';
@@ -68,7 +70,19 @@ function suite(title: string, specsDir: string, config: string, cwd: string): vo
   });
 }
 
-suite('KrakenD CE integration suite', join(SHARED, 'krakend-ce/specs'), join(SHARED, 'krakend-ce/krakend.json'), join(SHARED, 'krakend-ce'));
+/**
+ * KrakenD's suite runs from a folder where `fixtures/` holds its config and `fixtures/lua/` the Lua
+ * sources the config names; the shared copy keeps them side by side, so a work folder links `fixtures`
+ * to it and `hgw run` starts there.
+ */
+function krakendWorkDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hgw-krakend-ce-'));
+  symlinkSync(join(SHARED, 'krakend-ce'), join(dir, 'fixtures'), 'dir');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+suite('KrakenD CE integration suite', join(SHARED, 'krakend-ce/specs'), join(SHARED, 'krakend-ce/krakend.json'), krakendWorkDir());
 suite('hgw core conformance specs', join(ROOT, 'test/conformance/specs'), join(ROOT, 'test/conformance/hgw-core.json'), ROOT);
 
 afterAll(() => {

@@ -5,6 +5,7 @@ import {
 } from '../../cli/codegen/runtime-modules.js';
 import { loadDoc, planOf } from './check.js';
 import { buildIngressPlan } from '../../cli/plan/ingress-plan.js';
+import { withLuaSources } from '../../cli/codegen/lua-sources.js';
 
 /**
  * Starts the runtime in the test process wired exactly as codegen wires it —
@@ -29,7 +30,8 @@ export async function startRuntime(
   config: unknown,
   options: StartOptions & { routesYaml?: string } = {},
 ): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
-  const plan = planOf(config, options.routesYaml);
+  // As hgw build does: Lua sources are read now and travel in the Plan.
+  const plan = withLuaSources(planOf(config, options.routesYaml), [process.cwd()]);
   const logs: string[] = [];
   const endpoints: GatewayWiring['endpoints'] = [];
   for (const ep of plan.endpoints) {

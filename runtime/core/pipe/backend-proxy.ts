@@ -8,7 +8,7 @@ import { goStruct, type JsonObject } from '../json/json-number.js';
 import type { Codecs } from './codecs.js';
 import { bodyDecoder } from './decode-backend-body.js';
 import { BackendError } from './backend-error.js';
-import type { Proxy } from './proxy.js';
+import { NO_CANCEL, type Proxy } from './proxy.js';
 
 /**
  * One backend of a decoding endpoint: build the request, call the upstream,
@@ -28,6 +28,11 @@ export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan
 
   return (ctx, done) => {
     const request: UpstreamRequest = builder.build(ctx.req, ctx.params, ctx.rawQuery, ctx.body, ctx.responses);
+    const refused = ctx.modifyRequest?.(request);
+    if (refused) {
+      done(refused, null);
+      return NO_CANCEL;
+    }
     const call = new BufferedCall(0, (err, res) => {
       if (err || !res) {
         done(err ?? new Error('no response'), null);

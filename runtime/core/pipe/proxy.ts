@@ -29,6 +29,11 @@ export interface ProxyContext {
   responses?: Array<JsonValue | undefined>;
   /** In a sequential proxy, `sequential_propagated_params` values (`Resp0_user.id`, `Resp0` = raw no-op body) for plugins and Lua. */
   propagated?: Record<string, string>;
+  /**
+   * Edits a backend request after it is built and before it is sent (Lua's
+   * `pre` scripts); an Error ends that backend's call with it.
+   */
+  modifyRequest?: (request: import('../../upstream/upstream.js').UpstreamRequest) => Error | undefined;
 }
 
 export type Proxy = (ctx: ProxyContext, done: ProxyDone) => Cancel;

@@ -1,7 +1,7 @@
 import type { ProxyWrapperFactory } from '../../core/endpoint-context.js';
-import { PayloadTooLargeError } from '../../core/body-limit.js';
 import { BackendError } from '../../core/pipe/backend-error.js';
-import type { Cancel, ProxyContext } from '../../core/pipe/proxy.js';
+import type { Cancel } from '../../core/pipe/proxy.js';
+import { readBodyThen } from '../../core/pipe/read-body.js';
 import { NO_CANCEL } from '../../core/pipe/proxy.js';
 import { compileBodySchema } from './body-schema.js';
 
@@ -45,44 +45,6 @@ export const jsonSchemaProxy: ProxyWrapperFactory = (endpoint, _backend, deps) =
     };
     if (Buffer.isBuffer(ctx.body)) return validated(ctx.body);
     if (ctx.body === false) return validated(Buffer.alloc(0));
-    return readThenValidate(ctx, limit, done, validated);
+    return readBodyThen(ctx, limit, done, validated);
   };
 };
-
-/** Reads a streamed body whole (bounded by max_payload), then validates; the returned cancel works at either stage. */
-function readThenValidate(ctx: ProxyContext, limit: number, done: (err: Error | null, r: null) => void, validated: (body: Buffer) => Cancel): Cancel {
-  let inner: Cancel | null = null;
-  let over = false;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const onData = (c: Buffer) => {
-    size += c.length;
-    if (limit > 0 && size > limit) {
-      stop();
-      ctx.req.resume();
-      done(new PayloadTooLargeError(), null);
-      return;
-    }
-    chunks.push(c);
-  };
-  const onEnd = () => {
-    stop();
-    inner = validated(Buffer.concat(chunks));
-  };
-  const onError = (err: Error) => {
-    stop();
-    done(err, null);
-  };
-  const stop = () => {
-    over = true;
-    ctx.req.off('data', onData).off('end', onEnd).off('error', onError);
-  };
-  ctx.req.on('data', onData).on('end', onEnd).on('error', onError);
-  return (reason) => {
-    if (inner) inner(reason);
-    else if (!over) {
-      stop();
-      done(reason, null);
-    }
-  };
-}
