@@ -93,6 +93,26 @@ describe('modifier/lua-backend', () => {
   });
 });
 
+describe('a script that never ends', () => {
+  it('is stopped at the endpoint timeout with a 500, and the gateway keeps serving everyone else', async () => {
+    const be = await echo();
+    const spin = "local r = request.load(); if r:params('Id') == 'spin' then while true do end end";
+    const gw = await gateway([
+      { endpoint: '/run/{id}', timeout: '300ms', backend: [{ url_pattern: '/r', host: [be.url], extra_config: { 'modifier/lua-backend': { pre: spin } } }] },
+      { endpoint: '/fine', backend: [{ url_pattern: '/f', host: [be.url] }] },
+    ]);
+    const started = Date.now();
+    const res = await request(`${gw.url}/run/spin`);
+    expect(res.status).toBe(500);
+    expect(res.body).toMatch(/lua: pre-script: .*ran longer than 300 ms/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await request(`${gw.url}/fine`)).status).toBe(200);
+    // The same VM's next run gets a fresh deadline: a quick script is not cut short.
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await request(`${gw.url}/run/quick`)).status).toBe(200);
+  });
+});
+
 describe('modifier/lua-proxy', () => {
   it('edits the merged answer in place (luaTable, luaList from 0, Lua tables stored keyed by their Lua keys)', async () => {
     const be = await echo({ collection: [{ path: '/a' }, { path: '/b' }], secret: 's' });

@@ -24,7 +24,8 @@ export const luaProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
   const cfg = luaConfig((backend ?? endpoint).extraConfig[backend ? 'modifier/lua-backend' : 'modifier/lua-proxy']);
   let vm: LuaVm | undefined;
   let broken: Error | undefined;
-  const ready = createLuaVm(cfg).then(
+  // A run may take at most the endpoint's timeout, the longest the request could wait anyway.
+  const ready = createLuaVm(cfg, endpoint.timeoutMs > 0 ? endpoint.timeoutMs : 2000).then(
     (v) => {
       vm = v;
     },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { LuaFactory, type LuaEngine } from 'wasmoon';
+import { LuaEventMasks, LuaFactory, LuaTimeoutError, type LuaEngine } from 'wasmoon';
 import { BackendError } from '../../core/pipe/backend-error.js';
 import { LuaList, LuaTable } from './lua-values.js';
 import type { LuaConfig } from './lua-config.js';
@@ -29,9 +29,28 @@ function wasmPath(): string {
 
 let factory: LuaFactory | undefined;
 
-export async function createLuaVm(config: LuaConfig): Promise<LuaVm> {
+/** How often (in Lua instructions) the watchdog looks at the clock. */
+const WATCH_EVERY = 10_000;
+
+/**
+ * `limitMs` bounds one script run: JavaScript runs scripts on the event loop,
+ * so an endless loop would stop every request, not only its own. An
+ * instruction-count hook raises a Lua error once the run is past its
+ * deadline (installed once, reading a deadline each run sets; wasmoon's own
+ * timeout keeps the first deadline for good).
+ */
+export async function createLuaVm(config: LuaConfig, limitMs: number): Promise<LuaVm> {
   factory ??= new LuaFactory(wasmPath());
   const engine: LuaEngine = await factory.createEngine({ injectObjects: true, openStandardLibs: config.allowOpenLibs });
+  const thread = engine.global;
+  const watch = { deadline: Number.POSITIVE_INFINITY };
+  const hook = thread.lua.module.addFunction(() => {
+    if (Date.now() > watch.deadline) {
+      thread.pushValue(new LuaTimeoutError(`the script ran longer than ${limitMs} ms`));
+      thread.lua.lua_error(thread.address);
+    }
+  }, 'vii');
+  thread.lua.lua_sethook(thread.address, hook, LuaEventMasks.Count, WATCH_EVERY);
   // custom_error's status cannot cross the Lua error boundary; it waits here for the caller.
   const pending: { error?: { message: string; status: number } } = {};
   engine.global.set('custom_error', (message: unknown, status?: unknown) => {
@@ -40,7 +59,12 @@ export async function createLuaVm(config: LuaConfig): Promise<LuaVm> {
   });
   engine.global.set('luaTable', { new: () => new LuaTable({}) });
   engine.global.set('luaList', { new: () => new LuaList([]) });
-  for (const source of config.sources) engine.doStringSync(source.text);
+  watch.deadline = Date.now() + Math.max(limitMs, 1000);
+  try {
+    for (const source of config.sources) engine.doStringSync(source.text);
+  } finally {
+    watch.deadline = Number.POSITIVE_INFINITY;
+  }
 
   return {
     run(chunk, code, request, response) {
@@ -48,6 +72,7 @@ export async function createLuaVm(config: LuaConfig): Promise<LuaVm> {
       pending.error = undefined;
       engine.global.set('request', { load: () => request });
       engine.global.set('response', { load: () => response });
+      watch.deadline = Date.now() + limitMs;
       try {
         engine.doStringSync(code);
         return undefined;
@@ -55,6 +80,8 @@ export async function createLuaVm(config: LuaConfig): Promise<LuaVm> {
         const custom = pending.error as { message: string; status: number } | undefined;
         if (custom) return new BackendError(custom.message, custom.status);
         return new Error(`lua: ${chunk}: ${(e as Error).message}`);
+      } finally {
+        watch.deadline = Number.POSITIVE_INFINITY;
       }
     },
   };
