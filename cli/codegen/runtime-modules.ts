@@ -94,6 +94,7 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
   xml: { module: 'encoding/xml', use: { from: '@hgw/runtime/encoding/xml-codec.js', name: 'xmlCodec' } },
   yaml: { module: 'encoding/yaml', use: { from: '@hgw/runtime/encoding/yaml-codec.js', name: 'yamlCodec' } },
   negotiate: { module: 'encoding/negotiate', use: { from: '@hgw/runtime/encoding/negotiate-codec.js', name: 'negotiateCodec' } },
+  rss: { module: 'encoding/rss', use: { from: '@hgw/runtime/encoding/rss-codec.js', name: 'rssCodec' } },
 };
 
 /** Endpoint middleware, in the order a request meets it. */

@@ -7,8 +7,9 @@ import { spawnWatched, type Spawned } from '../../helpers/processes.js';
  * environment holding only USAGE_DISABLE=1 (absolute paths, so PATH is not
  * needed), and waits for `/__health` instead of sleeping.
  */
-export async function startGatewayProcess(config: string, cwd: string, port = 8080): Promise<Spawned> {
-  const gw = spawnWatched(process.execPath, [HGW_BIN, 'run', '-d', '-c', config, '--brand-version', '2.13.8', '-q'], { USAGE_DISABLE: '1' }, cwd);
+export async function startGatewayProcess(config: string, cwd: string, port = 8080, hostMap: string[] = []): Promise<Spawned> {
+  const maps = hostMap.flatMap((m) => ['--host-map', m]);
+  const gw = spawnWatched(process.execPath, [HGW_BIN, 'run', '-d', '-c', config, '--brand-version', '2.13.8', '-q', ...maps], { USAGE_DISABLE: '1' }, cwd);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (gw.child.exitCode !== null) throw new Error(`hgw run exited ${gw.child.exitCode}:\n${gw.output()}`);
