@@ -93,7 +93,7 @@ export async function buildFromPlan(checked: Plan, options: BuildOptions): Promi
   const entry = generateEntry(plan, join(root, 'templates'), { ...options, pluginFiles });
   const bundle = await bundleEntry(entry.text, root, { minify: options.minify });
   // Lua runs on wasmoon's WebAssembly build of the interpreter; the bundle loads it from beside itself.
-  if (plan.modules.includes('modifier/lua')) bundle.files.set('lua.wasm', readFileSync(createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm')));
+  if (plan.modules.includes('modifier/lua') || plan.modules.includes('modifier/lua-router')) bundle.files.set('lua.wasm', readFileSync(createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm')));
   const manifest = buildManifest({
     plan,
     configFile: basename(plan.source.file),

@@ -9,7 +9,7 @@ import { HgwError } from '../errors.js';
  * A relative path is looked up from the working directory first (where
  * KrakenD resolves it), then from the config file's folder.
  */
-const NAMESPACES = ['modifier/lua-proxy', 'modifier/lua-backend'] as const;
+const NAMESPACES = ['modifier/lua-proxy', 'modifier/lua-backend', 'modifier/lua-endpoint'] as const;
 
 export function withLuaSources(plan: Plan, baseDirs: readonly string[]): Plan {
   const embed = (extra: Record<string, unknown>): Record<string, unknown> => {
@@ -25,6 +25,7 @@ export function withLuaSources(plan: Plan, baseDirs: readonly string[]): Plan {
   };
   return {
     ...plan,
+    service: { ...plan.service, extraConfig: embed(plan.service.extraConfig) },
     endpoints: plan.endpoints.map((ep) => ({
       ...ep,
       extraConfig: embed(ep.extraConfig),

@@ -60,6 +60,7 @@ export const IMPLEMENTED = new Set([
   'telemetry/opentelemetry',
   'security/http',
   'modifier/lua',
+  'modifier/lua-router',
 ]);
 
 /**
@@ -102,6 +103,8 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
   if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
+  // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
+  if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push({ from: '@hgw/runtime/modifier/lua/lua-router.js', name: 'luaEndpointScript' });
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
     out.push({ from: '@hgw/runtime/auth/iam/require-identity.js', name: 'requireIdentity' });
   }
@@ -183,6 +186,7 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   if (service.extraConfig['security/bot-detector'] !== undefined) {
     out.push({ from: '@hgw/runtime/security/bot-detector/bot-detector-middleware.js', name: 'botDetectorMiddleware' });
   }
+  if (service.extraConfig['modifier/lua-endpoint'] !== undefined) out.push({ from: '@hgw/runtime/modifier/lua/lua-router.js', name: 'luaServiceScript' });
   return out;
 }
 

@@ -132,9 +132,18 @@ function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMi
   for (let i = middleware.length - 1; i >= 0; i--) {
     const mw = middleware[i]!;
     const after = next;
-    next = (req, res, params, rawQuery) => mw(req, res, params, () => after(req, res, params, rawQuery));
+    next = (req, res, params, rawQuery) => {
+      const url = req.url;
+      // A middleware may rewrite the URL (Lua router scripts); the query then comes from the new one.
+      mw(req, res, params, () => after(req, res, params, req.url === url ? rawQuery : queryOf(req.url)));
+    };
   }
   return next;
+}
+
+function queryOf(url: string | undefined): string {
+  const q = (url ?? '').indexOf('?');
+  return q === -1 ? '' : url!.slice(q + 1);
 }
 
 /** Go's URL.Path: the request path percent-decoded; a bad escape is Go's 400 before routing. */

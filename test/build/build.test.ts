@@ -82,11 +82,12 @@ describe('hgw build', () => {
   });
 
   it('lists configured features it does not enforce yet, in the manifest and as warnings', async () => {
-    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }], extra_config: { 'modifier/lua-endpoint': { pre: 'print(1)' } } }]));
+    const revoker = { N: 10000000, P: 0.0000001, hash_name: 'optimal', TTL: 1500, port: 1234, token_keys: ['jti'] };
+    const r = await build(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'auth/revoker': revoker } }));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.manifest!.unimplemented).toEqual(['modifier/lua-router']);
-    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: modifier/lua-router (not enforced yet)');
-    expect(r.stderr).toMatch(/warning: modifier\/lua-router is configured but not enforced/);
+    expect(r.manifest!.unimplemented).toEqual(['auth/revoker']);
+    expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: auth/revoker (not enforced yet)');
+    expect(r.stderr).toMatch(/warning: auth\/revoker is configured but not enforced/);
     // CEL runs in decoding endpoints; a no-op endpoint has no proxy pipe to check, and says so.
     const noop = await build(base([{ endpoint: '/n', output_encoding: 'no-op', backend: [{ url_pattern: '/n' }], extra_config: { 'validation/cel': [{ check_expr: "req_method == 'GET'" }] } }]));
     expect(noop.manifest!.unimplemented).toEqual(['validation/cel on no-op endpoints']);

@@ -179,3 +179,38 @@ describe('modifier/lua-proxy', () => {
     expect(JSON.parse((await request(`${gw.url}/d`)).body)).toEqual({ value: 1, decorated: true });
   });
 });
+
+describe('modifier/lua-endpoint (router scripts)', () => {
+  it('edits the HTTP request before the endpoint: a header, a query value, a param; custom_error aborts with its status and no body', async () => {
+    const be = await echo();
+    const gw = await gateway([
+      {
+        endpoint: '/items/{id}',
+        input_headers: ['X-Tenant'],
+        input_query_strings: ['page'],
+        backend: [{ url_pattern: '/i/{id}', host: [be.url] }],
+        extra_config: {
+          'modifier/lua-endpoint': {
+            pre: "local c = ctx.load(); if c:headers('X-Block') ~= '' then custom_error('blocked', 451) end; c:headers('X-Tenant', 'acme'); c:query('page', '2'); c:params('id', 'n-' .. c:params('id'))",
+          },
+        },
+      },
+    ]);
+    const seen = JSON.parse((await request(`${gw.url}/items/5?page=1`)).body) as EchoedRequest;
+    expect(seen.url).toBe('/i/n-5?page=2');
+    expect(seen.rawHeaders[seen.rawHeaders.findIndex((h) => h.toLowerCase() === 'x-tenant') + 1]).toBe('acme');
+    const blocked = await request(`${gw.url}/items/5`, { headers: { 'x-block': '1' } });
+    expect(blocked.status).toBe(451);
+    expect(blocked.body).toBe('');
+  });
+
+  it('runs a service-level router script on every request, before routing', async () => {
+    const be = await echo();
+    const g = await startRuntime(
+      base([{ endpoint: '/a', backend: [{ url_pattern: '/a', host: [be.url] }] }], { extra_config: { 'modifier/lua-endpoint': { pre: "local c = ctx.load(); if c:url() == '/forbidden' then custom_error('no', 403) end" } } }),
+    );
+    cleanups.push(() => g.close());
+    expect((await request(`${g.url}/a`)).status).toBe(200);
+    expect((await request(`${g.url}/forbidden`)).status).toBe(403);
+  });
+});

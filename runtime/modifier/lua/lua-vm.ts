@@ -17,7 +17,7 @@ import type { LuaConfig } from './lua-config.js';
  */
 export interface LuaVm {
   /** Runs `code` with `request` / `response` set; an Error for a failed script (custom_error keeps its status). */
-  run(chunk: 'pre-script' | 'post-script', code: string, request?: object, response?: object): Error | undefined;
+  run(chunk: 'pre-script' | 'post-script', code: string, request?: object, response?: object, globals?: Record<string, object>): Error | undefined;
 }
 
 /** The WebAssembly file: next to the bundle (hgw build copies it there as lua.wasm), else wasmoon's own. */
@@ -67,11 +67,12 @@ export async function createLuaVm(config: LuaConfig, limitMs: number): Promise<L
   }
 
   return {
-    run(chunk, code, request, response) {
+    run(chunk, code, request, response, globals) {
       if (code === '') return undefined;
       pending.error = undefined;
       engine.global.set('request', { load: () => request });
       engine.global.set('response', { load: () => response });
+      for (const [name, value] of Object.entries(globals ?? {})) engine.global.set(name, value);
       watch.deadline = Date.now() + limitMs;
       try {
         engine.doStringSync(code);
