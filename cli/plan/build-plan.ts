@@ -110,6 +110,7 @@ export function servicePlan(c: Obj): ServicePlan {
       dialerKeepAliveMs: ms(c.dialer_keep_alive, 0),
     },
     router: routerPlan(extraConfig),
+    dnsCacheTtlMs: Math.max(1000, positiveMs(c.dns_cache_ttl, 30_000)),
     extraConfig,
   };
   if (str(c.listen_ip)) svc.listenIp = str(c.listen_ip)!;

@@ -93,7 +93,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const pools = new UpstreamPools(service.client);
-  const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression };
+  const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression, dnsCacheTtlMs: service.dnsCacheTtlMs };
 
   const releases: Array<() => Promise<void>> = [];
   const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap, atClose: (release) => releases.push(release) };

@@ -49,6 +49,8 @@ export interface ServicePlan {
     dialerKeepAliveMs: number;
   };
   router: RouterPlan;
+  /** `dns_cache_ttl` for `sd: dns` backends (Lura: default 30 s, at least 1 s). */
+  dnsCacheTtlMs?: number;
   /** Service extra_config with legacy namespace names rewritten to the short form. */
   extraConfig: Record<string, unknown>;
   plugin?: { folder: string; pattern: string };

@@ -57,6 +57,8 @@ export interface UpstreamDeps {
   log: Logger;
   /** `client.disable_compression`: do not ask backends for gzip. */
   disableCompression: boolean;
+  /** `dns_cache_ttl`: how long an `sd: dns` SRV answer is used (default 30 s). */
+  dnsCacheTtlMs?: number;
 }
 
 /**

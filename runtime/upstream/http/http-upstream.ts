@@ -2,6 +2,7 @@ import type { BackendPlan } from '../../plan/plan.js';
 import { mapHost } from '../../core/host-map.js';
 import { UpstreamError, type Upstream, type UpstreamDeps, type UpstreamHandler, type UpstreamRequest } from '../upstream.js';
 import { HttpCall } from './http-call.js';
+import { srvTargets } from './srv-targets.js';
 
 interface Target {
   origin: string;
@@ -13,34 +14,48 @@ interface Target {
  * The default upstream: HTTP/1.1 to the backend's hosts through pooled
  * kept-alive undici connections, behaving as Go's client does for Lura
  * (HttpCall). Several hosts are balanced uniformly at random, as Lura does on
- * a multi-core machine.
+ * a multi-core machine; with `sd: dns` the hosts are the SRV answer's.
  */
 export function httpUpstream(backend: BackendPlan, deps: UpstreamDeps): Upstream {
-  const targets: Target[] = [];
-  const invalid: string[] = [];
-  for (const host of backend.hosts) {
-    let url: URL;
-    try {
-      url = new URL(mapHost(deps.hostMap, host));
-    } catch {
-      invalid.push(host);
-      continue;
+  let targets: Target[] = [];
+  let noHost: UpstreamError | undefined;
+  const useHosts = (hosts: readonly string[]) => {
+    const next: Target[] = [];
+    const invalid: string[] = [];
+    for (const host of hosts) {
+      let url: URL;
+      try {
+        url = new URL(mapHost(deps.hostMap, host));
+      } catch {
+        invalid.push(host);
+        continue;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        invalid.push(host);
+        continue;
+      }
+      deps.pools.get(url.origin);
+      next.push({ origin: url.origin, prefix: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '') });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      invalid.push(host);
-      continue;
-    }
-    deps.pools.get(url.origin);
-    targets.push({ origin: url.origin, prefix: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '') });
-  }
-  const noHost =
-    targets.length === 0
-      ? new UpstreamError('HGW_NO_HOST', invalid.length > 0 ? `invalid host: ${invalid.join(', ')}` : 'no hosts available for the backend')
-      : undefined;
+    targets = next;
+    noHost = next.length === 0 ? new UpstreamError('HGW_NO_HOST', invalid.length > 0 ? `invalid host: ${invalid.join(', ')}` : 'no hosts available for the backend') : undefined;
+  };
+  // sd: dns — the hosts come from SRV records and change with them.
+  const srv = backend.sd === 'dns' && backend.hosts[0] !== undefined
+    ? srvTargets(srvName(backend.hosts[0]), backend.sdScheme || 'http', deps.dnsCacheTtlMs ?? 30_000, useHosts)
+    : undefined;
+  if (!srv) useHosts(backend.hosts);
   const askGzip = !deps.disableCompression;
 
-  return {
+  const upstream: Upstream = {
     dispatch(request: UpstreamRequest, handler: UpstreamHandler): void {
+      if (srv) {
+        const state = srv.current();
+        if (state instanceof Error && targets.length === 0) {
+          handler.onError(new UpstreamError('HGW_NO_HOST', state.message));
+          return;
+        }
+      }
       if (noHost) {
         handler.onError(noHost);
         return;
@@ -59,6 +74,14 @@ export function httpUpstream(backend: BackendPlan, deps: UpstreamDeps): Upstream
       // Pools are shared across backends; UpstreamPools.close releases them.
     },
   };
+  // The server listens once the first SRV answer is in (or after 2 s without one; calls then fail until it comes).
+  if (srv) upstream.ready = Promise.race([srv.first, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
+  return upstream;
+}
+
+/** The SRV name in a host as written: sanitising may have put `http://` in front of it. */
+function srvName(host: string): string {
+  return host.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
 }
 
 function hasHeader(headers: string[], lower: string): boolean {
