@@ -135,7 +135,6 @@ const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel
  * in KrakenD CE's factory order (Lua outside CEL outside JSON Schema).
  */
 export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
-  if (endpoint.outputEncoding === 'no-op') return [];
   const out: RuntimeExport[] = [];
   if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
   if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
@@ -143,9 +142,8 @@ export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
   return out;
 }
 
-/** Proxy middlewares around one backend's proxy in a decoding endpoint, outermost first. */
+/** Proxy middlewares around one backend's proxy, outermost first (a no-op endpoint runs their request side). */
 export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan): RuntimeExport[] {
-  if (endpoint.outputEncoding === 'no-op') return [];
   const out: RuntimeExport[] = [];
   if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
   if (backend.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);

@@ -78,14 +78,6 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
     // no-op endpoints stream bytes and never decode; every other endpoint runs the decoding proxy pipe.
     set.add(ep.outputEncoding === 'no-op' ? 'core/no-op' : 'core/endpoint');
     for (const ns of Object.keys(ep.extraConfig)) addIf(set, ENDPOINT_NAMESPACES[ns]);
-    // Proxy middlewares wrap the decoding pipe; a no-op endpoint streams and has none to wrap yet.
-    if (ep.outputEncoding === 'no-op' && (ep.extraConfig['validation/cel'] !== undefined || ep.backends.some((b) => b.extraConfig['validation/cel'] !== undefined))) {
-      set.add('validation/cel on no-op endpoints');
-    }
-    if (ep.outputEncoding === 'no-op' && ep.extraConfig['validation/json-schema'] !== undefined) set.add('validation/json-schema on no-op endpoints');
-    if (ep.outputEncoding === 'no-op' && (ep.extraConfig['modifier/lua-proxy'] !== undefined || ep.backends.some((b) => b.extraConfig['modifier/lua-backend'] !== undefined))) {
-      set.add('modifier/lua on no-op endpoints');
-    }
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');
     if (ep.proxy.flatmapFilter) set.add('core/flatmap');

@@ -6,6 +6,8 @@ import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
 import { BackendRequestBuilder, requestHasBody } from './request-builder.js';
 import { writeGatewayError, writeHeadLines } from './responses.js';
 import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
+import { BackendError } from './pipe/backend-error.js';
+import { NO_CANCEL, type Proxy } from './pipe/proxy.js';
 
 /**
  * `output_encoding: no-op`: the backend's status, headers and body reach the
@@ -32,11 +34,41 @@ export function noopEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): Endpoi
   const builder = new BackendRequestBuilder(endpoint, backend, deps.brand);
   const shared: NoopShared = { upstream, brand: deps.brand, timeoutMs: endpoint.timeoutMs, returnErrorMsg: deps.service.router.returnErrorMsg };
   const limit = endpoint.maxPayload;
+  const wrappers = [...(deps.endpointWrappers ?? []), ...(deps.backendWrappers?.[0] ?? [])];
+  if (wrappers.length === 0) {
+    return (req, res, params, rawQuery) => {
+      if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
+      const call = new NoopCall(shared, res);
+      shared.upstream.dispatch(builder.build(req, params, rawQuery, requestHasBody(req)), call);
+    };
+  }
+  // Proxy middlewares (CEL, JSON Schema, Lua) see the request as in a decoding endpoint; the answer
+  // then streams as always, so their response-side checks and scripts have nothing to run on.
+  const responses = new WeakMap<IncomingMessage, ServerResponse>();
+  let pipe: Proxy = (ctx, done) => {
+    const request = builder.build(ctx.req, ctx.params, ctx.rawQuery, ctx.body);
+    const refused = ctx.modifyRequest?.(request);
+    if (refused) {
+      done(refused, null);
+      return NO_CANCEL;
+    }
+    shared.upstream.dispatch(request, new NoopCall(shared, responses.get(ctx.req)!));
+    return NO_CANCEL;
+  };
+  for (let i = wrappers.length - 1; i >= 0; i--) pipe = wrappers[i]!(pipe);
   return (req, res, params, rawQuery) => {
     if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
-    const call = new NoopCall(shared, res);
-    shared.upstream.dispatch(builder.build(req, params, rawQuery, requestHasBody(req)), call);
+    responses.set(req, res);
+    pipe({ req, params, rawQuery, body: requestHasBody(req) }, (err) => {
+      if (err) writeRefusal(res, deps.brand, err, shared.returnErrorMsg);
+    });
   };
+}
+
+/** A proxy middleware's refusal, as the decoding endpoint writes one: its status (413, a BackendError's) and text. */
+function writeRefusal(res: ServerResponse, brand: Branding, err: Error, returnErrorMsg: boolean): void {
+  if (isPayloadTooLarge(err)) writeGatewayError(res, brand, 413, PAYLOAD_TOO_LARGE);
+  else writeGatewayError(res, brand, err instanceof BackendError && err.status !== undefined ? err.status : 500, returnErrorMsg ? err.message : undefined);
 }
 
 /** One backend exchange streamed to the client; a class so every call has the same shape. */

@@ -88,9 +88,10 @@ describe('hgw build', () => {
     expect(r.manifest!.unimplemented).toEqual(['auth/revoker']);
     expect(readFileSync(join(r.out, 'entry.ts'), 'utf8')).toContain('stages: auth/revoker (not enforced yet)');
     expect(r.stderr).toMatch(/warning: auth\/revoker is configured but not enforced/);
-    // CEL runs in decoding endpoints; a no-op endpoint has no proxy pipe to check, and says so.
+    // A no-op endpoint runs CEL's request checks too.
     const noop = await build(base([{ endpoint: '/n', output_encoding: 'no-op', backend: [{ url_pattern: '/n' }], extra_config: { 'validation/cel': [{ check_expr: "req_method == 'GET'" }] } }]));
-    expect(noop.manifest!.unimplemented).toEqual(['validation/cel on no-op endpoints']);
+    expect(noop.manifest!.unimplemented).toEqual([]);
+    expect(readFileSync(join(noop.out, 'entry.ts'), 'utf8')).toContain('wrappers: [celProxy]');
   });
 
   it('rejects a malformed --host-map as a usage error', async () => {

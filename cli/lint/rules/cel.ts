@@ -13,12 +13,18 @@ import type { GatewayRule } from '../context.js';
  */
 export const celRule: GatewayRule = ({ doc, report }) => {
   const env = celEnvironment();
-  const check = (extra: unknown, pointer: string, level: 'endpoint' | 'backend') => {
+  const check = (extra: unknown, pointer: string, level: 'endpoint' | 'backend', noop: boolean) => {
     const list = obj(extra)['validation/cel'];
     arr(list).forEach((def, i) => {
       if (!isObj(def) || typeof def.check_expr !== 'string') return;
       const expr = def.check_expr;
       const at = `${joinPointer(pointer, 'validation/cel')}/${i}/check_expr`;
+      if (noop && expr.includes('resp') && !expr.includes('req') && !expr.includes('JWT')) {
+        report(diagnosticAt(doc, 'cel-never-evaluated', at, 'resp_* checks do not run on a no-op endpoint: its answer streams to the client unread', {
+          on: 'value', hint: 'Check the request instead, or use a decoding output_encoding for this endpoint.',
+        }));
+        return;
+      }
       if (!['req', 'resp', 'JWT'].some((k) => expr.includes(k))) {
         report(diagnosticAt(doc, 'cel-never-evaluated', at, `this expression reads none of req_*, resp_* or JWT, so it is never evaluated`, {
           on: 'value', hint: 'Name the variables it checks, e.g. req_headers[\'X-Tenant\'] or resp_data.status.',
@@ -41,8 +47,9 @@ export const celRule: GatewayRule = ({ doc, report }) => {
     });
   };
   for (const ep of endpoints(doc.value)) {
-    check(ep.value.extra_config, `${ep.pointer}/extra_config`, 'endpoint');
-    for (const be of backends(ep)) check(be.value.extra_config, `${be.pointer}/extra_config`, 'backend');
+    const noop = ep.value.output_encoding === 'no-op';
+    check(ep.value.extra_config, `${ep.pointer}/extra_config`, 'endpoint', noop);
+    for (const be of backends(ep)) check(be.value.extra_config, `${be.pointer}/extra_config`, 'backend', noop);
   }
 };
 

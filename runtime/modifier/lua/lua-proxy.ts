@@ -34,6 +34,7 @@ export const luaProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
       deps.log.error(`${where} ${broken.message}`);
     },
   );
+  if (cfg.post !== '' && endpoint.outputEncoding === 'no-op') deps.log.warn(`${where} the post script does not run on a no-op endpoint: its answer streams unread`);
   const names = endpoint.params.map((p) => p.charAt(0).toUpperCase() + p.slice(1));
   const builder = new BackendRequestBuilder(endpoint, backend ?? endpoint.backends[0]!, deps.brand);
   const origin = backend?.hosts[0]?.replace(/\/$/, '') ?? '';

@@ -22,6 +22,7 @@ export const celProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
   }
   for (const s of compiled.skipped) deps.log.warn(`${where} the expression ${JSON.stringify(s.expr)} fails its type check (${s.reason}) and is left out, as in KrakenD`);
   const { pre, post } = compiled.checks;
+  if (post.length > 0 && endpoint.outputEncoding === 'no-op') deps.log.warn(`${where} resp checks do not run on a no-op endpoint: its answer streams unread`);
   if (pre.length === 0 && post.length === 0) return (next) => next;
   const view = requestView(endpoint, backend, deps.brand);
 
