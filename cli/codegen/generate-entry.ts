@@ -79,8 +79,8 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
       ...(be.extraConfig['plugin/req-resp-modifier'] !== undefined ? [`${use(PLUGIN_EXPORTS.modifier)}(PLUGINS)`] : []),
       ...backendStages(be).map(use),
     ]);
-    const wrappers = endpointWrappers(ep).map(use);
-    const perBackendWrappers = ep.backends.map((be) => backendWrappers(ep, be).map(use));
+    const wrappers = endpointWrappers(ep, plan.service).map(use);
+    const perBackendWrappers = ep.backends.map((be) => backendWrappers(ep, be, plan.service).map(use));
     const extras = [
       middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '',
       wrappers.length > 0 ? `wrappers: [${wrappers.join(', ')}]` : '',

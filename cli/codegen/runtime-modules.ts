@@ -61,6 +61,7 @@ export const IMPLEMENTED = new Set([
   'security/http',
   'modifier/lua',
   'modifier/lua-router',
+  'telemetry/metrics',
 ]);
 
 /**
@@ -103,6 +104,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
   if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
+  if (metricsLayer(service, 'router_disabled')) out.push({ from: '@hgw/runtime/telemetry/metrics/router-metrics.js', name: 'routerMetrics' });
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
   if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push({ from: '@hgw/runtime/modifier/lua/lua-router.js', name: 'luaEndpointScript' });
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
@@ -126,16 +128,25 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
 }
 
 const CEL_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-proxy.js', name: 'celProxy' };
+const METRICS_PROXY: RuntimeExport = { from: '@hgw/runtime/telemetry/metrics/proxy-metrics.js', name: 'proxyMetrics' };
 const LUA_PROXY: RuntimeExport = { from: '@hgw/runtime/modifier/lua/lua-proxy.js', name: 'luaProxy' };
 const JSON_SCHEMA_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/json-schema/json-schema-proxy.js', name: 'jsonSchemaProxy' };
 const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
+
+/** `telemetry/metrics` is on and this layer is not switched off. */
+function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disabled' | 'backend_disabled'): boolean {
+  const cfg = service.extraConfig['telemetry/metrics'] as Record<string, unknown> | undefined;
+  return cfg !== undefined && cfg[off] !== true;
+}
 
 /**
  * Proxy middlewares around a decoding endpoint's whole pipe, outermost first,
  * in KrakenD CE's factory order (Lua outside CEL outside JSON Schema).
  */
-export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
+export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
+  // Outermost: the pipe's latency includes every other middleware. A no-op answer streams past it, so no-op endpoints have none.
+  if (metricsLayer(service, 'proxy_disabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
   if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
   if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
   if (endpoint.extraConfig['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
@@ -143,8 +154,9 @@ export function endpointWrappers(endpoint: EndpointPlan): RuntimeExport[] {
 }
 
 /** Proxy middlewares around one backend's proxy, outermost first (a no-op endpoint runs their request side). */
-export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan): RuntimeExport[] {
+export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
+  if (metricsLayer(service, 'backend_disabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
   if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
   if (backend.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
   return out;
@@ -200,5 +212,8 @@ export function ingressMiddlewareExport(withIam: boolean): RuntimeExport {
 
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {
-  return service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined ? [{ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' }] : [];
+  const out: RuntimeExport[] = [];
+  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push({ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' });
+  if (service.extraConfig['telemetry/metrics'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/metrics/stats-listener.js', name: 'statsListener' });
+  return out;
 }

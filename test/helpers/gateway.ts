@@ -42,8 +42,8 @@ export async function startRuntime(
       backends: await Promise.all(ep.backends.map((b) => load(backendUpstream(b).use))),
       middleware: await Promise.all(endpointMiddleware(ep, plan.service).map(load)),
       stages: await Promise.all(ep.backends.map((b) => Promise.all(backendStages(b).map(load)))),
-      wrappers: await Promise.all(endpointWrappers(ep).map(load)),
-      backendWrappers: await Promise.all(ep.backends.map((b) => Promise.all(backendWrappers(ep, b).map(load)))),
+      wrappers: await Promise.all(endpointWrappers(ep, plan.service).map(load)),
+      backendWrappers: await Promise.all(ep.backends.map((b) => Promise.all(backendWrappers(ep, b, plan.service).map(load)))),
       ...(finisher ? { finisher: await load(finisher) } : {}),
     });
   }

@@ -1,0 +1,45 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ListenerFactory } from '../../core/start.js';
+import { metricsConfig } from './metrics-config.js';
+import { stats } from './stats-registry.js';
+
+/**
+ * `/__stats/` on its own listener (`listen_address`, default `:8090`), as
+ * krakend-metrics serves it: the flat JSON of every metric, plus the
+ * process's memory as `krakend.service.debug.MemStats.*` gauges.
+ */
+export const statsListener: ListenerFactory = async ({ service, log }) => {
+  const cfg = metricsConfig(service.extraConfig['telemetry/metrics']);
+  const colon = cfg.listenAddress.lastIndexOf(':');
+  const host = colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
+  const port = Number(cfg.listenAddress.slice(colon + 1)) || 0;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/__stats/' && path !== '/__stats') {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found');
+      return;
+    }
+    const memory = process.memoryUsage();
+    const body = JSON.stringify({
+      ...stats.snapshot(),
+      'krakend.service.debug.MemStats.Alloc': { value: memory.heapUsed },
+      'krakend.service.debug.MemStats.HeapSys': { value: memory.heapTotal },
+      'krakend.service.debug.MemStats.Sys': { value: memory.rss },
+      'krakend.service.debug.MemStats.External': { value: memory.external },
+    });
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, () => resolve());
+  });
+  log.info(`telemetry/metrics: /__stats/ on port ${(server.address() as AddressInfo).port}`);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
