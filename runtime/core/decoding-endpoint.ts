@@ -6,7 +6,7 @@ import { encodeJson } from './json/encode-json.js';
 import type { JsonObject } from './json/json-number.js';
 import { requestHasBody } from './request-builder.js';
 import { writeGatewayError } from './responses.js';
-import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
+import { heldBodyLimit, isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
 import { compileBackendProxy } from './pipe/backend-proxy.js';
 import { BackendError } from './pipe/backend-error.js';
 import { withConcurrentCalls } from './pipe/concurrent-calls.js';
@@ -57,6 +57,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
     finisher: deps.finisher,
   };
   const limit = endpoint.maxPayload;
+  const held = heldBodyLimit(limit);
   return (req, res, params, rawQuery) => {
     if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
     const hasBody = requestHasBody(req);
@@ -66,7 +67,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
       let size = 0;
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (limit > 0 && size > limit) {
+        if (size > held) {
           req.removeAllListeners('data').removeAllListeners('end');
           req.resume();
           res.shouldKeepAlive = false;

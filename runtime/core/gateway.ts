@@ -37,8 +37,15 @@ export interface ListenerOptions {
 }
 
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
+  // gin's recovery: a bug in a stage costs this request a 500, never the process — also when the stage
+  // ran on after an await (a middleware's next() from a promise), where no caller would catch it.
+  const recover: Recover = (req, res, e) => {
+    options.log.error(`recovered from a panic on ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+    if (res.headersSent) res.destroy();
+    else writeGatewayError(res, brand, 500, undefined);
+  };
   const router = new Router<EndpointHandler>();
-  for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, withEndpointMiddleware(ep.handler, ep.middleware ?? []));
+  for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, withEndpointMiddleware(ep.handler, ep.middleware ?? [], recover));
   const r = service.router;
   const healthPath = r.disableHealth ? undefined : r.healthPath;
   const errorBody404 = r.errorBody['404'] === undefined ? undefined : encodeJson(r.errorBody['404'] as JsonValue);
@@ -102,40 +109,53 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     if (match.kind === 'method-not-allowed' && !r.disableHandleMethodNotAllowed) writeRouterMiss(res, brand, 405, errorBody405, match.allowed);
     else writeRouterMiss(res, brand, 404, errorBody404);
   };
-  const chain = withRouterMiddleware(route, options.middleware ?? []);
+  const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
   return (req, res) => {
     if (accessLog) logAccess(req, res, options.log, skipLog);
     try {
       chain(req, res);
     } catch (e) {
-      // gin's recovery: a bug in a stage costs this request a 500, never the process.
-      options.log.error(`recovered from a panic on ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}`);
-      writeGatewayError(res, brand, 500, undefined);
+      recover(req, res, e);
     }
   };
 }
 
+type Recover = (req: IncomingMessage, res: ServerResponse, e: unknown) => void;
+
 /** Router middleware in order, then routing; built once. */
-function withRouterMiddleware(route: RequestListener, middleware: Middleware[]): RequestListener {
+function withRouterMiddleware(route: RequestListener, middleware: Middleware[], recover: Recover): RequestListener {
   let next = route;
   for (let i = middleware.length - 1; i >= 0; i--) {
     const mw = middleware[i]!;
     const after = next;
-    next = (req, res) => mw(req, res, () => after(req, res));
+    next = (req, res) =>
+      mw(req, res, () => {
+        try {
+          after(req, res);
+        } catch (e) {
+          recover(req, res, e);
+        }
+      });
   }
   return next;
 }
 
 /** Endpoint middleware in order, then the handler; built once, and nothing added when there is none. */
-function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMiddleware[]): EndpointHandler {
+function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMiddleware[], recover: Recover): EndpointHandler {
   let next = handler;
   for (let i = middleware.length - 1; i >= 0; i--) {
     const mw = middleware[i]!;
     const after = next;
     next = (req, res, params, rawQuery) => {
       const url = req.url;
-      // A middleware may rewrite the URL (Lua router scripts); the query then comes from the new one.
-      mw(req, res, params, () => after(req, res, params, req.url === url ? rawQuery : queryOf(req.url)));
+      mw(req, res, params, () => {
+        try {
+          // A middleware may rewrite the URL (Lua router scripts); the query then comes from the new one.
+          after(req, res, params, req.url === url ? rawQuery : queryOf(req.url));
+        } catch (e) {
+          recover(req, res, e);
+        }
+      });
     };
   }
   return next;

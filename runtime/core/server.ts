@@ -117,13 +117,26 @@ export class GatewayServer {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const res = new ServerResponse(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket as import('node:net').Socket);
-    // An answer written through `res` (a gate's 401, a declined upgrade) ends the connection.
-    res.on('finish', () => socket.end());
-    (req as UpgradeRequest)[UPGRADE] = { socket, head };
-    listener(req, res);
+    // An Upgrade pipelined behind another request: the earlier answer still owns the socket.
+    const earlier = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (earlier) {
+      earlier.once('finish', () => setImmediate(() => this.onUpgrade(req, socket, head, listener)));
+      earlier.once('close', () => {
+        if (!earlier.writableFinished) socket.destroy();
+      });
+      return;
+    }
+    try {
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket as import('node:net').Socket);
+      // An answer written through `res` (a gate's 401, a declined upgrade) ends the connection.
+      res.on('finish', () => socket.end());
+      (req as UpgradeRequest)[UPGRADE] = { socket, head };
+      listener(req, res);
+    } catch {
+      socket.destroy();
+    }
   }
 
   private readonly onResponseClosed = (): void => {

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline, type Duplex } from 'node:stream';
 import type { Logger } from '../core/logger.js';
 import { writeHeadLines } from '../core/responses.js';
 import type { ForwardedRequest } from './forwarded-request.js';
@@ -57,9 +57,14 @@ export function tunnelUpgrade(
   });
   out.on('response', (answer: IncomingMessage) => {
     // The backend declined to switch: an ordinary answer, relayed; the connection closes after it.
-    client.socket.off('close', clientGone);
+    // Either side failing mid-body ends both (the client-close handler stays on for that).
     writeHeadLines(res, answer.statusCode ?? 502, policy.responseHeaders(answer.rawHeaders));
-    answer.pipe(res);
+    pipeline(answer, res, (err) => {
+      if (err) {
+        out.destroy();
+        client.socket.destroy();
+      }
+    });
   });
   out.on('error', (err) => {
     client.socket.off('close', clientGone);

@@ -141,6 +141,29 @@ describe('validation/cel at a backend', () => {
   });
 });
 
+describe('hostile names', () => {
+  it('answers a request with a __proto__ header or query name, also after a body was read (JSON Schema + backend CEL)', async () => {
+    const be = await backend({});
+    const gw = await gateway(
+      base(
+        [
+          {
+            endpoint: '/p',
+            method: 'POST',
+            input_headers: ['*'],
+            input_query_strings: ['*'],
+            backend: [{ url_pattern: '/p', host: [be.url], extra_config: cel("req_method == 'POST'") }],
+            extra_config: { 'validation/json-schema': { type: 'object' }, ...cel("size(req_headers) > 0 && size(req_querystring) >= 0") },
+          },
+        ],
+        withErrors,
+      ),
+    );
+    const res = await request(`${gw.url}/p?__proto__=x&constructor=y`, { method: 'POST', body: '{}', headers: { '__proto__': 'x', 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('validation/cel JWT rejecter', () => {
   it('answers 401 when the verified claims fail a JWT check, and passes them otherwise', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });

@@ -384,6 +384,45 @@ describe('routes.yaml host routing: WebSocket upgrades', () => {
     expect(elsewhere.head()).toContain('Connection: close');
   });
 
+  it('answers an Upgrade pipelined behind another request once that answer is out', async () => {
+    const ws = await websocketBackend();
+    const gw = await gateway(`routes:\n  chat.example.com:\n    - prefix: /\n      backend: ${ws.url}\n`);
+    const socket = connect(gw.port, '127.0.0.1');
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (c: string) => (data += c));
+    await new Promise<void>((r) => socket.on('connect', () => r()));
+    socket.write(
+      'GET /__health HTTP/1.1\r\nHost: other.example\r\n\r\n' +
+        'GET /ws HTTP/1.1\r\nHost: chat.example.com\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await until(() => data.includes('101 Switching Protocols'), 'the 101 after the first answer');
+    expect(data.indexOf('HTTP/1.1 200 OK')).toBe(0);
+    socket.destroy();
+    // The gateway is still serving.
+    expect((await request(`${gw.url}/__health`)).status).toBe(200);
+  });
+
+  it('closes the client when a backend that declined the upgrade dies mid-body', async () => {
+    const server = createServer();
+    const sockets = new Set<Socket>();
+    server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
+      sockets.add(socket);
+      socket.write('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly ten b');
+      setTimeout(() => socket.destroy(), 50);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }));
+    const gw = await gateway(`routes:\n  chat.example.com:\n    - prefix: /\n      backend: http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+    const c = await upgradeOver(gw.port, '/ws', 'chat.example.com');
+    const closed = await Promise.race([c.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    expect(closed).toBe(true);
+    expect(c.head()).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
   it('lets a router gate refuse an upgrade before any tunnel opens (bot detector → 403, connection closed)', async () => {
     const ws = await websocketBackend();
     const config = base([], { extra_config: { 'security/bot-detector': { deny: ['evilbot'] } } });

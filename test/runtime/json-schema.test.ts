@@ -123,6 +123,23 @@ describe('validation/json-schema', () => {
     expect(be.bodies).toEqual(['{"a":1}']);
   });
 
+  it('refuses a body larger than the held-body limit when no max_payload is set (413, nothing buffered past it)', async () => {
+    const be = await echoBody();
+    const gw = await gateway({ type: 'object' }, be);
+    const big = Buffer.alloc(33 * 1024 * 1024, 0x20);
+    const res = await new Promise<{ status: number }>((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, agent: false }, (r) => {
+        r.resume();
+        resolve({ status: r.statusCode ?? 0 });
+      });
+      req.on('error', () => resolve({ status: -1 }));
+      req.end(big);
+      void reject;
+    });
+    expect([413, -1]).toContain(res.status);
+    expect(be.bodies).toEqual([]);
+  });
+
   it('hands every backend the validated body when several share it', async () => {
     const be = await echoBody();
     const gw = await gateway({ type: 'object' }, be, {}, 2);

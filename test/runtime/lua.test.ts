@@ -82,6 +82,11 @@ describe('modifier/lua-backend', () => {
       // Without allow_open_libs the standard libraries are not there, as in KrakenD.
       { endpoint: '/nolibs', backend: [{ url_pattern: '/n', host: [be.url], extra_config: { 'modifier/lua-backend': { pre: 'string.upper("x")' } } }] },
     ]);
+    const odd = await gateway([{ endpoint: '/odd', backend: [{ url_pattern: '/o', host: [be.url], extra_config: { 'modifier/lua-backend': { pre: 'custom_error("odd status", 1000)' } } }] }]);
+    // A status HTTP cannot carry becomes 500 instead of a writeHead that throws where nothing catches it.
+    const oddRes = await request(`${odd.url}/odd`);
+    expect(oddRes.status).toBe(500);
+    expect(oddRes.body).toBe('odd status');
     const teapot = await request(`${gw.url}/teapot`);
     expect(teapot.status).toBe(418);
     expect(teapot.body).toBe('I am a teapot');
@@ -107,6 +112,13 @@ describe('a script that never ends', () => {
     expect(res.body).toMatch(/lua: pre-script: .*ran longer than 300 ms/);
     expect(Date.now() - started).toBeLessThan(3000);
     expect((await request(`${gw.url}/fine`)).status).toBe(200);
+    // pcall cannot swallow the watchdog: once over time, every instruction raises again.
+    const sneaky = await gateway([
+      { endpoint: '/sneaky', timeout: '300ms', backend: [{ url_pattern: '/s', host: [be.url], extra_config: { 'modifier/lua-backend': { allow_open_libs: true, pre: 'while true do pcall(function() while true do end end) end' } } }] },
+    ]);
+    const caught = await request(`${sneaky.url}/sneaky`);
+    expect(caught.status).toBe(500);
+    expect(caught.body).toMatch(/ran longer than 300 ms/);
     // The same VM's next run gets a fresh deadline: a quick script is not cut short.
     await new Promise((r) => setTimeout(r, 350));
     expect((await request(`${gw.url}/run/quick`)).status).toBe(200);

@@ -1,20 +1,21 @@
-import { PayloadTooLargeError } from '../body-limit.js';
+import { heldBodyLimit, PayloadTooLargeError } from '../body-limit.js';
 import type { Cancel, ProxyContext, ProxyDone } from './proxy.js';
 
 /**
- * Reads a streamed client body whole (bounded by max_payload) for a proxy
+ * Reads a streamed client body whole (bounded by max_payload, or the held-body limit) for a proxy
  * middleware that must see it before the backends do (JSON Schema, Lua),
  * then continues with `then(body)`. The returned cancel works while reading
  * (ending the call with the reason) and after (passing it on).
  */
-export function readBodyThen(ctx: ProxyContext, limit: number, done: ProxyDone, then: (body: Buffer) => Cancel): Cancel {
+export function readBodyThen(ctx: ProxyContext, maxPayload: number, done: ProxyDone, then: (body: Buffer) => Cancel): Cancel {
+  const limit = heldBodyLimit(maxPayload);
   let inner: Cancel | null = null;
   let over = false;
   const chunks: Buffer[] = [];
   let size = 0;
   const onData = (c: Buffer) => {
     size += c.length;
-    if (limit > 0 && size > limit) {
+    if (size > limit) {
       stop();
       ctx.req.resume();
       done(new PayloadTooLargeError(), null);
@@ -24,7 +25,12 @@ export function readBodyThen(ctx: ProxyContext, limit: number, done: ProxyDone, 
   };
   const onEnd = () => {
     stop();
-    inner = then(Buffer.concat(chunks));
+    try {
+      inner = then(Buffer.concat(chunks));
+    } catch (e) {
+      // Inside a stream event nothing else would catch it: the request would hang.
+      done(e instanceof Error ? e : new Error(String(e)), null);
+    }
   };
   const onError = (err: Error) => {
     stop();

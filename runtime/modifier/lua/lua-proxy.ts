@@ -81,7 +81,12 @@ export const luaProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
       let cancel: Cancel | null = null;
       let gone: Error | null = null;
       void ready.then(() => {
-        if (!gone) cancel = withBody(ctx, done);
+        if (gone) return;
+        try {
+          cancel = withBody(ctx, done);
+        } catch (e) {
+          done(e instanceof Error ? e : new Error(String(e)), null);
+        }
       });
       return (reason) => {
         gone = reason;
@@ -96,7 +101,7 @@ export const luaProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
 function endpointPre(vm: LuaVm, cfg: LuaConfig, ctx: ProxyContext, names: string[], builder: BackendRequestBuilder): ProxyContext | Error {
   const url = ctx.req.url ?? '/';
   const q = url.indexOf('?');
-  const params: Record<string, string> = { ...ctx.propagated };
+  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, ctx.propagated);
   names.forEach((n, i) => (params[n] = ctx.params[i] ?? ''));
   const state: RequestState = {
     method: ctx.req.method ?? 'GET',
@@ -135,7 +140,7 @@ function endpointPre(vm: LuaVm, cfg: LuaConfig, ctx: ProxyContext, names: string
 /** A backend's request as built: its method, path, query and full URL, the headers it will send, its body. */
 function backendPre(vm: LuaVm, cfg: LuaConfig, request: UpstreamRequest, ctx: ProxyContext, names: string[], origin: string): Error | undefined {
   const q = request.path.indexOf('?');
-  const params: Record<string, string> = { ...ctx.propagated };
+  const params: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, ctx.propagated);
   names.forEach((n, i) => (params[n] = ctx.params[i] ?? ''));
   const state: RequestState = {
     method: request.method,

@@ -86,7 +86,8 @@ export class LuaRequest {
 
 /** Header lines → canonical name → values. */
 export function headerMap(lines: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // Null prototype: a header named `__proto__` is just a key.
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (let i = 0; i + 1 < lines.length; i += 2) (out[canonicalHeaderKey(lines[i]!)] ??= []).push(lines[i + 1]!);
   return out;
 }

@@ -25,7 +25,9 @@ export class LuaResponse {
 
   statusCode(...args: unknown[]): unknown {
     if (args.length === 0) return this.r.metadata?.status ?? 0;
-    this.r.metadata = { status: Math.trunc(Number(args[0])), headers: this.r.metadata?.headers ?? [] };
+    const status = Number(args[0]);
+    if (!Number.isInteger(status) || status < 100 || status > 999) throw new Error(`invalid status code ${String(args[0])}`);
+    this.r.metadata = { status, headers: this.r.metadata?.headers ?? [] };
     return undefined;
   }
 

@@ -12,11 +12,14 @@ export class LuaTable {
   constructor(readonly data: JsonObject) {}
 
   get(key: unknown): unknown {
-    return toLua(this.data[String(key)]);
+    // Own keys only: `constructor` or `toString` must not reach the script as JS functions.
+    const k = String(key);
+    return Object.prototype.hasOwnProperty.call(this.data, k) ? toLua(this.data[k]) : undefined;
   }
 
   set(key: unknown, value: unknown): void {
-    this.data[String(key)] = fromLua(value);
+    // defineProperty: `__proto__` is stored as a key, never as the object's prototype.
+    Object.defineProperty(this.data, String(key), { value: fromLua(value), enumerable: true, writable: true, configurable: true });
   }
 
   len(): number {
@@ -76,7 +79,7 @@ export function fromLua(v: unknown): JsonValue {
   }
   if (typeof v === 'object') {
     const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) out[k] = fromLua(x);
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: fromLua(x), enumerable: true, writable: true, configurable: true });
     return out;
   }
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;

@@ -36,34 +36,50 @@ const WATCH_EVERY = 10_000;
  * `limitMs` bounds one script run: JavaScript runs scripts on the event loop,
  * so an endless loop would stop every request, not only its own. An
  * instruction-count hook raises a Lua error once the run is past its
- * deadline (installed once, reading a deadline each run sets; wasmoon's own
- * timeout keeps the first deadline for good).
+ * deadline, and then at every instruction, so `pcall` cannot swallow it
+ * (installed once, reading a deadline each run sets; wasmoon's own timeout
+ * keeps the first deadline for good). A single C library call (a
+ * pathological `string.find` pattern) runs no Lua instructions and cannot be
+ * interrupted; the README says so.
  */
 export async function createLuaVm(config: LuaConfig, limitMs: number): Promise<LuaVm> {
   factory ??= new LuaFactory(wasmPath());
   const engine: LuaEngine = await factory.createEngine({ injectObjects: true, openStandardLibs: config.allowOpenLibs });
   const thread = engine.global;
-  const watch = { deadline: Number.POSITIVE_INFINITY };
-  const hook = thread.lua.module.addFunction(() => {
+  const watch = { deadline: Number.POSITIVE_INFINITY, timedOut: false };
+  const hook: number = thread.lua.module.addFunction(() => {
     if (Date.now() > watch.deadline) {
+      watch.timedOut = true;
+      // From now on raise at every instruction: a pcall that swallowed the first error gets no further.
+      thread.lua.lua_sethook(thread.address, hook, LuaEventMasks.Count, 1);
       thread.pushValue(new LuaTimeoutError(`the script ran longer than ${limitMs} ms`));
       thread.lua.lua_error(thread.address);
     }
   }, 'vii');
-  thread.lua.lua_sethook(thread.address, hook, LuaEventMasks.Count, WATCH_EVERY);
+  const arm = (ms: number) => {
+    watch.timedOut = false;
+    watch.deadline = Date.now() + ms;
+    thread.lua.lua_sethook(thread.address, hook, LuaEventMasks.Count, WATCH_EVERY);
+  };
+  const disarm = () => {
+    watch.deadline = Number.POSITIVE_INFINITY;
+  };
   // custom_error's status cannot cross the Lua error boundary; it waits here for the caller.
   const pending: { error?: { message: string; status: number } } = {};
   engine.global.set('custom_error', (message: unknown, status?: unknown) => {
-    pending.error = { message: String(message ?? ''), status: typeof status === 'number' ? Math.trunc(status) : 500 };
+    // Only a status HTTP can carry: anything else would make writeHead throw later, where nothing catches it.
+    const code = typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 999 ? status : 500;
+    pending.error = { message: String(message ?? ''), status: code };
     throw new Error(pending.error.message);
   });
   engine.global.set('luaTable', { new: () => new LuaTable({}) });
   engine.global.set('luaList', { new: () => new LuaList([]) });
-  watch.deadline = Date.now() + Math.max(limitMs, 1000);
+  arm(Math.max(limitMs, 1000));
   try {
     for (const source of config.sources) engine.doStringSync(source.text);
+    if (watch.timedOut) throw new Error(`loading the sources took longer than ${Math.max(limitMs, 1000)} ms`);
   } finally {
-    watch.deadline = Number.POSITIVE_INFINITY;
+    disarm();
   }
 
   return {
@@ -73,16 +89,17 @@ export async function createLuaVm(config: LuaConfig, limitMs: number): Promise<L
       engine.global.set('request', { load: () => request });
       engine.global.set('response', { load: () => response });
       for (const [name, value] of Object.entries(globals ?? {})) engine.global.set(name, value);
-      watch.deadline = Date.now() + limitMs;
+      arm(limitMs);
       try {
         engine.doStringSync(code);
-        return undefined;
+        // A script that caught the watchdog's error with pcall and then ended is still over time.
+        return watch.timedOut ? new Error(`lua: ${chunk}: the script ran longer than ${limitMs} ms`) : undefined;
       } catch (e) {
         const custom = pending.error as { message: string; status: number } | undefined;
         if (custom) return new BackendError(custom.message, custom.status);
         return new Error(`lua: ${chunk}: ${(e as Error).message}`);
       } finally {
-        watch.deadline = Number.POSITIVE_INFINITY;
+        disarm();
       }
     },
   };

@@ -60,6 +60,8 @@ export function httpSecureConfig(value: unknown): HttpSecureConfig {
   };
 }
 
+const MAX_HOST_LENGTH = 261; // a 253-character name, a colon and a port
+
 export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
   const c = httpSecureConfig(deps.service.extraConfig['security/http']);
   const hostRegexes = c.allowedHostsAreRegex ? c.allowedHosts.map((h) => new RegExp(`^(?:${h})$`)) : [];
@@ -77,7 +79,8 @@ export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
 
   return (req, res, next) => {
     const host = requestHost(req, c.hostProxyHeaders);
-    if (checkHosts && !(c.allowedHostsAreRegex ? hostRegexes.some((r) => r.test(host)) : allowed.has(host.toLowerCase()))) {
+    // No real host is longer (DNS names stop at 253); the cap also bounds V8's backtracking on the patterns.
+    if (checkHosts && (host.length > MAX_HOST_LENGTH || !(c.allowedHostsAreRegex ? hostRegexes.some((r) => r.test(host)) : allowed.has(host.toLowerCase())))) {
       badHost(res);
       return;
     }

@@ -12,7 +12,7 @@ import { REQUEST_CLAIMS, type RequestWithClaims } from '../../core/middleware.js
  * headers and query the endpoint lets through (Lura's request carries only
  * those, plus X-Forwarded-For/-Host and User-Agent), `now` as RFC 3339 text.
  * At a backend, method and path are the backend's. JSON numbers become CEL
- * ints when whole, doubles otherwise.
+ * ints when whole, doubles otherwise; objects become Maps.
  */
 export interface RequestView {
   /** Variables for `req_*` checks of this request. */
@@ -27,10 +27,10 @@ export function requestView(endpoint: EndpointPlan, backend: BackendPlan | undef
   const allowedQuery = new Set(endpoint.inputQueryStrings);
   return {
     request(ctx) {
-      const params: Record<string, string> = {};
-      names.forEach((name, i) => (params[name] = ctx.params[i] ?? ''));
-      const query: Record<string, string[]> = {};
-      for (const [k, v] of parseQuery(ctx.rawQuery)) if (allQuery || allowedQuery.has(k)) query[k] = v;
+      const params = new Map<string, string>();
+      names.forEach((name, i) => params.set(name, ctx.params[i] ?? ''));
+      const query = new Map<string, string[]>();
+      for (const [k, v] of parseQuery(ctx.rawQuery)) if (allQuery || allowedQuery.has(k)) query.set(k, v);
       let method = ctx.req.method ?? 'GET';
       let path: string;
       if (backend) {
@@ -74,9 +74,18 @@ export function celNow(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function headerMap(lines: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < lines.length; i += 2) (out[lines[i]!] ??= []).push(lines[i + 1]!);
+/**
+ * CEL maps are JS Maps throughout: with plain objects a client's
+ * `__proto__` or `constructor` header, query or JSON key would be taken for
+ * the object's own machinery (and fool cel-js's type detection).
+ */
+function headerMap(lines: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const list = out.get(lines[i]!);
+    if (list) list.push(lines[i + 1]!);
+    else out.set(lines[i]!, [lines[i + 1]!]);
+  }
   return out;
 }
 
@@ -86,8 +95,8 @@ export function celValue(v: unknown): unknown {
   if (v instanceof JsonNumber) return /^-?\d+$/.test(v.text) ? BigInt(v.text) : Number(v.text);
   if (Array.isArray(v)) return v.map(celValue);
   if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = celValue(x);
+    const out = new Map<string, unknown>();
+    for (const [k, x] of Object.entries(v)) out.set(k, celValue(x));
     return out;
   }
   return v;

@@ -37,6 +37,8 @@ describe('security/http', () => {
     const gw = await gateway({ allowed_hosts: ['[a-z]+\\.example\\.com'], allowed_hosts_are_regex: true });
     expect((await request(`${gw.url}/a`, { headers: { host: 'shop.example.com' } })).status).toBe(200);
     expect((await request(`${gw.url}/a`, { headers: { host: 'shop.example.com.evil.io' } })).status).toBe(500);
+    // Longer than any host can be: refused before any pattern runs.
+    expect((await request(`${gw.url}/a`, { headers: { host: `${'a'.repeat(300)}.example.com` } })).status).toBe(500);
   });
 
   it('redirects plain HTTP to https (301, ssl_host if set), but not what a proxy header marks as TLS', async () => {
