@@ -11,6 +11,7 @@ import type { LoadedDocument } from '../load/document.js';
 import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
 import { sanitizeHost } from '../config/hosts.js';
 import { modulesFor } from './modules.js';
+import { routesPlan } from '../../runtime/routes/routes-plan.js';
 
 /** Lura's defaults (config.go) and the Go gateway's, in one place. */
 export const DEFAULTS = {
@@ -215,30 +216,6 @@ function backendPlan(b: Obj, index: number, ep: { method: string; outputEncoding
   const fm = flatmap(proxy.flatmap_filter);
   if (fm) plan.flatmapFilter = fm;
   return plan;
-}
-
-function routesPlan(value: unknown): RoutesPlan {
-  const root = obj(value);
-  const redirects = Object.entries(obj(root.redirects))
-    .filter((e): e is [string, string] => typeof e[1] === 'string')
-    .map(([host, target]) => ({ host, target }));
-  const hosts = Object.entries(obj(root.routes)).map(([host, list]) => {
-    const entries = arr(list)
-      .filter(isObj)
-      .map((e) => {
-        const entry: { prefix: string; backend: string; rewrite?: string } = { prefix: str(e.prefix) ?? '', backend: str(e.backend) ?? '' };
-        if (str(e.rewrite) !== undefined) entry.rewrite = str(e.rewrite)!;
-        return entry;
-      });
-    // Array.prototype.sort is stable: equal-length prefixes keep file order (Go's is undefined).
-    entries.sort((a, b) => b.prefix.length - a.prefix.length);
-    return { host, entries };
-  });
-  const subdomains = Object.entries(obj(root.subdomains))
-    .filter((e): e is [string, string] => typeof e[1] === 'string')
-    .map(([pattern, backend]) => ({ pattern, backend }))
-    .sort((a, b) => b.pattern.length - a.pattern.length);
-  return { redirects, hosts, subdomains };
 }
 
 export interface PlanInputs {

@@ -3,7 +3,10 @@ import { decodePath } from '../core/gateway.js';
 import { TAKES_UPGRADES, UPGRADE, type MiddlewareFactory, type UpgradeAwareMiddleware, type UpgradeRequest } from '../core/middleware.js';
 import { writePermanentRedirect } from '../core/responses.js';
 import type { RoutesPlan } from '../plan/plan.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { UpstreamPools } from '../upstream/http/pools.js';
+import { routesPlan } from './routes-plan.js';
 import { forwardedRequest } from './forwarded-request.js';
 import { cloudApiUrlOrDefault, compileHostTable, requestHost } from './host-table.js';
 import { hostRoutePolicy, ReverseProxy } from './reverse-proxy.js';
@@ -25,15 +28,32 @@ export const EDGE_NAMESPACE = 'github.com/hanzoai/gateway/edge';
 export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
   return (deps) => {
     const hanzoEdge = deps.service.extraConfig[EDGE_NAMESPACE] !== undefined;
-    const table = compileHostTable(routes, {
-      hostMap: deps.hostMap,
-      cloudApiUrl: hanzoEdge ? cloudApiUrlOrDefault(deps.env.GATEWAY_CLOUD_API_URL) : undefined,
-    });
+    const options = { hostMap: deps.hostMap, cloudApiUrl: hanzoEdge ? cloudApiUrlOrDefault(deps.env.GATEWAY_CLOUD_API_URL) : undefined };
+    let table = compileHostTable(routes, options);
+    // GATEWAY_ROUTES_FILE replaces the built-in table at start-up and on SIGHUP; a file that does not
+    // load leaves the table in use as it was (Go serves an empty one), with a warning.
+    const file = deps.env.GATEWAY_ROUTES_FILE;
+    if (file) {
+      const reload = (why: string) => {
+        try {
+          table = compileHostTable(routesPlan(parseYaml(readFileSync(file, 'utf8'))), options);
+          deps.log.info(`host routing: ${why} ${file}: ${table.summary}`);
+        } catch (e) {
+          deps.log.warn(`host routing: ${file} did not load (${(e as Error).message}); the table in use stays`);
+        }
+      };
+      reload('loaded');
+      const onHup = () => reload('reloaded');
+      process.on('SIGHUP', onHup);
+      deps.atClose?.(async () => {
+        process.off('SIGHUP', onHup);
+      });
+    }
     const pools = new UpstreamPools(deps.service.client);
     deps.atClose?.(() => pools.close());
     const policy = hostRoutePolicy(deps.brand);
     const proxy = new ReverseProxy(pools, policy, deps.log);
-    deps.log.info(`host routing: ${table.summary}`);
+    if (!file) deps.log.info(`host routing: ${table.summary}`);
 
     const middleware: UpgradeAwareMiddleware = (req, res, next) => {
       const url = req.url ?? '/';

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { headerLines, request, startServer, type EchoedRequest, type TestServer } from '../helpers/servers.js';
@@ -264,6 +267,26 @@ subdomains:
     const site = await named('site');
     const gw = await gateway(`routes:\n  example.com:\n    - prefix: /\n      backend: ${site.url}\n`);
     expect((await request(`${gw.url}/bad%zz`, at('example.com'))).status).toBe(400);
+  });
+
+  it('takes its table from GATEWAY_ROUTES_FILE when set, reloads it on SIGHUP, and keeps the table in use when the file is bad', async () => {
+    const built = await named('built');
+    const fromFile = await named('file');
+    const later = await named('later');
+    const dir = mkdtempSync(join(tmpdir(), 'hgw-routes-file-'));
+    const file = join(dir, 'routes.yaml');
+    writeFileSync(file, `routes:\n  example.com:\n    - prefix: /\n      backend: ${fromFile.url}\n`);
+    const gw = await gateway(`routes:\n  example.com:\n    - prefix: /\n      backend: ${built.url}\n`, base([]), { GATEWAY_ROUTES_FILE: file });
+    expect((await request(`${gw.url}/x`, at('example.com'))).headers['x-backend']).toBe('file');
+    writeFileSync(file, `routes:\n  example.com:\n    - prefix: /\n      backend: ${later.url}\n`);
+    process.emit('SIGHUP', 'SIGHUP');
+    expect((await request(`${gw.url}/x`, at('example.com'))).headers['x-backend']).toBe('later');
+    writeFileSync(file, 'routes: [not: a: table');
+    process.emit('SIGHUP', 'SIGHUP');
+    expect((await request(`${gw.url}/x`, at('example.com'))).headers['x-backend']).toBe('later');
+    expect(gw.logs.some((l) => l.includes('did not load') && l.includes('the table in use stays'))).toBe(true);
+    const missing = await gateway(`routes:\n  example.com:\n    - prefix: /\n      backend: ${built.url}\n`, base([]), { GATEWAY_ROUTES_FILE: join(dir, 'nope.yaml') });
+    expect((await request(`${missing.url}/x`, at('example.com'))).headers['x-backend']).toBe('built');
   });
 
   it('sends the cloud-API hosts to GATEWAY_CLOUD_API_URL when the Hanzo edge chain is on, and not otherwise', async () => {
