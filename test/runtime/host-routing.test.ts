@@ -289,6 +289,51 @@ subdomains:
     expect((await request(`${missing.url}/x`, at('example.com'))).headers['x-backend']).toBe('built');
   });
 
+  it('takes its table from KMS (GATEWAY_ROUTES_KMS_PATH): login, then the secret; failures keep the table in use with Go\'s texts', async () => {
+    const built = await named('built');
+    const fromKms = await named('kms');
+    const calls: string[] = [];
+    let secret: { status: number; body: string } = { status: 200, body: JSON.stringify({ secret: { value: `routes:\n  example.com:\n    - prefix: /\n      backend: ${fromKms.url}\n` } }) };
+    const kms = await backend((req, res) => {
+      calls.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.url === '/v1/kms/auth/login') {
+          const creds = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { clientId: string; clientSecret: string };
+          const ok = creds.clientId === 'gw' && creds.clientSecret === 's3cret';
+          res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' }).end(ok ? '{"accessToken":"tok-1"}' : '{"error":"bad credentials"}');
+          return;
+        }
+        res.writeHead(secret.status, { 'Content-Type': 'application/json' }).end(secret.body);
+      });
+    });
+    const table = `routes:\n  example.com:\n    - prefix: /\n      backend: ${built.url}\n`;
+    const env = { GATEWAY_ROUTES_KMS_PATH: 'gateway/my routes', GATEWAY_KMS_ENDPOINT: kms.url, IAM_CLIENT_ID: 'gw', GATEWAY_KMS_CLIENT_SECRET: 's3cret', GATEWAY_KMS_ENV: 'prod' };
+    const gw = await gateway(table, base([]), env);
+    await until(() => gw.logs.some((l) => l.includes('loaded KMS gateway/my routes')), 'the KMS table');
+    expect((await request(`${gw.url}/x`, at('example.com'))).headers['x-backend']).toBe('kms');
+    expect(calls).toEqual(['POST /v1/kms/auth/login ', 'GET /v1/kms/secrets/gateway/my%20routes?env=prod Bearer tok-1']);
+
+    secret = { status: 500, body: 'boom' };
+    process.emit('SIGHUP', 'SIGHUP');
+    await until(() => gw.logs.some((l) => l.includes('failed to fetch routes from KMS path gateway/my routes: kms: GET gateway/my routes returned 500: boom')), 'the KMS error');
+    expect((await request(`${gw.url}/x`, at('example.com'))).headers['x-backend']).toBe('kms');
+
+    secret = { status: 200, body: JSON.stringify({ secret: { value: 'routes: [broken: yaml' } }) };
+    process.emit('SIGHUP', 'SIGHUP');
+    await until(() => gw.logs.some((l) => l.includes('kms routes payload invalid')), 'the payload error');
+
+    // A bare name fails before any call; missing credentials leave no resolver.
+    const before = calls.length;
+    const bare = await gateway(table, base([]), { ...env, GATEWAY_ROUTES_KMS_PATH: 'routes' });
+    await until(() => bare.logs.some((l) => l.includes('kms: path "routes" needs a path and a name (e.g. "gateway/routes")')), 'the bare-name error');
+    const nocreds = await gateway(table, base([]), { GATEWAY_ROUTES_KMS_PATH: 'gateway/routes', GATEWAY_KMS_ENDPOINT: kms.url });
+    await until(() => nocreds.logs.some((l) => l.includes('no resolver configured')), 'the missing-resolver error');
+    expect(calls.length).toBe(before);
+    expect((await request(`${nocreds.url}/x`, at('example.com'))).headers['x-backend']).toBe('built');
+  });
+
   it('sends the cloud-API hosts to GATEWAY_CLOUD_API_URL when the Hanzo edge chain is on, and not otherwise', async () => {
     const cloud = await named('cloud');
     const edge = { 'github.com/hanzoai/gateway/edge': { iam: false, widget_gate: false, cors: false } };
