@@ -62,6 +62,7 @@ export const IMPLEMENTED = new Set([
   'modifier/lua',
   'modifier/lua-router',
   'telemetry/metrics',
+  'modifier/martian',
 ]);
 
 /**
@@ -162,7 +163,7 @@ export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, se
   return out;
 }
 
-/** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → HTTP cache. */
+/** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → martian → HTTP cache. */
 export function backendStages(backend: BackendPlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push({ from: '@hgw/runtime/qos/circuit-breaker/circuit-breaker-stage.js', name: 'circuitBreaker' });
@@ -174,6 +175,8 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
         : { from: '@hgw/runtime/qos/ratelimit/proxy-rate-limit.js', name: 'proxyRateLimit' },
     );
   }
+  // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
+  if (backend.extraConfig['modifier/martian'] !== undefined) out.push({ from: '@hgw/runtime/modifier/martian/martian-stage.js', name: 'martianStage' });
   if (backend.extraConfig['qos/http-cache'] !== undefined) out.push({ from: '@hgw/runtime/qos/http-cache/http-cache-stage.js', name: 'httpCache' });
   return out;
 }

@@ -51,6 +51,7 @@ const RULES = {
   'noop-multiple-backends': { severity: 'error', stage: 'lint', doc: '`output_encoding: no-op` passes one backend response through untouched, so the endpoint may have only one backend.' },
   'host-invalid': { severity: 'error', stage: 'lint', doc: 'A backend host must be `[http[s]://]name[:port][/]` (Lura host sanitisation) unless `disable_host_sanitize` is set.' },
   'host-missing': { severity: 'error', stage: 'lint', doc: 'A backend has no host and the service declares no default `host`; every request to it would fail.' },
+  'martian-invalid': { severity: 'error', stage: 'lint', doc: 'A `modifier/martian` definition that does not compile (an unknown modifier, a bad regex): KrakenD logs it and runs the backend unmodified.' },
   'json-schema-invalid': { severity: 'error', stage: 'lint', doc: 'A `validation/json-schema` schema that does not compile: KrakenD logs it and serves the endpoint without validating bodies.' },
   'cel-syntax': { severity: 'error', stage: 'lint', doc: 'A `validation/cel` expression that does not parse: KrakenD switches off every check of that endpoint or backend and serves it unchecked.' },
   'cel-type': { severity: 'warning', stage: 'lint', doc: 'A `validation/cel` expression that fails its type check against krakend-cel\'s variables is left out at start-up; the other checks still run.' },

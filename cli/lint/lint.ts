@@ -5,6 +5,7 @@ import type { GatewayRule } from './context.js';
 import { backendsRule } from './rules/backends.js';
 import { celRule } from './rules/cel.js';
 import { jsonSchemaRule } from './rules/json-schema.js';
+import { martianRule } from './rules/martian.js';
 import { baseHaRule } from './rules/base-ha.js';
 import { baseNetworkRule } from './rules/base-network.js';
 import { endpointPathRule } from './rules/endpoint-path.js';
@@ -36,6 +37,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   upstreamsRule,
   celRule,
   jsonSchemaRule,
+  martianRule,
 ];
 
 export function lintGateway(doc: LoadedDocument): Diagnostic[] {

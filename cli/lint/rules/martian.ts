@@ -1,0 +1,20 @@
+import { diagnosticAt } from '../../diagnostics/make.js';
+import { backends, endpoints, obj } from '../../config/view.js';
+import { joinPointer } from '../../load/json-pointer.js';
+import { compileMartian } from '../../../runtime/modifier/martian/martian-modifiers.js';
+import type { GatewayRule } from '../context.js';
+
+/** A `modifier/martian` definition compiled as the runtime will: one that does not compile leaves the backend unmodified. */
+export const martianRule: GatewayRule = ({ doc, report }) => {
+  for (const ep of endpoints(doc.value)) {
+    for (const be of backends(ep)) {
+      const extra = obj(be.value.extra_config);
+      if (extra['modifier/martian'] === undefined) continue;
+      try {
+        compileMartian(extra['modifier/martian']);
+      } catch (e) {
+        report(diagnosticAt(doc, 'martian-invalid', joinPointer(`${be.pointer}/extra_config`, 'modifier/martian'), `${(e as Error).message}; the backend would run unmodified`, { on: 'value' }));
+      }
+    }
+  }
+};
