@@ -63,6 +63,7 @@ export const IMPLEMENTED = new Set([
   'modifier/lua-router',
   'telemetry/metrics',
   'modifier/martian',
+  'auth/revoker',
 ]);
 
 /**
@@ -115,6 +116,8 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
     out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
     // krakend-cel's JWT rejecter runs on the claims the validator just verified.
     if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
+    // auth/revoker refuses verified tokens whose watched claims were revoked.
+    if (service.extraConfig['auth/revoker'] !== undefined) out.push({ from: '@hgw/runtime/auth/revoker/revoker.js', name: 'revokedTokens' });
   }
   const rateLimit = (endpoint.extraConfig['qos/ratelimit/router'] ?? service.extraConfig['qos/ratelimit/router']) as { store?: unknown } | undefined;
   if (rateLimit !== undefined) {
@@ -218,5 +221,6 @@ export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push({ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' });
   if (service.extraConfig['telemetry/metrics'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/metrics/stats-listener.js', name: 'statsListener' });
+  if (service.extraConfig['auth/revoker'] !== undefined) out.push({ from: '@hgw/runtime/auth/revoker/revoker.js', name: 'revokerListener' });
   return out;
 }

@@ -42,6 +42,37 @@ const BACKEND_NAMESPACES: Record<string, string> = {
   'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
 };
 
+/**
+ * Namespaces read by code that is always linked (router options, the proxy
+ * block, the Hanzo modules, backend/http…) or handled by the entries above.
+ * Any other namespace a config sets — a KrakenD CE module hgw has no
+ * runtime for (backend/graphql, telemetry/influx, auth/client-credentials…)
+ * — becomes a module of its own name, so `hgw build` names it as not
+ * enforced instead of ignoring it in silence.
+ */
+const ALWAYS_HANDLED = new Set([
+  'router',
+  'proxy',
+  'backend/http',
+  'auth/public',
+  'github.com/hanzoai/gateway/edge',
+  'github.com/hanzoai/gateway/zap-listener',
+  'github.com/hanzoai/gateway/base_ha',
+  'github.com/hanzoai/gateway/base-network',
+  'github.com/hanzoai/gateway/zap',
+  'modifier/lua-backend',
+  'modifier/lua-proxy',
+]);
+
+function addNamespaces(set: Set<string>, extra: Record<string, unknown>, known: Record<string, string>): void {
+  for (const ns of Object.keys(extra)) {
+    if (/^[@$_#]/.test(ns)) continue; // comments
+    const id = known[ns];
+    if (id) set.add(id);
+    else if (!ALWAYS_HANDLED.has(ns)) set.add(ns);
+  }
+}
+
 const UPSTREAMS: Record<BackendPlan['upstream']['kind'], string> = {
   http: 'upstream/http',
   base_ha: 'upstream/base-ha',
@@ -72,12 +103,12 @@ export function edgeModules(service: ServicePlan): string[] {
 export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
   const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service)]);
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) set.add('zap/listeners');
-  for (const ns of Object.keys(service.extraConfig)) addIf(set, SERVICE_NAMESPACES[ns]);
+  addNamespaces(set, service.extraConfig, SERVICE_NAMESPACES);
   if (hasRoutes) set.add('routes/host-routing');
   for (const ep of endpoints) {
     // no-op endpoints stream bytes and never decode; every other endpoint runs the decoding proxy pipe.
     set.add(ep.outputEncoding === 'no-op' ? 'core/no-op' : 'core/endpoint');
-    for (const ns of Object.keys(ep.extraConfig)) addIf(set, ENDPOINT_NAMESPACES[ns]);
+    addNamespaces(set, ep.extraConfig, ENDPOINT_NAMESPACES);
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');
     if (ep.proxy.flatmapFilter) set.add('core/flatmap');
@@ -92,7 +123,7 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
       set.add(UPSTREAMS[be.upstream.kind]);
       if (be.upstream.kind === 'zap') set.add('upstream/http'); // start-up fallback when the ZAP peer is unreachable
       if (be.upstream.kind === 'base_ha' && be.upstream.readYourWritesStore) set.add('upstream/base-ha-redis-pins');
-      for (const ns of Object.keys(be.extraConfig)) addIf(set, BACKEND_NAMESPACES[ns]);
+      addNamespaces(set, be.extraConfig, BACKEND_NAMESPACES);
       const encMod = ENCODINGS[be.encoding];
       if (encMod) set.add(encMod);
       if (be.flatmapFilter) set.add('core/flatmap');
