@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // hgw entry point: the CLI is bundled to lib/ by `npm install` (the prepare script).
+// A reader that stops early (`hgw rules | head`) is not an error.
+process.stdout.on('error', (e) => {
+  if (e && e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 try {
   await import('../lib/hgw.mjs');
 } catch (e) {

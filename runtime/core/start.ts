@@ -121,7 +121,18 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, listener, { upgrades });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
-  const extra = await Promise.all((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
+  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // A gateway that cannot open all its listeners does not half-run: close what did open, then report.
+    await Promise.allSettled(started.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    await server.drain();
+    await Promise.allSettled(upstreams.map((u) => u.close()));
+    await pools.close();
+    await Promise.allSettled(releases.map((release) => release()));
+    throw failed.reason;
+  }
+  const extra = started.map((r) => (r as PromiseFulfilledResult<{ close(): Promise<void> }>).value);
   for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);
   const mapped = Object.keys(deps.hostMap);
   if (mapped.length > 0) log.info(`host map: ${mapped.map((k) => `${k} → ${deps.hostMap[k]}`).join(', ')}`);

@@ -42,6 +42,8 @@ describe('telemetry/metrics', () => {
     expect(stats['krakend.router.response./b.status.500']?.count).toBe(1);
     expect(stats['krakend.router.response./a.time']?.count).toBe(2);
     expect(stats['krakend.router.response./a.time']!.max).toBeGreaterThan(0);
+    // The backend's {"ok":true} rendered back: 11 bytes each.
+    expect(stats['krakend.router.response./a.size']).toMatchObject({ count: 2, max: 11 });
     expect(stats['krakend.proxy.requests.layer.pipe.name./a.complete.true.error.false']?.count).toBe(2);
     expect(stats['krakend.proxy.requests.layer.backend.name./down.complete.false.error.true']?.count).toBe(1);
     expect(stats['krakend.proxy.latency.layer.backend.name./a.complete.true.error.false']?.count).toBe(2);
@@ -65,5 +67,17 @@ describe('telemetry/metrics', () => {
     expect(names.some((n) => n.includes('layer.pipe.name./c'))).toBe(true);
     expect(names.some((n) => n.startsWith('krakend.router.response./c'))).toBe(false);
     expect(names.some((n) => n.includes('layer.backend.name./c'))).toBe(false);
+  });
+
+  it('does not half-start: when /__stats/ cannot listen, the gateway closes its own port and reports the error', async () => {
+    const holder = await startServer((_req, res) => res.end());
+    cleanups.push(() => holder.close());
+    const probe = await startServer((_req, res) => res.end());
+    const port = probe.port;
+    await probe.close();
+    const attempt = startRuntime(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'telemetry/metrics': { listen_address: `127.0.0.1:${holder.port}` } } }), { port });
+    await expect(attempt).rejects.toThrow(/EADDRINUSE/);
+    // Its own port was open before /__stats/ failed; it is closed again.
+    await expect(request(`http://127.0.0.1:${port}/__health`)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -4,19 +4,37 @@ import { stats } from './stats-registry.js';
 /**
  * krakend-metrics' router layer for one endpoint: per answer a
  * `krakend.router.response.<endpoint>.status.<code>` counter and the
- * `.time` (nanoseconds) and `.size` (bytes, when the length is known)
+ * `.time` (nanoseconds) and `.size` (body bytes written)
  * histograms.
  */
+
 export const routerMetrics: EndpointMiddlewareFactory = (endpoint) => {
   const prefix = `krakend.router.response.${endpoint.endpoint}`;
   return (_req, res, _params, next) => {
     const started = process.hrtime.bigint();
+    // Body bytes as written (gin's Writer.Size()): headers set through writeHead are invisible to getHeader.
+    let size = 0;
+    const write = res.write;
+    const end = res.end;
+    res.write = function (this: typeof res, chunk: unknown, ...rest: unknown[]) {
+      size += bodyBytes(chunk);
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof res.write;
+    res.end = function (this: typeof res, chunk?: unknown, ...rest: unknown[]) {
+      if (typeof chunk !== 'function') size += bodyBytes(chunk);
+      return (end as (...a: unknown[]) => typeof res).call(this, chunk, ...rest);
+    } as typeof res.end;
     res.once('close', () => {
       stats.inc(`${prefix}.status.${res.statusCode}`);
       stats.observe(`${prefix}.time`, Number(process.hrtime.bigint() - started));
-      const size = Number(res.getHeader('content-length'));
-      if (Number.isFinite(size)) stats.observe(`${prefix}.size`, size);
+      stats.observe(`${prefix}.size`, size);
     });
     next();
   };
 };
+
+function bodyBytes(chunk: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk);
+  if (chunk instanceof Uint8Array) return chunk.length;
+  return 0;
+}
