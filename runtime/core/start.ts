@@ -212,7 +212,8 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
  * `-w N`: N worker processes share the port through node:cluster (Node 20 has
  * no reusePort; the primary hands connections out round-robin on Linux). The
  * primary only supervises: a worker that dies is replaced; SIGTERM/SIGINT are
- * passed on, and the primary exits once every worker has drained.
+ * passed on, and the primary exits once every worker has drained; SIGHUP is
+ * passed on too.
  */
 function superviseWorkers(count: number): void {
   let stopping = false;
@@ -233,6 +234,10 @@ function superviseWorkers(count: number): void {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // SIGHUP reloads a routes table (GATEWAY_ROUTES_FILE / KMS) in every worker.
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+  });
 }
 
 /**
