@@ -64,6 +64,7 @@ export const IMPLEMENTED = new Set([
   'telemetry/metrics',
   'modifier/martian',
   'auth/revoker',
+  'auth/client-credentials',
 ]);
 
 /**
@@ -178,6 +179,8 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
         : { from: '@hgw/runtime/qos/ratelimit/proxy-rate-limit.js', name: 'proxyRateLimit' },
     );
   }
+  // The gateway's own OAuth2 token goes on the request before martian and the cache see it.
+  if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push({ from: '@hgw/runtime/auth/client-credentials/client-credentials-stage.js', name: 'clientCredentials' });
   // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
   if (backend.extraConfig['modifier/martian'] !== undefined) out.push({ from: '@hgw/runtime/modifier/martian/martian-stage.js', name: 'martianStage' });
   if (backend.extraConfig['qos/http-cache'] !== undefined) out.push({ from: '@hgw/runtime/qos/http-cache/http-cache-stage.js', name: 'httpCache' });

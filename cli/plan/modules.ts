@@ -40,13 +40,14 @@ const BACKEND_NAMESPACES: Record<string, string> = {
   'modifier/martian': 'modifier/martian',
   'plugin/http-client': 'plugins/http-client',
   'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
+  'auth/client-credentials': 'auth/client-credentials',
 };
 
 /**
  * Namespaces read by code that is always linked (router options, the proxy
  * block, the Hanzo modules, backend/http…) or handled by the entries above.
  * Any other namespace a config sets — a KrakenD CE module hgw has no
- * runtime for (backend/graphql, telemetry/influx, auth/client-credentials…)
+ * runtime for (backend/graphql, backend/amqp, telemetry/influx…)
  * — becomes a module of its own name, so `hgw build` names it as not
  * enforced instead of ignoring it in silence.
  */
