@@ -142,7 +142,8 @@ describe('telemetry/opentelemetry over OTLP/HTTP', () => {
     expect((await request(`${gw.url}/a`)).status).toBe(200);
     const started = Date.now();
     await gw.close();
-    expect(Date.now() - started).toBeLessThan(6000);
+    // Bounded by the 5 s flush cap (the SDK's own default would wait 30 s); slack for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(9000);
   });
 });
 
