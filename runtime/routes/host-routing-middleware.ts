@@ -3,11 +3,8 @@ import { decodePath } from '../core/gateway.js';
 import { TAKES_UPGRADES, UPGRADE, type MiddlewareFactory, type UpgradeAwareMiddleware, type UpgradeRequest } from '../core/middleware.js';
 import { writePermanentRedirect } from '../core/responses.js';
 import type { RoutesPlan } from '../plan/plan.js';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { UpstreamPools } from '../upstream/http/pools.js';
-import { routesPlan } from './routes-plan.js';
-import { fetchKmsSecret, kmsSettings } from './kms-routes.js';
+import { watchRoutesSource } from './routes-source.js';
 import { forwardedRequest } from './forwarded-request.js';
 import { cloudApiUrlOrDefault, compileHostTable, requestHost } from './host-table.js';
 import { hostRoutePolicy, ReverseProxy } from './reverse-proxy.js';
@@ -31,52 +28,15 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
     const hanzoEdge = deps.service.extraConfig[EDGE_NAMESPACE] !== undefined;
     const options = { hostMap: deps.hostMap, cloudApiUrl: hanzoEdge ? cloudApiUrlOrDefault(deps.env.GATEWAY_CLOUD_API_URL) : undefined };
     let table = compileHostTable(routes, options);
-    // GATEWAY_ROUTES_KMS_PATH, else GATEWAY_ROUTES_FILE, replaces the built-in table at start-up and on
-    // SIGHUP; a source that does not load leaves the table in use as it was (Go serves an empty one).
-    const kmsPath = deps.env.GATEWAY_ROUTES_KMS_PATH;
-    const file = deps.env.GATEWAY_ROUTES_FILE;
-    const use = (yamlText: string, from: string, why: string) => {
-      table = compileHostTable(routesPlan(parseYaml(yamlText)), options);
+    const replaced = watchRoutesSource(deps, (plan, from, why) => {
+      table = compileHostTable(plan, options);
       deps.log.info(`host routing: ${why} ${from}: ${table.summary}`);
-    };
-    let reload: ((why: string) => void) | undefined;
-    if (kmsPath) {
-      const settings = kmsSettings(deps.env);
-      reload = (why) => {
-        fetchKmsSecret(settings, kmsPath).then(
-          (text) => {
-            try {
-              use(text, `KMS ${kmsPath}`, why);
-            } catch (e) {
-              deps.log.warn(`host routing: kms routes payload invalid: ${(e as Error).message}; the table in use stays`);
-            }
-          },
-          (e: Error) => deps.log.warn(`host routing: failed to fetch routes from KMS path ${kmsPath}: ${e.message}; the table in use stays`),
-        );
-      };
-    } else if (file) {
-      reload = (why) => {
-        try {
-          use(readFileSync(file, 'utf8'), file, why);
-        } catch (e) {
-          deps.log.warn(`host routing: ${file} did not load (${(e as Error).message}); the table in use stays`);
-        }
-      };
-    }
-    if (reload) {
-      const again = reload;
-      again('loaded');
-      const onHup = () => again('reloaded');
-      process.on('SIGHUP', onHup);
-      deps.atClose?.(async () => {
-        process.off('SIGHUP', onHup);
-      });
-    }
+    });
     const pools = new UpstreamPools(deps.service.client);
     deps.atClose?.(() => pools.close());
     const policy = hostRoutePolicy(deps.brand);
     const proxy = new ReverseProxy(pools, policy, deps.log);
-    if (!reload) deps.log.info(`host routing: ${table.summary}`);
+    if (!replaced) deps.log.info(`host routing: ${table.summary}`);
 
     const middleware: UpgradeAwareMiddleware = (req, res, next) => {
       const url = req.url ?? '/';
