@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { firstRequestHeader } from '../auth/iam/request-headers.js';
 import { decodePath } from '../core/gateway.js';
 import { TAKES_UPGRADES, UPGRADE, type MiddlewareFactory, type UpgradeAwareMiddleware, type UpgradeRequest } from '../core/middleware.js';
 import { writePermanentRedirect } from '../core/responses.js';
@@ -45,7 +45,7 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
       const path = decodePath(rawPath);
       // A bad escape is the router's 400 to give.
       if (path === undefined) return next();
-      const decision = table.match(requestHost(hostHeader(req)), path);
+      const decision = table.match(requestHost(firstRequestHeader(req, 'host')), path);
       if (decision === undefined) return next();
       if (decision.kind === 'redirect') {
         // Go drops the query; the path goes out still escaped (Go writes the decoded one).
@@ -60,14 +60,4 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
     middleware[TAKES_UPGRADES] = true;
     return middleware;
   };
-}
-
-/** The Host header from the raw lines (no lazy headers object built for it). */
-function hostHeader(req: IncomingMessage): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === 'host') return raw[i + 1];
-  }
-  return undefined;
 }

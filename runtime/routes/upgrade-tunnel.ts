@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline, type Duplex } from 'node:stream';
+import { firstRequestHeader } from '../auth/iam/request-headers.js';
 import type { Logger } from '../core/logger.js';
 import { writeHeadLines } from '../core/responses.js';
 import type { ForwardedRequest } from './forwarded-request.js';
@@ -30,7 +31,7 @@ export function tunnelUpgrade(
   log: Logger,
 ): void {
   const url = new URL(fwd.origin);
-  const upgrade = upgradeValue(req.rawHeaders);
+  const upgrade = firstRequestHeader(req, 'upgrade') || 'websocket';
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const out = send({
     protocol: url.protocol,
@@ -81,11 +82,6 @@ export function tunnelUpgrade(
 function hasHost(lines: readonly string[]): boolean {
   for (let i = 0; i < lines.length; i += 2) if (lines[i]!.toLowerCase() === 'host') return true;
   return false;
-}
-
-function upgradeValue(raw: readonly string[]): string {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'upgrade') return raw[i + 1]!;
-  return 'websocket';
 }
 
 /** Bytes both ways; an end or error on either side ends the other. */

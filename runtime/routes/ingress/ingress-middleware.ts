@@ -4,6 +4,7 @@ import { TAKES_UPGRADES, UPGRADE, type MiddlewareDeps, type MiddlewareFactory, t
 import { writePermanentRedirect } from '../../core/responses.js';
 import { cleanPath } from '../../core/router.js';
 import { stripIdentityHeaders } from '../../auth/iam/ingress-strip.js';
+import { firstRequestHeader } from '../../auth/iam/request-headers.js';
 import type { IngressPlan } from '../../plan/plan.js';
 import { UpstreamPools } from '../../upstream/http/pools.js';
 import { requestHost } from '../host-table.js';
@@ -69,7 +70,7 @@ export function createIngressMiddleware(plan: IngressPlan, deps: MiddlewareDeps,
       return;
     }
     stripIdentityHeaders(req);
-    const host = requestHost(req.headers.host);
+    const host = requestHost(firstRequestHeader(req, 'host'));
     const decision = table.match(host, path);
     if (decision.kind !== 'proxy') {
       httpError(res, 404, '404 Not Found');

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { firstRequestHeader } from '../../auth/iam/request-headers.js';
 import { clientIp } from '../../core/client-ip.js';
 import type { ForwardedRequest } from '../forwarded-request.js';
 import { forwardedPath } from '../forwarded-request.js';
@@ -20,14 +21,8 @@ export function ingressForwardedRequest(req: IncomingMessage, target: ProxyTarge
   const raw = req.rawHeaders;
   const headers = withoutHopHeaders(raw, REPLACED);
   if (asksForTrailers(raw)) headers.push('Te', 'trailers');
-  let host = '';
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'host') {
-      host = raw[i + 1]!;
-      break;
-    }
-  }
-  if (host !== '') headers.push('X-Forwarded-Host', host);
+  const host = firstRequestHeader(req, 'host');
+  if (host) headers.push('X-Forwarded-Host', host);
   headers.push('X-Real-IP', clientIp(req));
   return { origin: target.origin, path: forwardedPath(target, {}, rawPath, rawPath, rawQuery), headers };
 }
