@@ -4,7 +4,7 @@
  *   → codegen (Plan → entry.ts) → bundle (entry.ts → gateway.mjs + map + manifest).
  * `hgw check` stops after lint (or plan with -d); `hgw build` and `hgw run` go to the end.
  */
-import type { Plan } from '../runtime/plan/plan.js';
+import type { Plan, ProfileName } from '../runtime/plan/plan.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { isRuleId, ruleInfo } from './diagnostics/rules.js';
 import { loadFile } from './load/load-file.js';
@@ -27,6 +27,8 @@ export interface CheckInputs {
   gateway?: string;
   routes?: string;
   ingress?: string;
+  /** `--profile`: wins over the config's own profile key. */
+  profile?: ProfileName;
 }
 
 export interface CheckResult {
@@ -36,10 +38,11 @@ export interface CheckResult {
   /** Some input could not be read or parsed at all (exit 2). */
   fatal: boolean;
   docs: { gateway?: LoadedDocument; routes?: LoadedDocument; ingress?: LoadedDocument };
+  profile?: ProfileName;
 }
 
 export function checkFiles(inputs: CheckInputs): CheckResult {
-  const result: CheckResult = { diagnostics: [], texts: new Map(), fatal: false, docs: {} };
+  const result: CheckResult = { diagnostics: [], texts: new Map(), fatal: false, docs: {}, profile: inputs.profile };
   const stage = (file: string, schema: 'gateway' | 'routes' | 'ingress', lint: (doc: LoadedDocument) => Diagnostic[]) => {
     const loaded = loadFile(file);
     if (!loaded.ok) {
@@ -53,7 +56,7 @@ export function checkFiles(inputs: CheckInputs): CheckResult {
     result.diagnostics.push(...validateDocument(doc, schema), ...lint(doc));
     return doc;
   };
-  if (inputs.gateway) result.docs.gateway = stage(inputs.gateway, 'gateway', lintGateway);
+  if (inputs.gateway) result.docs.gateway = stage(inputs.gateway, 'gateway', (doc) => lintGateway(doc, { profile: inputs.profile }));
   if (inputs.routes) result.docs.routes = stage(inputs.routes, 'routes', (doc) => collect((r) => lintRoutesFile(doc, r)));
   if (inputs.ingress) result.docs.ingress = stage(inputs.ingress, 'ingress', (doc) => collect((r) => lintIngressFile(doc, r)));
   result.diagnostics.sort(compareDiagnostics);
@@ -70,7 +73,7 @@ function collect(run: (report: (d: Diagnostic) => void) => void): Diagnostic[] {
 export function planFrom(result: CheckResult): Plan | undefined {
   if (result.docs.ingress && !result.docs.gateway) return buildIngressPlan(result.docs.ingress);
   if (!result.docs.gateway) return undefined;
-  return buildPlan(result.docs.routes ? { gateway: result.docs.gateway, routes: result.docs.routes } : { gateway: result.docs.gateway });
+  return buildPlan({ gateway: result.docs.gateway, ...(result.docs.routes ? { routes: result.docs.routes } : {}), profile: result.profile });
 }
 
 export interface BuildOptions extends CodegenOptions {

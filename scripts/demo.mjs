@@ -47,9 +47,9 @@ const listening = new Promise((resolve, reject) => {
 });
 const gwPort = await listening;
 
-function call(method, path, body) {
+function call(method, path, body, extra = {}) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: gwPort, method, path, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+    const req = request({ host: '127.0.0.1', port: gwPort, method, path, headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...extra } }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => resolve(`${method} ${path} → ${res.statusCode} ${text}`));
@@ -60,7 +60,14 @@ function call(method, path, body) {
 }
 
 console.log(`\nbuilt-in backend: ${backendUrl}; sample requests through the gateway:`);
-for (const line of [await call('GET', '/users/1'), await call('POST', '/orders', '{"sku":"hgw-1"}'), await call('GET', '/status'), await call('GET', '/__health')]) {
+// The default (hanzo) profile: /account is "auth/public": false, so a client that only claims an identity is refused.
+for (const line of [
+  await call('GET', '/users/1'),
+  await call('POST', '/orders', '{"sku":"hgw-1"}'),
+  await call('GET', '/status'),
+  await call('GET', '/account', undefined, { 'X-User-Id': 'admin' }),
+  await call('GET', '/healthz'),
+]) {
   console.log(`  ${line}`);
 }
 if (once) {

@@ -15,6 +15,8 @@ export interface Manifest {
   hgw: { version: string };
   brand: { name: string; version: string };
   config: { file: string; sha256: string; endpoints: number };
+  /** The gateway the bundle is (hanzo engine or plain KrakenD) and why. */
+  profile: Plan['service']['profile'];
   options: { minify: boolean; format: 'esm'; target: 'node20'; hostMap: Record<string, string> };
   /** Plan module ids the config uses. */
   modules: string[];
@@ -67,6 +69,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     hgw: { version: input.hgwVersion },
     brand: input.brand,
     config: { file: input.configFile, sha256: input.plan.source.sha256, endpoints: input.plan.endpoints.length },
+    profile: input.plan.service.profile,
     options: { minify: input.minify, format: 'esm', target: 'node20', hostMap: input.hostMap },
     modules: input.plan.modules,
     unimplemented: input.unimplemented,

@@ -1,5 +1,5 @@
 import type { BackendPlan, EndpointPlan, ServicePlan } from '../../runtime/plan/plan.js';
-import { edgeModules } from '../plan/modules.js';
+import { edgeModules, krakendCorsLinked } from '../plan/modules.js';
 
 /**
  * What codegen may link: for each Plan module id, whether this hgw version has
@@ -53,6 +53,8 @@ export const IMPLEMENTED = new Set([
   'auth/hanzo-iam',
   'auth/widget-gate',
   'auth/require-identity',
+  'auth/identity-strip',
+  'core/production-headers',
   'routes/host-routing',
   'routes/ingress',
   'validation/cel',
@@ -192,15 +194,21 @@ export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefi
   return endpoint.extraConfig['auth/signer'] !== undefined ? { from: '@hgw/runtime/auth/signer/jwt-signer.js', name: 'jwtSigner' } : undefined;
 }
 
-/** Router middleware in the edge chain's order: security/http → CORS preflight → auth → widget gate → bot detector → routing. */
+/**
+ * Router middleware in the Go engine's order (hanzo-core.md §5.3): production
+ * headers → security/http → CORS preflight → auth → widget gate → bot detector → routing.
+ */
 export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   const edge = edgeModules(service);
+  // Right after recovery: every answer below it, refusals included, leaves stamped.
+  if (edge.includes('core/production-headers')) out.push({ from: '@hgw/runtime/core/production-headers.js', name: 'productionHeadersMiddleware' });
   // Host check and HTTPS redirect before anything else answers.
   if (service.extraConfig['security/http'] !== undefined) out.push({ from: '@hgw/runtime/security/http/http-secure-middleware.js', name: 'httpSecureMiddleware' });
   if (edge.includes('security/hanzo-cors')) out.push({ from: '@hgw/runtime/security/cors/hanzo-cors-middleware.js', name: 'hanzoCorsMiddleware' });
-  if (service.extraConfig['security/cors'] !== undefined) out.push({ from: '@hgw/runtime/security/cors/cors-middleware.js', name: 'corsMiddleware' });
+  if (service.extraConfig['security/cors'] !== undefined && krakendCorsLinked(service)) out.push({ from: '@hgw/runtime/security/cors/cors-middleware.js', name: 'corsMiddleware' });
   if (edge.includes('auth/hanzo-iam')) out.push({ from: '@hgw/runtime/auth/iam/iam-middleware.js', name: 'hanzoIamMiddleware' });
+  if (edge.includes('auth/identity-strip')) out.push({ from: '@hgw/runtime/auth/iam/identity-strip-middleware.js', name: 'identityStripMiddleware' });
   if (edge.includes('auth/widget-gate')) out.push({ from: '@hgw/runtime/auth/widget-gate/widget-gate-middleware.js', name: 'widgetGateMiddleware' });
   if (service.extraConfig['security/bot-detector'] !== undefined) {
     out.push({ from: '@hgw/runtime/security/bot-detector/bot-detector-middleware.js', name: 'botDetectorMiddleware' });

@@ -6,11 +6,23 @@ import { ANSI_PAINT, NO_PAINT, type Paint } from '../report/code-frame.js';
 import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../report/format.js';
 import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
+import { profileOption } from './checked-plan.js';
+import type { Plan } from '../../runtime/plan/plan.js';
+
+const PROFILE_SOURCES = { flag: 'chosen with --profile', config: 'named by the config (github.com/hanzoai/gateway/profile)', default: 'the default' } as const;
+
+/** `check -d`'s first line: which gateway the config builds, and why. */
+export function profileLine(plan: Plan): string {
+  const { name, source } = plan.service.profile;
+  const what = name === 'hanzo' ? 'the Go Hanzo gateway\'s engine' : 'plain KrakenD CE / Lura';
+  return `Profile: ${name} (${what}), ${PROFILE_SOURCES[source]}`;
+}
 
 export interface CheckOptions {
   config?: string;
   routes?: string;
   ingress?: string;
+  profile?: string;
   format?: string;
   failOn?: string;
   debug?: number;
@@ -68,7 +80,7 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
     for (const f of [gateway, opts.routes, opts.ingress]) if (f) io.stderr.write(`Parsing configuration file: ${f}\n`);
   }
 
-  const result = checkFiles({ gateway, routes: opts.routes, ingress: opts.ingress });
+  const result = checkFiles({ gateway, routes: opts.routes, ingress: opts.ingress, profile: profileOption(opts.profile) });
   let diagnostics: Diagnostic[] = result.diagnostics;
   if (opts.lint) {
     // -l: KrakenD's schema lint rejects unknown keys and namespaces outright.
@@ -84,6 +96,7 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
   const plan = !hasErrors && ((opts.debug ?? 0) > 0 || opts.testGinRoutes) ? planFrom(result) : undefined;
   if (plan && (opts.debug ?? 0) > 0) {
     const indent = opts.indent === undefined ? '\t' : opts.indent.replace(/\\t/g, '\t');
+    if (human && !opts.quiet && !plan.ingress) io.stderr.write(`${profileLine(plan)}\n`);
     io.stdout.write(`${JSON.stringify(plan, null, indent)}\n`);
   }
   if (plan && opts.testGinRoutes && human) {

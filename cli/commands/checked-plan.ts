@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { Plan } from '../../runtime/plan/plan.js';
+import type { Plan, ProfileName } from '../../runtime/plan/plan.js';
+import { isProfileName, PROFILES } from '../plan/profile.js';
 import { checkFiles, planFrom } from '../pipeline.js';
 import { formatReport } from '../report/format.js';
 import { hgwVersion } from '../version.js';
@@ -17,6 +18,8 @@ export interface InputOptions {
   routes?: string;
   /** An ingress.json instead of a gateway config: the bundle is the Go ingress. */
   ingress?: string;
+  /** `--profile hanzo|krakend`. */
+  profile?: string;
   format?: string;
   quiet?: boolean;
   color?: boolean;
@@ -33,7 +36,7 @@ export function checkedPlan(positional: string | undefined, opts: InputOptions, 
   const input = opts.ingress ?? gateway;
   if (!input) throw new HgwError('HGW_USAGE', 'Please, provide the path to the configuration file with --config or see all the options with --help');
   const format = pickFormat(opts.format, io);
-  const result = checkFiles(opts.ingress ? { ingress: opts.ingress } : { gateway, routes: opts.routes });
+  const result = checkFiles(opts.ingress ? { ingress: opts.ingress } : { gateway, routes: opts.routes, profile: profileOption(opts.profile) });
   const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   const report = formatReport(format, { diagnostics: shown, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint: pickPaint(io, opts.color) });
   // Build and run print their own output on stdout; findings go to stderr like a compiler's.
@@ -56,6 +59,13 @@ export function hostMapOption(values: string[] | undefined): Record<string, stri
   } catch (e) {
     throw new HgwError('HGW_USAGE', `--host-map: ${(e as Error).message}`);
   }
+}
+
+/** `--profile`: one of the profile names, else a usage error. */
+export function profileOption(value: string | undefined): ProfileName | undefined {
+  if (value === undefined) return undefined;
+  if (!isProfileName(value)) throw new HgwError('HGW_USAGE', `unknown --profile ${JSON.stringify(value)}; use one of ${PROFILES.join(', ')}`);
+  return value;
 }
 
 /** Repeatable commander option collector. */

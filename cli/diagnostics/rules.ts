@@ -79,6 +79,11 @@ const RULES = {
   'zap-peer-addr': { severity: 'error', stage: 'lint', doc: '`peer_addr` must be `host:port`, with a port from 1 to 65535.' },
   'zap-no-peer': { severity: 'error', stage: 'lint', doc: 'With `no_discovery: true` the node cannot find its peer: set `peer_addr`.' },
 
+  // --- lint: profiles (hanzo engine / plain KrakenD) ---
+  'credential-policy-missing': { severity: 'error', stage: 'lint', doc: 'Once endpoints carry `auth/public`, every endpoint must state a credential policy (an `auth/*` key): the Go engine refuses to start otherwise, and so does hgw.' },
+  'cors-not-wired': { severity: 'warning', stage: 'lint', doc: 'Under the hanzo profile `security/cors` is not wired: the Go engine answers CORS with its one policy. `--profile krakend` keeps KrakenD\'s CORS.' },
+  'identity-header-forgeable': { severity: 'warning', stage: 'lint', doc: 'An endpoint forwards an identity header (X-User-Id, X-Org-Id, …) that nothing in the gateway strips or writes, so a client can forge it. The hanzo profile strips them on every request.' },
+
   // --- lint: routes.yaml / ingress.json ---
   'routes-backend-url': { severity: 'error', stage: 'lint', doc: 'A routes.yaml backend or redirect target must be an absolute http(s) URL.' },
   'routes-duplicate-prefix': { severity: 'error', stage: 'lint', doc: 'A host lists the same prefix twice; which entry wins is undefined (Go sorts prefixes with an unstable sort).' },

@@ -2,6 +2,9 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { obj } from '../config/view.js';
 import type { LoadedDocument } from '../load/document.js';
 import type { GatewayRule } from './context.js';
+import type { ProfileName } from '../../runtime/plan/plan.js';
+import { resolveProfile } from '../plan/profile.js';
+import { profileRule } from './rules/profile.js';
 import { backendsRule } from './rules/backends.js';
 import { celRule } from './rules/cel.js';
 import { jsonSchemaRule } from './rules/json-schema.js';
@@ -38,11 +41,20 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   celRule,
   jsonSchemaRule,
   martianRule,
+  profileRule,
 ];
 
-export function lintGateway(doc: LoadedDocument): Diagnostic[] {
+export interface LintOptions {
+  /** `--profile`; else the config's key; else `profileDefault` (hanzo). */
+  profile?: ProfileName;
+  profileDefault?: ProfileName;
+}
+
+export function lintGateway(doc: LoadedDocument, options: LintOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ctx = { doc, config: obj(doc.value), report: (d: Diagnostic) => out.push(d) };
+  const config = obj(doc.value);
+  const profile = resolveProfile(obj(config.extra_config), options.profile, options.profileDefault);
+  const ctx = { doc, config, profile, report: (d: Diagnostic) => out.push(d) };
   for (const rule of GATEWAY_RULES) rule(ctx);
   return out;
 }

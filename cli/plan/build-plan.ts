@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
-  BackendPlan, EndpointPlan, FlatmapOp, Plan, ProxyPlan, RouterPlan, RoutesPlan, ServicePlan, UpstreamPlan,
+  BackendPlan, EndpointPlan, FlatmapOp, Plan, ProfileName, ProfilePlan, ProxyPlan, RouterPlan, RoutesPlan, ServicePlan, UpstreamPlan,
 } from '../../runtime/plan/plan.js';
 import { PLAN_SCHEMA } from '../../runtime/plan/plan.js';
 import { parseGoDuration } from '../config/duration.js';
@@ -11,6 +11,7 @@ import type { LoadedDocument } from '../load/document.js';
 import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
 import { sanitizeHost } from '../config/hosts.js';
 import { modulesFor } from './modules.js';
+import { resolveEdge, resolveProfile } from './profile.js';
 import { routesPlan } from '../../runtime/routes/routes-plan.js';
 
 /** Lura's defaults (config.go) and the Go gateway's, in one place. */
@@ -77,11 +78,12 @@ function routerPlan(extra: Record<string, unknown>): RouterPlan {
   };
 }
 
-export function servicePlan(c: Obj): ServicePlan {
+export function servicePlan(c: Obj, profile: ProfilePlan = resolveProfile(normalizeExtraConfig(c))): ServicePlan {
   const extraConfig = normalizeExtraConfig(c);
   const plugin = obj(c.plugin);
   const svc: ServicePlan = {
     name: str(c.name) ?? '',
+    profile,
     port: num(c.port) ?? DEFAULTS.port,
     timeoutMs: positiveMs(c.timeout, DEFAULTS.timeoutMs),
     cacheTtlMs: ms(c.cache_ttl, 0),
@@ -221,12 +223,16 @@ function backendPlan(b: Obj, index: number, ep: { method: string; outputEncoding
 export interface PlanInputs {
   gateway: LoadedDocument;
   routes?: LoadedDocument;
+  /** `--profile`: wins over the config's key. */
+  profile?: ProfileName;
+  /** The profile when neither the flag nor the config names one (hanzo; runtime tests of KrakenD modules pass krakend). */
+  profileDefault?: ProfileName;
 }
 
 /** Builds the Plan from documents that passed check with no errors. */
-export function buildPlan({ gateway, routes }: PlanInputs): Plan {
+export function buildPlan({ gateway, routes, profile, profileDefault }: PlanInputs): Plan {
   const c = obj(gateway.value);
-  const service = servicePlan(c);
+  const service = servicePlan(c, resolveProfile(normalizeExtraConfig(c), profile, profileDefault));
   const endpoints: EndpointPlan[] = endpointRefs(gateway.value).map((ref) => {
     const e = ref.value;
     const path = str(e.endpoint) ?? '/';
@@ -258,6 +264,10 @@ export function buildPlan({ gateway, routes }: PlanInputs): Plan {
       source: { line: pos.line, column: pos.column },
     };
   });
+  const edge = resolveEdge(service.profile.name, service.extraConfig, endpoints.map((ep) => ep.extraConfig));
+  if (edge) service.edge = edge;
+  // The Go engine merges router.disable_health=true into the operator's options and serves /healthz instead.
+  if (edge?.productionHeaders) service.router.disableHealth = true;
   const plan: Plan = {
     schema: PLAN_SCHEMA,
     source: { file: gateway.file, sha256: createHash('sha256').update(gateway.text).digest('hex') },

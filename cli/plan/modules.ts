@@ -57,6 +57,7 @@ const ALWAYS_HANDLED = new Set([
   'backend/http',
   'auth/public',
   'github.com/hanzoai/gateway/edge',
+  'github.com/hanzoai/gateway/profile',
   'github.com/hanzoai/gateway/zap-listener',
   'github.com/hanzoai/gateway/base_ha',
   'github.com/hanzoai/gateway/base-network',
@@ -65,9 +66,10 @@ const ALWAYS_HANDLED = new Set([
   'modifier/lua-proxy',
 ]);
 
-function addNamespaces(set: Set<string>, extra: Record<string, unknown>, known: Record<string, string>): void {
+function addNamespaces(set: Set<string>, extra: Record<string, unknown>, known: Record<string, string>, service: ServicePlan): void {
   for (const ns of Object.keys(extra)) {
     if (/^[@$_#]/.test(ns)) continue; // comments
+    if (ns === 'security/cors' && !krakendCorsLinked(service)) continue;
     const id = known[ns];
     if (id) set.add(id);
     else if (!ALWAYS_HANDLED.has(ns)) set.add(ns);
@@ -88,28 +90,37 @@ const ENCODINGS: Record<string, string> = {
   negotiate: 'encoding/negotiate',
 };
 
-/** The parts of the Hanzo edge chain (`github.com/hanzoai/gateway/edge`) a service turns on, as module ids. */
+/** The parts of the Hanzo edge chain the service runs (resolved at plan time from the profile), as module ids. */
 export function edgeModules(service: ServicePlan): string[] {
-  const edge = service.extraConfig['github.com/hanzoai/gateway/edge'];
-  if (edge === undefined || edge === null || typeof edge !== 'object') return [];
-  const on = (k: string) => (edge as Record<string, unknown>)[k] !== false;
+  const edge = service.edge;
+  if (!edge) return [];
   const out: string[] = [];
-  if (on('cors')) out.push('security/hanzo-cors');
-  if (on('iam')) out.push('auth/hanzo-iam');
-  if (on('widget_gate')) out.push('auth/widget-gate');
-  if (on('iam') && on('require_identity')) out.push('auth/require-identity');
+  if (edge.productionHeaders) out.push('core/production-headers');
+  if (edge.cors) out.push('security/hanzo-cors');
+  if (edge.iam) out.push('auth/hanzo-iam');
+  else if (edge.strip) out.push('auth/identity-strip');
+  if (edge.widgetGate) out.push('auth/widget-gate');
+  if (edge.requireIdentity !== 'off') out.push('auth/require-identity');
   return out;
+}
+
+/**
+ * `security/cors` is not wired under the hanzo profile: the Go engine answers
+ * CORS with its one policy (hanzo-core.md §5.5); `hgw check` says so.
+ */
+export function krakendCorsLinked(service: ServicePlan): boolean {
+  return service.profile.name === 'krakend';
 }
 
 export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
   const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service)]);
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) set.add('zap/listeners');
-  addNamespaces(set, service.extraConfig, SERVICE_NAMESPACES);
+  addNamespaces(set, service.extraConfig, SERVICE_NAMESPACES, service);
   if (hasRoutes) set.add('routes/host-routing');
   for (const ep of endpoints) {
     // no-op endpoints stream bytes and never decode; every other endpoint runs the decoding proxy pipe.
     set.add(ep.outputEncoding === 'no-op' ? 'core/no-op' : 'core/endpoint');
-    addNamespaces(set, ep.extraConfig, ENDPOINT_NAMESPACES);
+    addNamespaces(set, ep.extraConfig, ENDPOINT_NAMESPACES, service);
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');
     if (ep.proxy.flatmapFilter) set.add('core/flatmap');
@@ -124,7 +135,7 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
       set.add(UPSTREAMS[be.upstream.kind]);
       if (be.upstream.kind === 'zap') set.add('upstream/http'); // start-up fallback when the ZAP peer is unreachable
       if (be.upstream.kind === 'base_ha' && be.upstream.readYourWritesStore) set.add('upstream/base-ha-redis-pins');
-      addNamespaces(set, be.extraConfig, BACKEND_NAMESPACES);
+      addNamespaces(set, be.extraConfig, BACKEND_NAMESPACES, service);
       const encMod = ENCODINGS[be.encoding];
       if (encMod) set.add(encMod);
       if (be.flatmapFilter) set.add('core/flatmap');
@@ -143,8 +154,8 @@ export function stageModules(service: ServicePlan, ep: EndpointPlan): string[] {
   const ids = new Set<string>();
   for (const ns of Object.keys(service.extraConfig)) {
     const id = SERVICE_NAMESPACES[ns];
-    if (id && !id.startsWith('telemetry/')) ids.add(id);
+    if (id && !id.startsWith('telemetry/') && (ns !== 'security/cors' || krakendCorsLinked(service))) ids.add(id);
   }
-  for (const ns of Object.keys(ep.extraConfig)) addIf(ids, ENDPOINT_NAMESPACES[ns]);
+  for (const ns of Object.keys(ep.extraConfig)) if (ns !== 'security/cors' || krakendCorsLinked(service)) addIf(ids, ENDPOINT_NAMESPACES[ns]);
   return [...ids];
 }

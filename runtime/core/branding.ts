@@ -14,6 +14,8 @@ export interface Branding {
   readonly poweredBy: string;
   /** Sent to backends as User-Agent, or as X-Forwarded-Via when the client's User-Agent is forwarded. */
   readonly userAgent: string;
+  /** The build version, `X-Api-Version` of the production headers (Go's core.KrakendVersion). */
+  readonly version: string;
 }
 
 export const POWERED_BY_HEADER = 'X-Powered-By';
@@ -21,5 +23,5 @@ export const COMPLETED_HEADER = 'X-Gateway-Completed';
 
 export function branding(brand: BrandOptions, hideVersion: boolean): Branding {
   const full = `${brand.name} Version ${brand.version}`;
-  return { poweredBy: hideVersion ? `${brand.name} Version undefined` : full, userAgent: full };
+  return { poweredBy: hideVersion ? `${brand.name} Version undefined` : full, userAgent: full, version: brand.version };
 }

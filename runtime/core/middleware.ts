@@ -30,6 +30,8 @@ export interface MiddlewareDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** The host map also sends key servers (jwk_url) elsewhere, as it does backends. */
   hostMap: import('./host-map.js').HostMap;
+  /** Every endpoint of the gateway (checks that look at the whole config, as the credential-policy boot check). */
+  endpoints?: readonly EndpointPlan[];
   /** Registers work for shutdown, after the server drained (connection pools a middleware owns). */
   atClose?: (release: () => Promise<void>) => void;
 }
@@ -42,6 +44,16 @@ export type EndpointMiddlewareFactory = (endpoint: EndpointPlan, deps: Middlewar
 export const REQUEST_CLAIMS = Symbol('hgw.claims');
 
 export type RequestWithClaims = IncomingMessage & { [REQUEST_CLAIMS]?: Record<string, unknown> };
+
+/**
+ * Request headers the gateway itself wrote from a verified credential (the IAM
+ * gate's identity), lower case. Backends receive them whatever the endpoint's
+ * input_headers say: the gateway is their authority, and a client's own lines
+ * under those names were stripped before they were written.
+ */
+export const MINTED_HEADERS = Symbol('hgw.mintedHeaders');
+
+export type RequestWithMintedHeaders = IncomingMessage & { [MINTED_HEADERS]?: ReadonlySet<string> };
 
 /**
  * An Upgrade request (WebSocket) reaches the router middleware like any other

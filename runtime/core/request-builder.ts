@@ -8,7 +8,7 @@ import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
 import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
-import { REQUEST_CLAIMS, type RequestWithClaims } from './middleware.js';
+import { MINTED_HEADERS, REQUEST_CLAIMS, type RequestWithClaims, type RequestWithMintedHeaders } from './middleware.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
 
 /**
@@ -105,6 +105,7 @@ export class BackendRequestBuilder {
     const raw = req.rawHeaders;
     const out: string[] = [];
     const trace = (req as TracedRequest)[TRACE_HEADERS];
+    const minted = (req as RequestWithMintedHeaders)[MINTED_HEADERS];
     let xff: string | undefined;
     let realIp: string | undefined;
     let host: string | undefined;
@@ -120,7 +121,7 @@ export class BackendRequestBuilder {
       }
       if (lower === 'x-real-ip') realIp ??= raw[i + 1];
       if (HOP_BY_HOP.has(lower) || lower === 'x-forwarded-host' || lower === 'x-forwarded-via') continue;
-      if (!this.headers.has(lower)) continue;
+      if (!this.headers.has(lower) && (minted === undefined || !minted.has(lower))) continue;
       // With telemetry on, the gateway's span is the parent the backend sees, not the client's.
       if (trace && TRACE_HEADER_NAMES.has(lower)) continue;
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
@@ -129,13 +130,16 @@ export class BackendRequestBuilder {
     out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);
-    return this.backendHeaders && narrow ? this.narrow(out) : out;
+    return this.backendHeaders && narrow ? this.narrow(out, minted) : out;
   }
 
-  /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does). */
-  private narrow(list: string[]): string[] {
+  /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does); minted identity stays. */
+  private narrow(list: string[], minted: ReadonlySet<string> | undefined): string[] {
     const out: string[] = [];
-    for (let i = 0; i < list.length; i += 2) if (this.backendHeaders!.has(list[i]!.toLowerCase())) out.push(list[i]!, list[i + 1]!);
+    for (let i = 0; i < list.length; i += 2) {
+      const lower = list[i]!.toLowerCase();
+      if (this.backendHeaders!.has(lower) || minted?.has(lower)) out.push(list[i]!, list[i + 1]!);
+    }
     return out;
   }
 

@@ -68,6 +68,18 @@ function htmlEscape(s: string): string {
  */
 export function writeHeadLines(res: ServerResponse, status: number, lines: readonly string[]): ServerResponse {
   if (res.getHeaderNames().length === 0) return res.writeHead(status, lines as string[]);
-  for (let i = 0; i + 1 < lines.length; i += 2) res.appendHeader(lines[i]!, lines[i + 1]!);
+  // Headers the gateway set come first; relayed lines join them, minus the names this response may not relay.
+  const drop = (res as ServerResponse & { [BACKEND_HEADER_DROP]?: ReadonlySet<string> })[BACKEND_HEADER_DROP];
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (drop !== undefined && drop.has(lines[i]!.toLowerCase())) continue;
+    res.appendHeader(lines[i]!, lines[i + 1]!);
+  }
   return res.writeHead(status);
 }
+
+/**
+ * Names (lower case) a response may not take from the lines it relays, set by
+ * a router middleware that owns them (the production headers: Server, CORS…).
+ * Honoured where relayed lines join headers the gateway already set.
+ */
+export const BACKEND_HEADER_DROP = Symbol('hgw.backendHeaderDrop');

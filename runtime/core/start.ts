@@ -96,7 +96,11 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression, dnsCacheTtlMs: service.dnsCacheTtlMs };
 
   const releases: Array<() => Promise<void>> = [];
-  const mwDeps: MiddlewareDeps = { service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap, atClose: (release) => releases.push(release) };
+  const mwDeps: MiddlewareDeps = {
+    service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap, endpoints: wiring.endpoints.map((ep) => ep.plan), atClose: (release) => releases.push(release),
+  };
+  // Router middleware first: a factory that refuses the config (the credential-policy boot check) does so before any upstream starts polling.
+  const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));
   const upstreams: Upstream[] = [];
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const own = ep.backends.map((factory, i) => {
@@ -113,7 +117,6 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher, endpointWrappers, backendWrappers });
     return { plan: ep.plan, handler, middleware: (ep.middleware ?? []).map((f) => f(ep.plan, mwDeps)) };
   });
-  const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long, bounded by their interval.
   await Promise.all(upstreams.map((u) => u.ready));
   const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);

@@ -17,8 +17,50 @@ export interface Plan {
   modules: string[];
 }
 
+/**
+ * `hanzo` (the default) is the Go Hanzo gateway's shipping engine: the edge
+ * chain on, production headers, `/healthz`. `krakend` is plain KrakenD CE /
+ * Lura, asked for with `--profile krakend` or the config's
+ * `github.com/hanzoai/gateway/profile`.
+ */
+export type ProfileName = 'hanzo' | 'krakend';
+
+export interface ProfilePlan {
+  name: ProfileName;
+  /** Why: the `--profile` flag, the config's key, or the default. */
+  source: 'flag' | 'config' | 'default';
+}
+
+/**
+ * The Hanzo edge chain as resolved at plan time (hanzo-core.md §5.3, §7.2):
+ * which parts run, in the Go engine's order. Absent when no part runs.
+ */
+export interface EdgePlan {
+  /** The Go engine's `ProductionHeadersMiddleware`, backend CORS stripped, `/healthz` (hanzo profile only). */
+  productionHeaders: boolean;
+  /** The Hanzo credentialed CORS policy. */
+  cors: boolean;
+  /** The IAM gate (strip, verify, mint, billing). */
+  iam: boolean;
+  /** Client identity headers are stripped even where the IAM gate is off (the hanzo profile always strips). */
+  strip: boolean;
+  /** The `hz_` widget-key gate. */
+  widgetGate: boolean;
+  /**
+   * `requireIdentity` on endpoints not `"auth/public": true`: `policy` when the
+   * config is in the credential-policy form (some endpoint carries
+   * `auth/public`; every endpoint must state an `auth/*` key), `all` when the
+   * edge namespace asks for it outright, `off` otherwise.
+   */
+  requireIdentity: 'off' | 'all' | 'policy';
+  /** `api.hanzo.ai` / `api.cloud.hanzo.ai` go to the cloud API on host routes. */
+  cloudApiHosts: boolean;
+}
+
 export interface ServicePlan {
   name: string;
+  profile: ProfilePlan;
+  edge?: EdgePlan;
   port: number;
   listenIp?: string;
   timeoutMs: number;

@@ -17,15 +17,14 @@ import { tunnelUpgrade } from './upgrade-tunnel.js';
  * table wins. Unmatched requests go on to the router untouched.
  *
  * The unified cloud-API hosts (api.hanzo.ai, api.cloud.hanzo.ai → every path
- * to GATEWAY_CLOUD_API_URL) are Hanzo behaviour: on when the service turns
- * the Hanzo edge chain on, so other deployments keep those hostnames to
- * their own table.
+ * to GATEWAY_CLOUD_API_URL) are Hanzo behaviour: on when the Hanzo edge chain
+ * runs (the hanzo profile, or the edge namespace under krakend), so other
+ * deployments keep those hostnames to their own table.
  */
-export const EDGE_NAMESPACE = 'github.com/hanzoai/gateway/edge';
 
 export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
   return (deps) => {
-    const hanzoEdge = deps.service.extraConfig[EDGE_NAMESPACE] !== undefined;
+    const hanzoEdge = deps.service.edge?.cloudApiHosts === true;
     const options = { hostMap: deps.hostMap, cloudApiUrl: hanzoEdge ? cloudApiUrlOrDefault(deps.env.GATEWAY_CLOUD_API_URL) : undefined };
     let table = compileHostTable(routes, options);
     const replaced = watchRoutesSource(deps, (plan, from, why) => {

@@ -46,9 +46,12 @@ beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'hgw-real-'));
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'RS256' };
-  const token = await new SignJWT({ sub: 'user-1', owner: 'org-1', roles: ['user'] })
+  // An IAM token as hanzo.id issues them: the gateway's IAM gate (hanzo profile) and the config's
+  // auth/validator both verify it against the same key server.
+  const token = await new SignJWT({ sub: 'user-1', owner: 'org-1', roles: ['user'], orgs: [{ org: 'org-1', role: 'member' }], email: 'user-1@example.com' })
     .setProtectedHeader({ alg: 'RS256', kid: 'test' })
     .setIssuer('https://hanzo.id')
+    .setAudience('hanzo-app')
     .setExpirationTime('1h')
     .sign(privateKey);
   authorization = `Bearer ${token}`;
@@ -72,7 +75,7 @@ beforeAll(async () => {
         return;
       }
       const status = statusFor(req.url ?? '');
-      const body = JSON.stringify({ method: req.method, path: req.url, body: Buffer.concat(chunks).toString() });
+      const body = JSON.stringify({ method: req.method, path: req.url, body: Buffer.concat(chunks).toString(), headers: req.rawHeaders });
       res.writeHead(status, [['Content-Type', 'application/json'], ['X-Catch-All', 'yes'], ['Set-Cookie', 's=1'], ['Set-Cookie', 't=2']].flat());
       res.end(body);
     });
@@ -80,6 +83,7 @@ beforeAll(async () => {
   gateway = spawnWatched(process.execPath, [join(dist, 'out', 'gateway.mjs'), '-p', '0'], {
     PATH: process.env.PATH,
     HGW_HOST_MAP: `*=${backend.url}`,
+    AUTH_JWKS_URL: `${backend.url}/.well-known/jwks`,
   });
   url = `http://127.0.0.1:${(await gateway.waitFor(LISTENING))[1]}`;
 });
@@ -159,6 +163,97 @@ describe('the 193-endpoint production config, built and served', () => {
     });
     expect(events.join('')).toBe('data: {"delta":"first"}\n\ndata: [DONE]\n\n');
     expect(events[0]).toBe('data: {"delta":"first"}\n\n');
+  });
+});
+
+/**
+ * Issue 14: served as it is, under the default (hanzo) profile, the production config is as safe as under
+ * the Go gateway. Client-sent identity headers — any case, repeated — never reach a backend on any of the
+ * 193 endpoints, with a valid IAM token or without one; a verified token's identity is what arrives.
+ */
+const FORGED: Array<[string, string]> = [
+  ['X-User-Id', 'forged-admin'],
+  ['x-user-id', 'forged-root'],
+  ['X-ORG-ID', 'forged-victim-org'],
+  ['X-Org-Id', 'forged-victim-org-2'],
+  ['X-Roles', 'forged-admin-role'],
+  ['X-User-Email', 'forged@evil.example'],
+  ['X-IAM-Tenant', 'forged-iam'],
+  ['x-iam-user', 'forged-iam-2'],
+  ['X-Hanzo-Test', 'forged-hanzo'],
+  ['X-HANZO-ACT-AS', 'forged-hanzo-2'],
+  ['X-User-Permissions', 'forged-9999'],
+  ['X-Project-Id', 'forged-project'],
+];
+
+/** Raw request lines with repeated names (Node's headers object cannot repeat one). */
+function forgedLines(extra: Record<string, string>): string[] {
+  return [...FORGED.flat(), ...Object.entries(extra).flat()];
+}
+
+describe('identity under the default profile, on every production endpoint', () => {
+  // Each sweep from its own client addresses: the config allows a client 100 requests a minute on an endpoint.
+  async function sweep(withToken: boolean, net: string): Promise<{ failures: string[]; reached: number }> {
+    const failures: string[] = [];
+    let reached = 0;
+    let i = 0;
+    const work = endpoints.map((ep) => async () => {
+      const n = i++;
+      const method = ep.method ?? 'GET';
+      const { path, backendPath } = concrete(ep);
+      if (backendPath === STREAM_PATH) return;
+      const body = ['POST', 'PUT', 'PATCH'].includes(method) ? '{}' : undefined;
+      const extra: Record<string, string> = { 'x-forwarded-for': `${net}.${n % 250}`, ...(withToken ? { authorization } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
+      const res = await request(`${url}${path}`, { method, agent, headers: forgedLines(extra), body });
+      const echoed = safeJson(res.body) as { headers?: string[] } | undefined;
+      if (!echoed?.headers) {
+        // Not at the backend: only an auth/validator endpoint may refuse, and only without a token.
+        if (withToken || res.status !== 401) failures.push(`${method} ${ep.endpoint}: ${res.status} ${res.body.slice(0, 100)}`);
+        return;
+      }
+      reached++;
+      for (let h = 0; h < echoed.headers.length; h += 2) {
+        if (/^forged/.test(echoed.headers[h + 1]!)) failures.push(`${method} ${ep.endpoint}: backend got ${echoed.headers[h]}: ${echoed.headers[h + 1]}`);
+      }
+    });
+    for (let k = 0; k < work.length; k += 16) await Promise.all(work.slice(k, k + 16).map((w) => w()));
+    return { failures, reached };
+  }
+
+  it('forged identity headers never reach a backend, with a valid IAM token (all 192 non-streaming endpoints reached)', async () => {
+    const { failures, reached } = await sweep(true, '198.51.100');
+    expect(failures).toEqual([]);
+    expect(reached).toBe(192);
+  });
+
+  it('forged identity headers never reach a backend without a token (the 36 endpoints without auth/validator reached, the rest refused)', async () => {
+    const { failures, reached } = await sweep(false, '192.0.2');
+    expect(failures).toEqual([]);
+    expect(reached).toBe(endpoints.filter((e) => e.backend[0]!.url_pattern !== STREAM_PATH && !(e as { extra_config?: Record<string, unknown> }).extra_config?.['auth/validator']).length);
+  });
+
+  it('mints X-User-Id / X-Org-Id from a verified IAM token on POST /v1/add-provider (no auth/validator), and nothing from a forged header', async () => {
+    const res = await request(`${url}/v1/add-provider`, { method: 'POST', agent, headers: forgedLines({ authorization, 'content-type': 'application/json', 'x-forwarded-for': '100.64.0.1' }), body: '{}' });
+    const echoed = safeJson(res.body) as { headers: string[]; path: string };
+    expect(echoed.path).toBe('/v1/add-provider');
+    expect(headerLines(echoed.headers, 'x-user-id')).toEqual(['user-1']);
+    expect(headerLines(echoed.headers, 'x-org-id')).toEqual(['org-1']);
+    expect(headerLines(echoed.headers, 'x-roles')).toEqual([]);
+    // Without a token the same request reaches cloud-api with no identity at all.
+    const anonymous = await request(`${url}/v1/add-provider`, { method: 'POST', agent, headers: forgedLines({ 'content-type': 'application/json', 'x-forwarded-for': '100.64.0.2' }), body: '{}' });
+    const bare = safeJson(anonymous.body) as { headers: string[] };
+    expect(headerLines(bare.headers, 'x-user-id')).toEqual([]);
+    expect(headerLines(bare.headers, 'x-org-id')).toEqual([]);
+  });
+
+  it('stamps the Go engine\'s production headers and serves /healthz instead of /__health', async () => {
+    const res = await request(`${url}/v1/models`, { agent, headers: { authorization, host: 'api.hanzo.ai' } });
+    expect(res.headers.server).toBe('hanzo');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect((await request(`${url}/healthz`, { agent })).body).toBe('{"status":"ok"}');
+    expect((await request(`${url}/__health`, { agent })).status).toBe(404);
   });
 });
 

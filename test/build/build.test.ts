@@ -31,8 +31,9 @@ const JSON_ONLY = base([{ endpoint: '/b', backend: [{ url_pattern: '/b' }] }]);
 
 describe('hgw build', () => {
   it('writes gateway.mjs, its map, entry.ts and a manifest that describes them', async () => {
-    const r = await build(NOOP, '--brand', 'acme/edge', '--brand-version', '2.13.8');
+    const r = await build(NOOP, '--brand', 'acme/edge', '--brand-version', '2.13.8', '--profile', 'krakend');
     expect(r.code).toBe(0);
+    expect(r.manifest!.profile).toEqual({ name: 'krakend', source: 'flag' });
     expect(r.stdout).toMatch(/built .*gateway\.mjs: 1 endpoint\(s\)/);
     expect(readdirSync(r.out).sort()).toEqual(expect.arrayContaining(['entry.ts', 'gateway.mjs', 'gateway.mjs.map', 'manifest.json']));
     const m = r.manifest!;
@@ -109,7 +110,45 @@ describe('tree-shaking, proven from the metafile', () => {
   // Each row: a config, runtime files that must be linked, files and packages that must not be.
   const routes = join(work, 'routes.yaml');
   writeFileSync(routes, 'redirects:\n  old.example.com: https://example.com\nroutes:\n  example.com:\n    - prefix: /\n      backend: http://site.internal:80\n');
-  const rows: Array<{ name: string; config: unknown; flags?: string[]; linked: string[]; absent: string[]; absentPackages: string[]; packages?: string[] }> = [
+  // Rows build under the krakend profile (plain KrakenD: nothing linked but what the config names) unless they say hanzo.
+  const IAM_FILES = ['runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/jwt-verifier.ts', 'runtime/auth/iam/ingress-strip.ts', 'runtime/core/production-headers.ts'];
+  const UPSTREAM_FILES = ['runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/routes/host-routing-middleware.ts'];
+  const rows: Array<{ name: string; config: unknown; flags?: string[]; profile?: 'hanzo'; linked: string[]; absent: string[]; absentPackages: string[]; packages?: string[] }> = [
+    {
+      name: 'krakend profile, no auth keys: no jose and no IAM code',
+      config: NOOP,
+      linked: ['runtime/core/noop-endpoint.ts'],
+      absent: [...IAM_FILES, 'runtime/security/cors/hanzo-cors-middleware.ts', 'runtime/auth/widget-gate/widget-gate-middleware.ts'],
+      absentPackages: ['jose'],
+    },
+    {
+      name: 'hanzo profile (the default): production headers, Hanzo CORS, the IAM gate and the widget gate; no upstream it does not use',
+      config: NOOP,
+      profile: 'hanzo',
+      linked: [...IAM_FILES, 'runtime/security/cors/hanzo-cors-middleware.ts', 'runtime/auth/widget-gate/widget-gate-middleware.ts', 'runtime/core/brand-for-host.ts'],
+      absent: [...UPSTREAM_FILES, 'runtime/auth/iam/require-identity.ts', 'runtime/security/cors/cors-middleware.ts', 'runtime/auth/validator/jwt-validator.ts', 'runtime/auth/iam/identity-strip-middleware.ts'],
+      absentPackages: ['ioredis', '@zap-proto/zap', 'ajv', '@marcbachmann/cel-js'],
+      packages: ['jose'],
+    },
+    {
+      name: 'hanzo profile, credential-policy form: requireIdentity is linked; KrakenD\'s security/cors is not',
+      config: base([
+        { endpoint: '/open', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/public': true } },
+        { endpoint: '/closed', backend: [{ url_pattern: '/a' }], extra_config: { 'auth/public': false } },
+      ], { extra_config: { 'security/cors': { allow_origins: ['*'] } } }),
+      profile: 'hanzo',
+      linked: ['runtime/auth/iam/require-identity.ts', 'runtime/auth/iam/iam-middleware.ts'],
+      absent: ['runtime/security/cors/cors-middleware.ts'],
+      absentPackages: [],
+    },
+    {
+      name: 'hanzo profile with the IAM gate switched off: identity headers are still stripped, no verifier is linked',
+      config: base([{ endpoint: '/a', output_encoding: 'no-op', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'github.com/hanzoai/gateway/edge': { iam: false } } }),
+      profile: 'hanzo',
+      linked: ['runtime/auth/iam/identity-strip-middleware.ts', 'runtime/auth/iam/ingress-strip.ts', 'runtime/core/production-headers.ts'],
+      absent: ['runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/jwt-verifier.ts', 'runtime/auth/iam/require-identity.ts'],
+      absentPackages: ['jose'],
+    },
     {
       name: 'no-op only',
       config: NOOP,
@@ -213,7 +252,7 @@ describe('tree-shaking, proven from the metafile', () => {
 
   for (const row of rows) {
     it(row.name, async () => {
-      const r = await build(row.config, ...(row.flags ?? []));
+      const r = await build(row.config, ...(row.flags ?? []), '--profile', row.profile ?? 'krakend');
       expect(r.code, r.stderr).toBe(0);
       expect(r.manifest!.unimplemented).toEqual([]);
       const files = r.manifest!.linked.runtime.map((f) => f.file);

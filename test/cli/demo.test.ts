@@ -9,7 +9,9 @@ describe('npm run demo', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/GET \/users\/1 → 200 \{.*"Ada"/);
     expect(r.stdout).toMatch(/POST \/orders → 201 \{"created":true,"received":\{"sku":"hgw-1"\}\}/);
-    expect(r.stdout).toMatch(/GET \/__health → 200 \{"agents":\{\},"now":".*","status":"ok"\}/);
+    // The hanzo profile: a forged identity header is no identity, and /healthz replaces Lura's /__health.
+    expect(r.stdout).toMatch(/GET \/account → 401 \{"error":"unauthorized","message":"Authentication required"\}/);
+    expect(r.stdout).toMatch(/GET \/healthz → 200 \{"status":"ok"\}/);
     expect(r.stdout).toMatch(/server stopped/);
   });
 });

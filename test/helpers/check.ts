@@ -4,7 +4,7 @@ import type { LoadedDocument } from '../../cli/load/document.js';
 import { loadText } from '../../cli/load/load-file.js';
 import { buildPlan } from '../../cli/plan/build-plan.js';
 import { validateDocument } from '../../cli/validate/validate.js';
-import type { Plan } from '../../runtime/plan/plan.js';
+import type { Plan, ProfileName } from '../../runtime/plan/plan.js';
 
 export function loadDoc(text: string, format: 'json' | 'yaml' = 'json', file = 'gateway.json'): LoadedDocument {
   const r = loadText(file, text, format);
@@ -12,10 +12,10 @@ export function loadDoc(text: string, format: 'json' | 'yaml' = 'json', file = '
   return r.doc;
 }
 
-/** Schema + lint findings of a gateway config given as an object (serialised with 2-space indent). */
-export function checkGateway(config: unknown): Diagnostic[] {
+/** Schema + lint findings of a gateway config given as an object (serialised with 2-space indent), under the default profile unless told. */
+export function checkGateway(config: unknown, profile?: ProfileName): Diagnostic[] {
   const doc = loadDoc(JSON.stringify(config, null, 2));
-  return [...validateDocument(doc, 'gateway'), ...lintGateway(doc)];
+  return [...validateDocument(doc, 'gateway'), ...lintGateway(doc, { profile })];
 }
 
 export function checkRoutes(yaml: string): Diagnostic[] {
@@ -32,9 +32,15 @@ export function checkIngress(config: unknown): Diagnostic[] {
   return out;
 }
 
-export function planOf(config: unknown, routesYaml?: string): Plan {
+/**
+ * The Plan of a config. Runtime tests exercise KrakenD modules one at a time,
+ * so a config that names no profile plans as `krakend` here unless the test
+ * asks for `hanzo` (the product's default, which the build and acceptance
+ * tests run through the real CLI).
+ */
+export function planOf(config: unknown, routesYaml?: string, profile?: ProfileName): Plan {
   const gateway = loadDoc(JSON.stringify(config, null, 2));
-  return buildPlan(routesYaml ? { gateway, routes: loadDoc(routesYaml, 'yaml', 'routes.yaml') } : { gateway });
+  return buildPlan({ gateway, ...(routesYaml ? { routes: loadDoc(routesYaml, 'yaml', 'routes.yaml') } : {}), profile, profileDefault: 'krakend' });
 }
 
 export const ids = (ds: Diagnostic[]) => ds.map((d) => d.ruleId);

@@ -1,4 +1,4 @@
-import type { Plan } from '../../runtime/plan/plan.js';
+import type { Plan, ProfileName } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
 import {
   backendStages, backendUpstream, backendWrappers, CODECS, endpointWrappers, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, ingressMiddlewareExport, routerMiddleware, type RuntimeExport,
@@ -28,10 +28,10 @@ async function load(e: RuntimeExport): Promise<never> {
 
 export async function startRuntime(
   config: unknown,
-  options: StartOptions & { routesYaml?: string } = {},
+  options: StartOptions & { routesYaml?: string; profile?: ProfileName } = {},
 ): Promise<RunningGateway & { url: string; plan: Plan; logs: string[] }> {
   // As hgw build does: Lua sources are read now and travel in the Plan.
-  const plan = withLuaSources(planOf(config, options.routesYaml), [process.cwd()]);
+  const plan = withLuaSources(planOf(config, options.routesYaml, options.profile), [process.cwd()]);
   const logs: string[] = [];
   const endpoints: GatewayWiring['endpoints'] = [];
   for (const ep of plan.endpoints) {

@@ -62,7 +62,8 @@ export interface TestResponse {
 
 export interface RequestOptions {
   method?: string;
-  headers?: Record<string, string | string[]>;
+  /** An object, or raw `[name, value, …]` lines (a name may repeat, in any case). */
+  headers?: Record<string, string | string[]> | string[];
   body?: string | Buffer;
   agent?: Agent;
 }
@@ -71,8 +72,17 @@ export interface RequestOptions {
 export function request(url: string, options: RequestOptions = {}): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
     // Node sends a DELETE body with neither Content-Length nor chunking unless told; say the length.
-    const headers = { ...options.headers };
-    if (options.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(Buffer.byteLength(options.body));
+    let headers: Record<string, string | string[]> | string[];
+    if (Array.isArray(options.headers)) {
+      headers = [...options.headers];
+      // Node adds no Host to raw lines; HTTP/1.1 requires one.
+      if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) headers.push('host', new URL(url).host);
+      if (options.body !== undefined && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')) headers.push('content-length', String(Buffer.byteLength(options.body)));
+    } else {
+      const named = { ...options.headers };
+      if (options.body !== undefined && !Object.keys(named).some((h) => h.toLowerCase() === 'content-length')) named['content-length'] = String(Buffer.byteLength(options.body));
+      headers = named;
+    }
     const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -49,11 +49,15 @@ describe('schemas/', () => {
     }
   });
 
-  it('reports exactly the backend timeout keys in the KrakenD CE fixture, as warnings', () => {
-    const ds = checkGateway(JSON.parse(readFileSync(`${SHARED}krakend-ce/krakend.json`, 'utf8')));
+  it('reports exactly the backend timeout keys in the KrakenD CE fixture, as warnings, and its input_headers ["*"] as forgeable identity under krakend', () => {
+    const fixture = JSON.parse(readFileSync(`${SHARED}krakend-ce/krakend.json`, 'utf8')) as { endpoints: Array<{ input_headers?: string[] }> };
+    const ds = checkGateway(fixture, 'krakend');
+    const wildcard = fixture.endpoints.flatMap((ep, i) => (ep.input_headers?.[0] === '*' ? [['identity-header-forgeable', 'warning', `/endpoints/${i}/input_headers/0`]] : []));
+    expect(wildcard.length).toBeGreaterThan(0);
     expect(ds.map((d) => [d.ruleId, d.severity, d.pointer])).toEqual([
       ['backend-timeout-ignored', 'warning', '/endpoints/2/backend/0/timeout'],
       ['backend-timeout-ignored', 'warning', '/endpoints/2/backend/1/timeout'],
+      ...wildcard,
     ]);
   });
 

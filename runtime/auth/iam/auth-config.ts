@@ -5,6 +5,10 @@
  * parsing rules (defaults, CSV handling, the exact-"false"/"true" switches)
  * can be read and tested on their own.
  *
+ * The zip mount's names (`JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`) are read
+ * too, after the gin names: a deployment configured for either Go entry point
+ * gets the same gate here (A1 lists both builders).
+ *
  * One deliberate difference from the Go builder: empty CSV entries are dropped
  * everywhere. Go keeps them in AUTH_PUBLIC_PATHS, where an empty prefix
  * matches every path and turns auth off (the spec's A1 pitfall).
@@ -15,11 +19,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface HanzoAuthConfig {
   /** `AUTH_ENABLED`: on unless exactly `"false"`. Off still strips identity headers. */
   enabled: boolean;
-  /** `AUTH_JWKS_URL`. */
+  /** `AUTH_JWKS_URL`, else `JWKS_URL`. */
   jwksUrl: string;
-  /** `AUTH_ISSUER` followed by `WHITELABEL_ISSUERS`, without duplicates: the issuer allowlist. */
+  /** `AUTH_ISSUER` (else `JWT_ISSUER`) followed by `WHITELABEL_ISSUERS`, without duplicates: the issuer allowlist. */
   issuers: string[];
-  /** `GATEWAY_ALLOWED_AUDIENCES` or the built-in list, widened by `AUTH_AUDIENCE`. Never empty. */
+  /** `GATEWAY_ALLOWED_AUDIENCES` or the built-in list, widened by `AUTH_AUDIENCE` and `JWT_AUDIENCE`. Never empty. */
   audiences: string[];
   /** `AUTH_BILLING_URL`, without trailing slashes. */
   billingUrl: string;
@@ -62,10 +66,10 @@ export const DEFAULT_PUBLIC_PATHS: readonly string[] = ['/healthz', '/__stats', 
 export const DEFAULT_PUBLIC_HOSTS: readonly string[] = ['hanzo.id', 'lux.id', 'pars.id', 'id.bootno.de', 'id.zoo.network', 'iam.hanzo.ai'];
 
 export function authConfigFromEnv(env: Env): HanzoAuthConfig {
-  const issuer = valueOr(env.AUTH_ISSUER, DEFAULT_ISSUER);
+  const issuer = valueOr(env.AUTH_ISSUER, valueOr(env.JWT_ISSUER, DEFAULT_ISSUER));
   return {
     enabled: env.AUTH_ENABLED !== 'false',
-    jwksUrl: valueOr(env.AUTH_JWKS_URL, DEFAULT_JWKS_URL),
+    jwksUrl: valueOr(env.AUTH_JWKS_URL, valueOr(env.JWKS_URL, DEFAULT_JWKS_URL)),
     issuers: unique([issuer, ...csv(env.WHITELABEL_ISSUERS)]),
     audiences: audienceAllowlist(env),
     billingUrl: valueOr(env.AUTH_BILLING_URL, DEFAULT_BILLING_URL).replace(/\/+$/, ''),
@@ -92,12 +96,14 @@ export function validateAuthConfig(config: HanzoAuthConfig): string[] {
   return problems;
 }
 
-/** `GATEWAY_ALLOWED_AUDIENCES` replaces the default list; `AUTH_AUDIENCE` only ever adds to it. */
+/** `GATEWAY_ALLOWED_AUDIENCES` replaces the default list; `AUTH_AUDIENCE` and `JWT_AUDIENCE` only ever add to it. */
 function audienceAllowlist(env: Env): string[] {
   const configured = csv(env.GATEWAY_ALLOWED_AUDIENCES);
   const list = configured.length > 0 ? configured : [...DEFAULT_AUDIENCES];
-  const extra = (env.AUTH_AUDIENCE ?? '').trim();
-  if (extra !== '') list.push(extra);
+  for (const widening of [env.AUTH_AUDIENCE, env.JWT_AUDIENCE]) {
+    const extra = (widening ?? '').trim();
+    if (extra !== '') list.push(extra);
+  }
   return unique(list);
 }
 

@@ -17,9 +17,10 @@
  * verification and the Commerce call go async.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Middleware, MiddlewareDeps, MiddlewareFactory, Next } from '../../core/middleware.js';
+import { MINTED_HEADERS, type Middleware, type MiddlewareDeps, type MiddlewareFactory, type Next, type RequestWithMintedHeaders } from '../../core/middleware.js';
 import { isApiKey } from './api-keys.js';
 import { authConfigFromEnv, validateAuthConfig } from './auth-config.js';
+import { credentialPolicyProblem } from './credential-policy.js';
 import { writeAuthRefusal, type AuthRefusal } from './auth-responses.js';
 import { billingPathMatch, billingUser, checkBalance } from './balance-gate.js';
 import { ClaimTypeError, ledgerOrg, readIamClaims, userId, type IamClaims } from './iam-claims.js';
@@ -48,6 +49,11 @@ type Verdict = { kind: 'pass' } | { kind: 'refuse'; refusal: AuthRefusal };
 const PASS: Verdict = { kind: 'pass' };
 
 export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamExtra): Middleware {
+  // The Go engine's boot check: a config in the credential-policy form must classify every endpoint.
+  if (deps.service.edge?.requireIdentity === 'policy' && deps.endpoints) {
+    const problem = credentialPolicyProblem(deps.endpoints);
+    if (problem) throw new Error(problem);
+  }
   const config = authConfigFromEnv(deps.env);
   const { log, brand } = deps;
   for (const problem of validateAuthConfig(config)) log.error(problem);
@@ -105,7 +111,10 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
       if (err instanceof ClaimTypeError) return invalid(`authz: token is malformed: ${err.message}`);
       throw err;
     }
-    writeIdentityHeaders(req, identityHeaders(claims, selectedOrg), log);
+    const minted = identityHeaders(claims, selectedOrg);
+    writeIdentityHeaders(req, minted, log);
+    // The backend gets the verified identity even where input_headers does not list it.
+    (req as RequestWithMintedHeaders)[MINTED_HEADERS] = new Set(minted.map(([name]) => name.toLowerCase()));
 
     const user = userId(claims);
     if (!billed || user === '') return PASS;

@@ -1,12 +1,2 @@
-/**
- * Response headers only the gateway may set (Go's `stripBackendCORS`): a
- * backend's own CORS answer would contradict the gateway's policy. Lower case.
- */
-export const BACKEND_CORS_HEADERS: ReadonlySet<string> = new Set([
-  'access-control-allow-origin',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-allow-credentials',
-  'access-control-max-age',
-  'access-control-expose-headers',
-]);
+/** The CORS response headers only the gateway may set; the list lives in the floor (core) so the production headers can drop them too. */
+export { BACKEND_CORS_HEADERS } from '../../core/backend-cors-headers.js';

@@ -1,7 +1,8 @@
 import { HANZO_PROPERTY_DOMAINS } from '../../core/hanzo-domains.js';
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MiddlewareFactory } from '../../core/middleware.js';
-import { firstRequestHeader } from '../request-header-lines.js';
+import { firstRequestHeader, requestHeaderLines } from '../../core/request-header-lines.js';
+import { BACKEND_HEADER_DROP } from '../../core/responses.js';
 import { BACKEND_CORS_HEADERS } from './backend-cors-headers.js';
 
 /**
@@ -111,17 +112,44 @@ export function setHanzoCorsHeaders(res: ServerResponse, origin: string, full = 
   res.setHeader('Access-Control-Max-Age', HANZO_CORS_MAX_AGE);
 }
 
+/**
+ * A preflight's `Access-Control-Allow-Headers` (the newest cors.go): the
+ * request's `Access-Control-Request-Headers` names, each trimmed, joined with
+ * `, `; the fixed list when the request names none.
+ */
+export function preflightAllowHeaders(requested: readonly string[]): string | undefined {
+  const names: string[] = [];
+  for (const line of requested) {
+    for (const part of line.split(',')) {
+      const name = part.trim();
+      if (name !== '') names.push(name);
+    }
+  }
+  return names.length === 0 ? undefined : names.join(', ');
+}
+
 export const hanzoCorsMiddleware: MiddlewareFactory = (deps) => {
   const policy = hanzoCorsPolicy(deps.env);
+  // Under the hanzo profile the production headers already drop a backend's CORS headers.
+  const stripHere = deps.service.edge?.productionHeaders !== true;
   return (req, res, next) => {
-    stripBackendCors(res);
+    if (stripHere) {
+      stripBackendCors(res);
+      (res as ServerResponse & { [BACKEND_HEADER_DROP]?: ReadonlySet<string> })[BACKEND_HEADER_DROP] = BACKEND_CORS_HEADERS;
+    }
     const origin = firstRequestHeader(req, 'origin');
+    // Not allowlisted (a preflight too): no CORS header; routing answers, with gin's 405 + Allow where OPTIONS is not served.
     if (!policy.allows(origin)) {
       next();
       return;
     }
     setHanzoCorsHeaders(res, origin);
     if (req.method === 'OPTIONS') {
+      const echoed = preflightAllowHeaders(requestHeaderLines(req, 'access-control-request-headers'));
+      if (echoed !== undefined) {
+        res.setHeader('Access-Control-Allow-Headers', echoed);
+        res.setHeader('Vary', 'Origin, Access-Control-Request-Headers');
+      }
       res.writeHead(204).end();
       return;
     }

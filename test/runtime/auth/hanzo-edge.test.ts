@@ -41,7 +41,8 @@ async function gateway(env: Record<string, string>) {
     output_encoding: 'no-op',
     input_headers: ['*'],
     backend: [{ url_pattern: '/echo', host: [echo.url] }],
-    ...(path === '/public' ? { extra_config: { 'auth/public': true } } : {}),
+    // The credential-policy form: every endpoint states one, or the gateway refuses to start.
+    extra_config: { 'auth/public': path === '/public' },
   }));
   return startRuntime(base(endpoints, { extra_config: { 'github.com/hanzoai/gateway/edge': { widget_gate: false } } }), {
     env: { AUTH_JWKS_URL: jwks.url, AUTH_ISSUER: 'https://hanzo.id', ...env },

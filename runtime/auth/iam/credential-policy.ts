@@ -1,0 +1,25 @@
+/**
+ * The Go gateway's credential-policy boot check (`readPolicy/check`, spec A2
+ * "Endpoint-level requirement"): once a config marks endpoints with
+ * `"auth/public"`, every endpoint must say whether it needs an IAM identity —
+ * with `auth/public` or another `auth/*` key — and a config that leaves it
+ * unsaid on some is refused, with Go's words. A config with no endpoints passes.
+ */
+import type { EndpointPlan } from '../../plan/plan.js';
+
+/** An endpoint states a policy when its extra_config has a key beginning with `auth/`. */
+export function statesCredentialPolicy(extraConfig: Record<string, unknown>): boolean {
+  for (const key of Object.keys(extraConfig)) if (key.startsWith('auth/')) return true;
+  return false;
+}
+
+/** Go's refusal text for `missing` of `total` endpoints without a policy. */
+export function credentialPolicyMessage(missing: number, total: number): string {
+  return `${missing} of ${total} endpoints state no credential policy: every route says whether it needs an IAM identity, with "auth/public" true or false, and this config leaves that unsaid on ${missing} of them. Classify them in the mounted config, then start`;
+}
+
+/** The refusal for these endpoints, or undefined when every one states a policy. */
+export function credentialPolicyProblem(endpoints: readonly Pick<EndpointPlan, 'extraConfig'>[]): string | undefined {
+  const missing = endpoints.filter((ep) => !statesCredentialPolicy(ep.extraConfig)).length;
+  return missing === 0 ? undefined : credentialPolicyMessage(missing, endpoints.length);
+}
