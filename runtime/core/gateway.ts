@@ -39,9 +39,12 @@ export interface ListenerOptions {
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
   // gin's recovery: a bug in a stage costs this request a 500, never the process — also when the stage
   // ran on after an await (a middleware's next() from a promise), where no caller would catch it.
+  const hanzoEngine = service.profile?.name === 'hanzo';
   const recover: Recover = (req, res, e) => {
     options.log.error(`recovered from a panic on ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
     if (res.headersSent) res.destroy();
+    // The Go engine's recovery answers JSON; Lura's gin recovery an empty 500.
+    else if (hanzoEngine) res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': PANIC_BODY.length }).end(PANIC_BODY);
     else writeGatewayError(res, brand, 500, undefined);
   };
   const router = new Router<EndpointHandler>();
@@ -49,7 +52,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const r = service.router;
   const healthPath = r.disableHealth ? undefined : r.healthPath;
   // The hanzo profile's engine registers /healthz in place of Lura's /__health (switched off at plan time).
-  const hanzoHealthPath = service.profile?.name === 'hanzo' ? HANZO_HEALTH_PATH : undefined;
+  const hanzoHealthPath = hanzoEngine ? HANZO_HEALTH_PATH : undefined;
   const errorBody404 = r.errorBody['404'] === undefined ? undefined : encodeJson(r.errorBody['404'] as JsonValue);
   const errorBody405 = r.errorBody['405'] === undefined ? undefined : encodeJson(r.errorBody['405'] as JsonValue);
   const decode = !r.disablePathDecoding;
@@ -127,6 +130,8 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
 }
 
 type Recover = (req: IncomingMessage, res: ServerResponse, e: unknown) => void;
+
+const PANIC_BODY = Buffer.from('{"error":"internal server error"}');
 
 /** Router middleware in order, then routing; built once. */
 function withRouterMiddleware(route: RequestListener, middleware: Middleware[], recover: Recover): RequestListener {
