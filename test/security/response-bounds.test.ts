@@ -6,6 +6,7 @@ import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { request, startServer, type TestServer } from '../helpers/servers.js';
 import { until } from './hostile-kit.js';
+import { bufferBody } from '../../runtime/upstream/shared/synthetic-response.js';
 
 /**
  * Backend answers the gateway holds or inflates are bounded: a gzip bomb on a
@@ -120,5 +121,21 @@ describe('a gzip bomb from a backend', () => {
       socket.destroy();
     }
     await until(() => sent.closed > closedBefore, 'the backend call to end once the client left');
+  });
+});
+
+describe('a request body held for a replay (base_ha, base-network, zap, plugins)', () => {
+  it('is read to 32 MiB at most, then the call fails with the 413 error', async () => {
+    let produced = 0;
+    async function* endless(): AsyncGenerator<Buffer> {
+      const chunk = Buffer.alloc(MiB);
+      for (;;) {
+        produced += chunk.length;
+        yield chunk;
+      }
+    }
+    await expect(bufferBody(endless())).rejects.toMatchObject({ code: 'HGW_PAYLOAD_TOO_LARGE' });
+    expect(produced).toBeLessThanOrEqual(33 * MiB);
+    expect((await bufferBody((async function* () { yield Buffer.from('ok'); })()))!.toString()).toBe('ok');
   });
 });
