@@ -166,3 +166,32 @@ describe('minted identity and the Connection header', () => {
     }
   });
 });
+
+describe('forwarding headers on host routes', () => {
+  const claimed = 'X-Real-IP: 10.9.9.9\r\nX-Forwarded-Host: admin.internal\r\nX-Forwarded-Proto: https\r\nForwarded: for=10.9.9.9;proto=https\r\n';
+  const stated = ['x-real-ip', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded'];
+
+  it('are removed when the peer is not a trusted proxy, plain and upgrade, and kept from a trusted one', async () => {
+    const routesYaml = `routes:\n  app.example.com:\n    - prefix: /\n      backend: ${backend.url}\n`;
+    const untrusting = await startRuntime(base([]), { routesYaml, env: { GATEWAY_TRUSTED_PROXIES: '203.0.113.0/24' } });
+    const trusting = await startRuntime(base([]), { routesYaml, env: {} });
+    try {
+      expect(statusOf(await rawExchange(untrusting.port, `GET /x HTTP/1.1\r\nHost: app.example.com\r\n${claimed}Connection: close\r\n\r\n`))).toBe(200);
+      expect(namesOf(lastSeen()).filter((n) => stated.includes(n))).toEqual([]);
+      expect(lastSeen().headers['x-forwarded-for']).toBe('127.0.0.1');
+
+      const before = backend.seen.length;
+      const up = rawExchange(untrusting.port, `GET /ws HTTP/1.1\r\nHost: app.example.com\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${claimed}\r\n`);
+      await until(() => backend.seen.length > before, 'the upgrade at the backend');
+      expect(namesOf(lastSeen()).filter((n) => stated.includes(n))).toEqual([]);
+      expect(statusOf(await up)).toBe(101);
+
+      // Loopback is in the default trusted set: a proxy in front of the gateway keeps its say.
+      expect(statusOf(await rawExchange(trusting.port, `GET /x HTTP/1.1\r\nHost: app.example.com\r\n${claimed}Connection: close\r\n\r\n`))).toBe(200);
+      expect(namesOf(lastSeen()).filter((n) => stated.includes(n)).sort()).toEqual([...stated].sort());
+    } finally {
+      await untrusting.close();
+      await trusting.close();
+    }
+  });
+});
