@@ -66,7 +66,8 @@ export class GatewayServer {
       },
       (req, res) => this.onRequest(req, res, listener),
     );
-    // Clients that send garbage get a 400 (one too slow to send its request a 408) and the socket closes —
+    // Clients that send garbage get a 400 (one too slow to send its request a 408, one with too many header bytes
+    // a 431, as Go answers) and the socket closes —
     // closed, not half-closed, so a request still being read fails and the backend call streaming it ends.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       const answered = (socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent === true;
@@ -74,7 +75,7 @@ export class GatewayServer {
         socket.destroy();
         return;
       }
-      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     });
     if (options.upgrades) this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head, listener));

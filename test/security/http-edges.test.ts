@@ -59,6 +59,18 @@ describe('request heads Go refuses', () => {
   });
 });
 
+describe('oversized heads', () => {
+  it('more header bytes than max_header_bytes → 431 and the connection closes', async () => {
+    const small = await startRuntime(base([{ endpoint: '/api/x', output_encoding: 'no-op', backend: [{ url_pattern: '/', host: [backend.url] }] }], { max_header_bytes: 4096 }));
+    try {
+      const answer = await rawExchange(small.port, `GET /api/x HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(8192)}\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('request smuggling shapes (held)', () => {
   it.each([
     ['Content-Length with Transfer-Encoding', 'POST /post HTTP/1.1\r\nHost: site.example\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
