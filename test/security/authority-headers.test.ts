@@ -114,6 +114,27 @@ describe('identity headers in every spelling', () => {
     }
   });
 
+  it('never arrive as request trailers (held)', async () => {
+    const gw = await startRuntime(
+      base([{ endpoint: '/ep', method: 'POST', output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: '/', host: [backend.url] }], extra_config: { 'auth/public': true } }], { extra_config: edge }),
+      { routesYaml: `routes:\n  app.example.com:\n    - prefix: /\n      backend: ${backend.url}\n`, env },
+    );
+    try {
+      for (const [host, path] of [['localhost', '/ep'], ['app.example.com', '/any']] as const) {
+        const answer = await rawExchange(
+          gw.port,
+          `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nTE: trailers\r\nTrailer: X-User-Id\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nhi\r\n0\r\nX-User-Id: root\r\nX_Org_Id: victim\r\n\r\n`,
+        );
+        expect(statusOf(answer), host).toBe(200);
+        const trailerNames = Object.keys(lastSeen().trailers).filter((n) => forgedNames.has(n) || forgedNames.has(n.replaceAll('-', '_')));
+        expect(trailerNames, host).toEqual([]);
+        expect(namesOf(lastSeen()).filter((n) => forgedNames.has(n)), host).toEqual([]);
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('are stripped on the ingress, on hosts with and without auth', async () => {
     const gw = await startIngressRuntime({ routes: [{ host: 'open.example', backends: [{ path: '/', url: backend.url }] }] }, { env });
     try {
