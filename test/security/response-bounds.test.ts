@@ -124,6 +124,22 @@ describe('a gzip bomb from a backend', () => {
   });
 });
 
+describe('a broken gzip body from a backend', () => {
+  it('fails the call with the inflater\'s error, not at the endpoint timeout', async () => {
+    const whole = gzipSync(Buffer.from('{"a":1}'.repeat(1000)));
+    const truncated = await startServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(whole.subarray(0, whole.length - 12)));
+    const g = await startRuntime(base([{ endpoint: '/cut', timeout: '3s', backend: [{ url_pattern: '/', host: [truncated.url] }] }], { extra_config: { router: { return_error_msg: true } } }));
+    try {
+      const res = await request(`${g.url}/cut`);
+      expect(res.status).toBe(500);
+      expect(res.body).toMatch(/^gzip: /);
+    } finally {
+      await g.close();
+      await truncated.close();
+    }
+  });
+});
+
 describe('a request body held for a replay (base_ha, base-network, zap, plugins)', () => {
   it('is read to 32 MiB at most, then the call fails with the 413 error', async () => {
     let produced = 0;
