@@ -17,6 +17,9 @@ export const PAYLOAD_TOO_LARGE = 'http: request body too large';
  */
 export const HELD_BODY_LIMIT = 32 * 1024 * 1024;
 
+/** `/__echo/` and `/__debug/` hold what they are sent to print it: diagnostics, so 1 MiB is plenty. */
+export const DIAGNOSTIC_BODY_LIMIT = 1024 * 1024;
+
 /** max_payload, or the held-body limit when none is set. */
 export function heldBodyLimit(maxPayload: number): number {
   return maxPayload > 0 ? maxPayload : HELD_BODY_LIMIT;
@@ -42,4 +45,32 @@ export function refuseDeclaredOversize(req: IncomingMessage, res: ServerResponse
 
 export function isPayloadTooLarge(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'HGW_PAYLOAD_TOO_LARGE' || (err as { cause?: unknown } | null)?.cause instanceof PayloadTooLargeError;
+}
+
+/**
+ * Reads a client body whole, at most `limit` bytes. Past the limit the rest
+ * is drained unread, the connection is marked to close, and `tooLarge` runs
+ * instead of `done`; a broken upload destroys the response.
+ */
+export function readHeldBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (body: Buffer) => void, tooLarge: () => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > limit) {
+      req.removeAllListeners('data').removeAllListeners('end');
+      req.resume();
+      res.shouldKeepAlive = false;
+      tooLarge();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.once('end', () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  req.once('error', () => res.destroy());
+}
+
+/** The 413 with Go's http.MaxBytesReader text, for handlers that carry no brand (echo, debug). */
+export function writePlainTooLarge(res: ServerResponse): void {
+  res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': PAYLOAD_TOO_LARGE.length }).end(PAYLOAD_TOO_LARGE);
 }

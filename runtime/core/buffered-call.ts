@@ -11,8 +11,24 @@ export interface BufferedResponse {
 export type BufferedDone = (err: Error | null, response: BufferedResponse | null, index: number) => void;
 
 /**
+ * A backend body held whole (to decode, merge, or hand to a script) is
+ * refused past this many bytes, counted after any inflating: the call is
+ * cancelled, which stops the socket and the inflater. The same 32 MiB as a
+ * held request body.
+ */
+export const HELD_RESPONSE_LIMIT = 32 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  readonly code = 'HGW_RESPONSE_TOO_LARGE';
+  constructor(limit: number) {
+    super(`http: response body larger than ${limit} bytes`);
+  }
+}
+
+/**
  * Collects one backend response for endpoints that decode bodies (json and
- * friends). One object per call, same shape every time; `cancel` stops it.
+ * friends), at most `limit` bytes. One object per call, same shape every
+ * time; `cancel` stops it.
  */
 export class BufferedCall implements UpstreamHandler {
   private abort: ((reason?: Error) => void) | null = null;
@@ -25,6 +41,7 @@ export class BufferedCall implements UpstreamHandler {
   constructor(
     private readonly index: number,
     private readonly done: BufferedDone,
+    private readonly limit = HELD_RESPONSE_LIMIT,
   ) {}
 
   cancel(reason: Error): void {
@@ -48,12 +65,18 @@ export class BufferedCall implements UpstreamHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
+    if (this.settled) return true;
     this.length += chunk.length;
+    if (this.length > this.limit) {
+      this.cancel(new ResponseTooLargeError(this.limit));
+      return true;
+    }
+    this.chunks.push(chunk);
     return true;
   }
 
   onComplete(): void {
+    if (this.settled) return;
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
     this.settle(null, { status: this.status, headers: this.headers, body });
   }

@@ -6,7 +6,7 @@ import { encodeJson } from './json/encode-json.js';
 import type { JsonObject } from './json/json-number.js';
 import { requestHasBody } from './request-builder.js';
 import { writeGatewayError } from './responses.js';
-import { heldBodyLimit, isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
+import { heldBodyLimit, isPayloadTooLarge, PAYLOAD_TOO_LARGE, readHeldBody, refuseDeclaredOversize } from './body-limit.js';
 import { compileBackendProxy } from './pipe/backend-proxy.js';
 import { BackendError } from './pipe/backend-error.js';
 import { withConcurrentCalls } from './pipe/concurrent-calls.js';
@@ -63,21 +63,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
     const hasBody = requestHasBody(req);
     if (hasBody && shared.bufferBody) {
       // Several calls each need the body: read it once, hand each a copy.
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > held) {
-          req.removeAllListeners('data').removeAllListeners('end');
-          req.resume();
-          res.shouldKeepAlive = false;
-          writeGatewayError(res, deps.brand, 413, PAYLOAD_TOO_LARGE);
-          return;
-        }
-        chunks.push(c);
-      });
-      req.once('end', () => new EndpointCall(shared, req, res).run(params, rawQuery, Buffer.concat(chunks)));
-      req.once('error', () => res.destroy());
+      readHeldBody(req, res, held, (body) => new EndpointCall(shared, req, res).run(params, rawQuery, body), () => writeGatewayError(res, deps.brand, 413, PAYLOAD_TOO_LARGE));
       return;
     }
     new EndpointCall(shared, req, res).run(params, rawQuery, hasBody);

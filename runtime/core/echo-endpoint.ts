@@ -3,18 +3,17 @@ import { canonicalHeaderKey } from './canonical-header-key.js';
 import { encodeJson } from './json/encode-json.js';
 import type { JsonObject } from './json/json-number.js';
 import { parseQuery } from './query.js';
+import { DIAGNOSTIC_BODY_LIMIT, readHeldBody, writePlainTooLarge } from './body-limit.js';
 
 /**
  * `/__echo/*` (echo_endpoint): the request as the gateway received it, as
- * KrakenD's echo struct serialises — fields in struct order, not sorted.
+ * KrakenD's echo struct serialises — fields in struct order, not sorted. A
+ * body over the diagnostic bound is a 413 (KrakenD has no bound).
  */
 export const ECHO_PREFIX = '/__echo/';
 
 export function handleEcho(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.once('error', () => res.destroy());
-  req.once('end', () => {
+  readHeldBody(req, res, DIAGNOSTIC_BODY_LIMIT, (received) => {
     const uri = req.url ?? '/';
     const q = uri.indexOf('?');
     const rawQuery = q === -1 ? '' : uri.slice(q + 1);
@@ -35,8 +34,8 @@ export function handleEcho(req: IncomingMessage, res: ServerResponse): void {
     const details = `{"fragment":"","host":"","path":${encodeJson(path)},"query":${encodeJson(rawQuery)},"user":null}`;
     const body = Buffer.from(
       `{"req_uri":${encodeJson(uri)},"req_uri_details":${details},"req_method":${encodeJson(req.method ?? '')},` +
-        `"req_querystring":${encodeJson(query)},"req_body":${encodeJson(Buffer.concat(chunks).toString('utf8'))},"req_headers":${encodeJson(headers)}}`,
+        `"req_querystring":${encodeJson(query)},"req_body":${encodeJson(received.toString('utf8'))},"req_headers":${encodeJson(headers)}}`,
     );
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
-  });
+  }, () => writePlainTooLarge(res));
 }

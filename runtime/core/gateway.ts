@@ -12,6 +12,7 @@ import { cleanPath, Router } from './router.js';
 import { POWERED_BY_HEADER } from './branding.js';
 import { clientIp } from './client-ip.js';
 import { encodeJson } from './json/encode-json.js';
+import { malformedHead, writeMalformedHead } from './request-head.js';
 import type { JsonValue } from './json/json-number.js';
 
 /**
@@ -121,6 +122,11 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
   return (req, res) => {
     if (accessLog) logAccess(req, res, options.log, skipLog);
+    const malformed = malformedHead(req);
+    if (malformed !== undefined) {
+      writeMalformedHead(res, malformed);
+      return;
+    }
     try {
       chain(req, res);
     } catch (e) {
@@ -202,12 +208,17 @@ function hasEncodedParam(params: string[]): boolean {
   return false;
 }
 
-/** gin honours X-Forwarded-Prefix in its redirects. */
+/**
+ * gin honours X-Forwarded-Prefix in its redirects, sanitised as since its
+ * CVE-2023-26125 fix: the path cleaned, every character outside
+ * `[a-zA-Z0-9/-]` removed, repeated slashes collapsed — so `//evil.com` can
+ * never become a protocol-relative Location.
+ */
 function forwardedPrefix(req: IncomingMessage): string {
   const p = req.headers['x-forwarded-prefix'];
   if (typeof p !== 'string' || p === '') return '';
-  const clean = p.replace(/\/+$/, '');
-  return clean.startsWith('/') ? clean : `/${clean}`;
+  // cleanPath roots the prefix; the redirect target after it starts with `/`.
+  return cleanPath(p).replace(/[^a-zA-Z0-9/-]+/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 /** One access-log line per finished request, gin-style: status, latency, client IP, method and path. */

@@ -26,6 +26,18 @@ export interface GatewayServerOptions {
   upgrades?: boolean;
 }
 
+/**
+ * How long a client may take to send a whole request (head and body).
+ * `read_timeout` when set; when it is 0 — Go's "no limit" — 5 minutes
+ * (Node's own default), so a client dripping a body byte by byte cannot hold
+ * a backend connection forever.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+
+export function requestTimeoutMs(readTimeoutMs: number): number {
+  return readTimeoutMs > 0 ? readTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
 export class GatewayServer {
   readonly server: Server;
   private inFlight = 0;
@@ -44,18 +56,27 @@ export class GatewayServer {
       {
         // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
         maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
-        requestTimeout: s.readTimeoutMs,
+        requestTimeout: requestTimeoutMs(s.readTimeoutMs),
         // Node requires headersTimeout ≤ requestTimeout when both are set.
-        headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, s.readTimeoutMs > 0 ? s.readTimeoutMs : Infinity),
+        headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, requestTimeoutMs(s.readTimeoutMs)),
+        // Node checks those timeouts on this interval (30 s by default, which would stretch a 1 s read_timeout to 30).
+        connectionsCheckingInterval: 1000,
         keepAliveTimeout: s.idleTimeoutMs > 0 ? s.idleTimeoutMs : 65_000,
         noDelay: true,
       },
       (req, res) => this.onRequest(req, res, listener),
     );
-    // Clients that send garbage get Node's 400 and the socket closes; nothing else happens.
+    // Clients that send garbage get a 400 (one too slow to send its request a 408, one with too many header bytes
+    // a 431, as Go answers) and the socket closes —
+    // closed, not half-closed, so a request still being read fails and the backend call streaming it ends.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
+      const answered = (socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent === true;
+      if (!socket.writable || answered || err.code === 'ECONNRESET') {
+        socket.destroy();
+        return;
+      }
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     });
     if (options.upgrades) this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head, listener));
   }

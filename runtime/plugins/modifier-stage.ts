@@ -1,3 +1,4 @@
+import { HELD_RESPONSE_LIMIT, ResponseTooLargeError } from '../core/buffered-call.js';
 import type { Logger } from '../core/logger.js';
 import type { BackendStageFactory, Upstream, UpstreamHandler, UpstreamRequest } from '../upstream/upstream.js';
 import { bufferBody } from '../upstream/shared/synthetic-response.js';
@@ -121,6 +122,7 @@ class ModifiedCall implements UpstreamHandler {
   private status = 0;
   private lines: string[] = [];
   private chunks: Buffer[] = [];
+  private held = 0;
 
   constructor(
     private readonly requestSide: readonly ResolvedModifier[],
@@ -172,6 +174,13 @@ class ModifiedCall implements UpstreamHandler {
   onData(chunk: Buffer): boolean {
     if (this.settled) return false;
     if (this.responseSide.length === 0) return this.handler.onData(chunk);
+    // Response modifiers see the body whole: held to the same bound as a decoded backend body.
+    this.held += chunk.length;
+    if (this.held > HELD_RESPONSE_LIMIT) {
+      this.chunks = [];
+      this.abort(new ResponseTooLargeError(HELD_RESPONSE_LIMIT));
+      return true;
+    }
     this.chunks.push(chunk);
     return true;
   }

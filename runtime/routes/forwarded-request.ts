@@ -10,6 +10,8 @@ import type { ProxyTarget } from './host-table.js';
  * prefix); backend query + request query joined with `&`; the client's
  * headers minus hop-by-hop ones; the socket's IP appended to X-Forwarded-For;
  * Host = the backend's host (Go's comment says otherwise; its code does this).
+ * X-Forwarded-Host/-Proto/-Port, X-Real-IP and Forwarded pass only from a
+ * trusted proxy (Go passes a client's too).
  */
 export interface ForwardedRequest {
   origin: string;
@@ -22,6 +24,13 @@ export interface ForwardedRequest {
 /** Dropped besides hop-by-hop: Host is the backend's, Expect was answered by this server, XFF is rebuilt. */
 const REPLACED = new Set(['host', 'expect', 'x-forwarded-for']);
 
+/**
+ * From a peer that is not a trusted proxy, also the headers that state how the
+ * request reached the edge (Go passes them on): only a proxy in
+ * GATEWAY_TRUSTED_PROXIES may say them; a client's are removed.
+ */
+const REPLACED_UNTRUSTED = new Set([...REPLACED, 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded']);
+
 export function forwardedRequest(
   req: IncomingMessage,
   target: ProxyTarget,
@@ -29,9 +38,10 @@ export function forwardedRequest(
   rawPath: string,
   decodedPath: string,
   rawQuery: string,
+  fromTrustedProxy = true,
 ): ForwardedRequest {
   const raw = req.rawHeaders;
-  const headers = withoutHopHeaders(raw, REPLACED);
+  const headers = withoutHopHeaders(raw, fromTrustedProxy ? REPLACED : REPLACED_UNTRUSTED);
   if (asksForTrailers(raw)) headers.push('Te', 'trailers');
   const prior: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'x-forwarded-for') prior.push(raw[i + 1]!);

@@ -1,8 +1,12 @@
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1, the list Go's httputil.ReverseProxy
  * removes): they describe one connection, so a proxy drops them in both
- * directions, together with every header the Connection header names.
+ * directions, together with every header the Connection header names —
+ * except the headers the gateway is the authority for (minted identity, Host):
+ * a client's `Connection: X-User-Id` must not unsay what the gateway wrote.
  */
+import { isIdentityHeader } from '../auth/iam/ingress-strip.js';
+
 const HOP_BY_HOP = new Set([
   'connection',
   'proxy-connection',
@@ -15,14 +19,14 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Names listed in Connection header values (lower case). */
+/** Names listed in Connection header values (lower case), less those the gateway vouches for. */
 function connectionTokens(raw: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() !== 'connection') continue;
     for (const token of raw[i + 1]!.split(',')) {
       const t = token.trim().toLowerCase();
-      if (t !== '') out.add(t);
+      if (t !== '' && t !== 'host' && !isIdentityHeader(t)) out.add(t);
     }
   }
   return out;

@@ -1,4 +1,6 @@
 import { firstRequestHeader } from '../auth/iam/request-headers.js';
+import { parsePeerAddress } from '../auth/client-ip/peer-address.js';
+import { trustedProxiesFromEnv } from '../auth/client-ip/trusted-proxies.js';
 import { decodePath } from '../core/gateway.js';
 import { TAKES_UPGRADES, UPGRADE, type MiddlewareFactory, type UpgradeAwareMiddleware, type UpgradeRequest } from '../core/middleware.js';
 import { writePermanentRedirect } from '../core/responses.js';
@@ -35,6 +37,11 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
     deps.atClose?.(() => pools.close());
     const policy = hostRoutePolicy(deps.brand);
     const proxy = new ReverseProxy(pools, policy, deps.log);
+    const trusted = trustedProxiesFromEnv(deps.env);
+    const fromTrustedProxy = (address: string | undefined) => {
+      const ip = parsePeerAddress(address ?? '');
+      return ip !== undefined && trusted.contains(ip);
+    };
     if (!replaced) deps.log.info(`host routing: ${table.summary}`);
 
     const middleware: UpgradeAwareMiddleware = (req, res, next) => {
@@ -51,7 +58,7 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
         writePermanentRedirect(req, res, decision.target + rawPath);
         return;
       }
-      const fwd = forwardedRequest(req, decision.target, decision, rawPath, path, q === -1 ? '' : url.slice(q + 1));
+      const fwd = forwardedRequest(req, decision.target, decision, rawPath, path, q === -1 ? '' : url.slice(q + 1), fromTrustedProxy(req.socket?.remoteAddress));
       const upgrade = (req as UpgradeRequest)[UPGRADE];
       if (upgrade) tunnelUpgrade(req, res, upgrade, fwd, policy, deps.log);
       else proxy.serve(req, res, fwd, decision.target.label);

@@ -31,6 +31,7 @@ import { IamJwtVerifier, TokenRejectedError } from './jwt-verifier.js';
 import { bothForms, eitherForm, isIngestPath, isPublicHost, isPublicPath, requestTarget } from './request-class.js';
 import { fromHeaderValue } from './request-headers.js';
 import { requestToken } from './token-sources.js';
+import { mapUrl } from '../../core/host-map.js';
 
 export interface HanzoIamExtra {
   /**
@@ -67,7 +68,7 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
   }
 
   const keys = new JwksKeyStore({
-    url: config.jwksUrl,
+    url: mapUrl(deps.hostMap, config.jwksUrl), // host maps cover key servers too (local runs of a production config)
     ttlMs: extra?.keyCache?.ttlMs,
     refreshCooldownMs: extra?.keyCache?.refreshCooldownMs,
     onStale: (err) => log.warn(`hanzo auth: JWKS refresh from ${config.jwksUrl} failed, keeping the keys held: ${err.message}`),

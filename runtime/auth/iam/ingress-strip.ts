@@ -34,15 +34,27 @@ const STRIPPED_NAMES: ReadonlySet<string> = new Set(
     'X-Tenant-Id',
     'X-Phone-Number',
     'X-Org',
+    // acting on behalf of another org or project is the gateway's statement, never the client's
+    'X-Act-As-Org',
+    'X-Act-As-Project',
+    // the bare reserved prefixes
+    'X-Iam',
+    'X-Hanzo',
   ].map((n) => n.toLowerCase()),
 );
 
 /** Reserved namespaces: any header starting with these belongs to the gateway. */
 const STRIPPED_PREFIXES: readonly string[] = ['x-iam-', 'x-hanzo-'];
 
+/**
+ * Whether a lower-cased header name is an identity header. Names are compared
+ * with `_` read as `-`: Node keeps underscores, and CGI/PHP/WSGI backends read
+ * `X_User_Id` as `HTTP_X_USER_ID`, the same variable as `X-User-Id`.
+ */
 export function isIdentityHeader(lowerName: string): boolean {
-  if (STRIPPED_NAMES.has(lowerName)) return true;
-  for (const prefix of STRIPPED_PREFIXES) if (lowerName.startsWith(prefix)) return true;
+  const name = lowerName.includes('_') ? lowerName.replaceAll('_', '-') : lowerName;
+  if (STRIPPED_NAMES.has(name)) return true;
+  for (const prefix of STRIPPED_PREFIXES) if (name.startsWith(prefix)) return true;
   return false;
 }
 

@@ -100,7 +100,7 @@ export class JwksKeyStore {
   private async download(): Promise<void> {
     try {
       const res = await boundedGet(this.url, { timeoutMs: this.timeoutMs, maxBodyBytes: this.maxBodyBytes, headers: { Accept: 'application/json' } });
-      if (res.status !== 200) throw new Error(`jwks: ${this.url} answered ${res.status}`);
+      if (res.status !== 200) throw new Error(`jwks: the key server answered ${res.status}`); // no URL: this text can reach a client's 401 detail
       this.keys = parseKeySet(res.body.toString('utf8'));
       this.loadedAt = Date.now();
     } catch (err) {

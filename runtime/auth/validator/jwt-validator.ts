@@ -98,12 +98,16 @@ function authorizationProblem(claims: JWTPayload, cfg: ValidatorConfig): string 
   return undefined;
 }
 
-/** propagate_claims: each claim becomes a request header the backends receive (added to input_headers' output by the request builder). */
+/**
+ * propagate_claims: each claim becomes a request header the backends receive
+ * (added to input_headers' output by the request builder). The gateway is the
+ * authority for these headers: every client line is replaced, and a claim the
+ * token lacks gives an empty value (as current krakend-jose does), so a forged
+ * `X-Org-Id` never reaches a backend.
+ */
 function propagate(headers: RequestWithClaims['headers'], rawHeaders: string[], claims: JWTPayload, cfg: ValidatorConfig): void {
   for (const [claim, header] of cfg.propagateClaims) {
-    const value = claimAt(claims, claim);
-    if (value === undefined) continue;
-    const text = claimText(value);
+    const text = claimText(claimAt(claims, claim));
     const lower = header.toLowerCase();
     for (let i = rawHeaders.length - 2; i >= 0; i -= 2) if (rawHeaders[i]!.toLowerCase() === lower) rawHeaders.splice(i, 2);
     rawHeaders.push(header, text);

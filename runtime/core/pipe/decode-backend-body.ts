@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { HELD_RESPONSE_LIMIT, ResponseTooLargeError } from '../buffered-call.js';
 import type { BackendPlan } from '../../plan/plan.js';
 import { decodeFirstJsonValue } from '../json/parse-json.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-number.js';
@@ -58,9 +59,21 @@ function parse(s: string): JsonValue {
   return decodeFirstJsonValue(s);
 }
 
-/** A body still gzipped (the client's Accept-Encoding was forwarded) is inflated first, as Lura's decoder does. */
+/**
+ * A body still gzipped (the client's Accept-Encoding was forwarded) is
+ * inflated first, as Lura's decoder does — to the held-response bound at most,
+ * so a small gzip bomb fails the backend instead of filling the heap.
+ */
 function text(body: Buffer, contentEncoding: string | undefined): string {
-  return (contentEncoding?.toLowerCase() === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+  if (contentEncoding?.toLowerCase() !== 'gzip') return body.toString('utf8');
+  let inflated: Buffer;
+  try {
+    inflated = gunzipSync(body, { maxOutputLength: HELD_RESPONSE_LIMIT });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ResponseTooLargeError(HELD_RESPONSE_LIMIT);
+    throw e;
+  }
+  return inflated.toString('utf8');
 }
 
 function goKind(v: JsonValue): string {

@@ -9,6 +9,7 @@ import { firstRequestHeader, fromHeaderValue, removeRequestHeaders } from '../..
 import { bearerToken } from '../../auth/iam/token-sources.js';
 import type { IngressPlan } from '../../plan/plan.js';
 import { createIngressMiddleware, type IngressGate } from './ingress-middleware.js';
+import { mapUrl } from '../../core/host-map.js';
 
 /**
  * The ingress's IAM gate for `auth: true` hosts (hanzo-core §6): the token
@@ -24,7 +25,7 @@ export function ingressIamGate(deps: MiddlewareDeps): IngressGate {
   const config = authConfigFromEnv(deps.env);
   for (const problem of validateAuthConfig(config)) deps.log.error(problem);
   const keys = new JwksKeyStore({
-    url: config.jwksUrl,
+    url: mapUrl(deps.hostMap, config.jwksUrl), // host maps cover key servers too (local runs of a production config)
     onStale: (err) => deps.log.warn(`ingress auth: JWKS refresh from ${config.jwksUrl} failed, keeping the keys held: ${err.message}`),
   });
   const verifier = new IamJwtVerifier({ issuers: config.issuers, audiences: config.audiences, keys });

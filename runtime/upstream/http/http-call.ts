@@ -10,6 +10,10 @@ import type { UpstreamPools } from './pools.js';
  * credentials dropped across hosts, 301/302/303 turn a non-GET into a body-less
  * GET), and a gzip body inflated when we asked for gzip ourselves, with
  * Content-Encoding / Content-Length removed — what Lura's backends look like.
+ * Inflating keeps back-pressure both ways (a slow consumer pauses the
+ * inflater, a full inflater pauses the socket), so a gzip bomb costs only as
+ * much memory as the consumer holds (a buffering consumer bounds its own
+ * bytes and cancels); a call that ends in any way destroys the inflater.
  */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
@@ -22,6 +26,10 @@ export class HttpCall implements UpstreamHandler {
   /** A redirect being followed: the response body is discarded, then `next` is dispatched. */
   private next: { origin: string; path: string; method: string; headers: string[]; body: UpstreamRequest['body'] } | null = null;
   private gunzip: Gunzip | null = null;
+  /** undici's resume for the current hop: the socket waits for it after onData said false. */
+  private resumeSocket: (() => void) | null = null;
+  /** The socket finished and the inflater is flushing what is left. */
+  private inflating = false;
   private connected = false;
 
   constructor(
@@ -80,19 +88,22 @@ export class HttpCall implements UpstreamHandler {
         return name !== 'content-encoding' && name !== 'content-length';
       });
       const gunzip = createGunzip();
-      gunzip.on('data', (c: Buffer) => this.inner.onData(c));
+      // The consumer said wait: stop inflating (the inflater then stops taking input, which pauses the socket).
+      gunzip.on('data', (c: Buffer) => {
+        if (!this.inner.onData(c)) gunzip.pause();
+      });
+      gunzip.on('drain', this.onInflaterDrained);
       gunzip.on('error', (e) => this.fail(new Error(`gzip: ${e.message}`)));
       this.gunzip = gunzip;
+      this.resumeSocket = resume;
+      return this.inner.onHeaders(statusCode, rawHeaders, this.resumeInflater, statusText);
     }
     return this.inner.onHeaders(statusCode, rawHeaders, resume, statusText);
   }
 
   onData(chunk: Buffer): boolean {
     if (this.next) return true;
-    if (this.gunzip) {
-      this.gunzip.write(chunk);
-      return true;
-    }
+    if (this.gunzip) return this.gunzip.write(chunk);
     return this.inner.onData(chunk);
   }
 
@@ -110,7 +121,12 @@ export class HttpCall implements UpstreamHandler {
       return;
     }
     if (this.gunzip) {
-      this.gunzip.once('end', () => this.inner.onComplete(trailers));
+      // The socket is done; the inflater may still fail (a truncated stream), and then that is the answer.
+      this.inflating = true;
+      this.gunzip.once('end', () => {
+        this.inflating = false;
+        this.inner.onComplete(trailers);
+      });
       this.gunzip.end();
       return;
     }
@@ -118,6 +134,7 @@ export class HttpCall implements UpstreamHandler {
   }
 
   onError(err: Error): void {
+    this.dropInflater();
     if (this.aborted) {
       this.inner.onError(this.aborted);
       return;
@@ -132,12 +149,38 @@ export class HttpCall implements UpstreamHandler {
 
   private readonly abortAll = (reason?: Error): void => {
     this.aborted = reason ?? new Error('context canceled');
+    this.dropInflater();
     this.abortHop?.(this.aborted);
   };
 
   private fail(err: Error): void {
     this.aborted = err;
+    this.dropInflater();
+    if (this.inflating) {
+      this.inflating = false;
+      this.inner.onError(err);
+      return;
+    }
     this.abortHop?.(err);
+  }
+
+  /** The consumer is ready again: inflate on. */
+  private readonly resumeInflater = (): void => {
+    this.gunzip?.resume();
+  };
+
+  /** The inflater took what it held: the socket may read on. */
+  private readonly onInflaterDrained = (): void => {
+    this.resumeSocket?.();
+  };
+
+  /** A call that ended (aborted, failed, timed out) inflates nothing more: what it held is dropped. */
+  private dropInflater(): void {
+    const gunzip = this.gunzip;
+    if (!gunzip) return;
+    this.gunzip = null;
+    gunzip.removeAllListeners('data');
+    gunzip.destroy();
   }
 
   /** The next hop as Go's client builds it, or null when Go would hand the 3xx back (a 307/308 whose streamed body is gone). */

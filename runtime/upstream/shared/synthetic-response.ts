@@ -1,3 +1,4 @@
+import { HELD_BODY_LIMIT, PayloadTooLargeError } from '../../core/body-limit.js';
 import type { UpstreamHandler } from '../upstream.js';
 
 /**
@@ -14,13 +15,23 @@ export function respondJson(handler: UpstreamHandler, status: number, body: stri
   handler.onComplete(null);
 }
 
-/** The request body as one Buffer (streams and iterables read to the end), so a call can be replayed. */
+/**
+ * The request body as one Buffer (streams and iterables read to the end), so
+ * a call can be replayed — at most the held-body limit (32 MiB), past which
+ * the call fails with 413's error.
+ */
 export async function bufferBody(body: unknown): Promise<Buffer | null> {
   if (body === null || body === undefined) return null;
   if (Buffer.isBuffer(body)) return body;
   const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer | string>) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    size += buf.length;
+    if (size > HELD_BODY_LIMIT) throw new PayloadTooLargeError();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** First value of a header in a flat `[name, value, …]` list, matched case-insensitively. */

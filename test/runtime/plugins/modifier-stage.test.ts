@@ -158,6 +158,32 @@ describe('modifier plugins as a backend stage (extra_config["plugin/req-resp-mod
     expect(header(res.headers, 'content-length')).toEqual(['6']);
   });
 
+  it('holds at most 32 MiB of a response for response hooks, then fails the call and stops the upstream', async () => {
+    const tagger: ModifierPlugin = { name: 't', hgw: '*', kind: 'modifier', create: () => ({ response: (r) => void (r.status = 200) }) };
+    let offered = 0;
+    let stopped = false;
+    const endless: Upstream = {
+      dispatch(_request, handler) {
+        handler.onConnect(() => (stopped = true));
+        handler.onHeaders(200, [], () => {}, '');
+        const chunk = Buffer.alloc(1024 * 1024);
+        while (!stopped && offered < 64 * 1024 * 1024) {
+          offered += chunk.length;
+          handler.onData(chunk);
+        }
+        if (!stopped) handler.onComplete(null);
+      },
+      close: async () => {},
+    };
+    const events: string[] = [];
+    const handler: UpstreamHandler = { onConnect: () => {}, onHeaders: () => true, onData: () => true, onComplete: () => events.push('complete'), onError: (e) => events.push((e as { code?: string }).code ?? e.message) };
+    createModifierUpstream(resolveModifiers([tagger], { name: ['t'] }), endless).dispatch({ method: 'GET', path: '/', headers: [], body: null }, handler);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(stopped).toBe(true);
+    expect(offered).toBeLessThanOrEqual(33 * 1024 * 1024);
+    expect(events).toEqual(['HGW_RESPONSE_TOO_LARGE']);
+  });
+
   it('cancelling while a hook runs reports the reason once and never calls the upstream', async () => {
     let release: () => void = () => {};
     const slow: ModifierPlugin = { name: 'slow', hgw: '*', kind: 'modifier', create: () => ({ request: () => new Promise<void>((r) => (release = r)) }) };

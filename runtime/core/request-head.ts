@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * The request-head checks Go's net/http server makes before any handler runs
+ * and Node's parser does not: HTTP/1.x only (an HTTP/0.9-style `GET /x` line
+ * or `HTTP/2.0` is refused), at most one Host line, and a Host made only of
+ * the bytes `httpguts.ValidHostHeader` allows (so `h:80@evil` or a space is
+ * refused). Node already refuses an HTTP/1.1 request without Host.
+ */
+
+/** httpguts' validHostByte: letters, digits and `!$%&'()*+,-.:;=[]_~`. */
+const VALID_HOST = /^[A-Za-z0-9!$%&'()*+,\-.:;=[\]_~]*$/;
+
+/** Go's text for a head it refuses (after `400 Bad Request`), or undefined when the head is fine. */
+export function malformedHead(req: IncomingMessage): string | undefined {
+  if (req.httpVersionMajor !== 1) return req.httpVersionMajor === 0 ? '' : 'unsupported protocol version';
+  const raw = req.rawHeaders;
+  let host: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
+    if (host !== undefined) return 'too many Host headers';
+    host = raw[i + 1]!;
+  }
+  if (host !== undefined && !VALID_HOST.test(host)) return 'malformed Host header';
+  return undefined;
+}
+
+/** Go's answer to a refused head: `400 Bad Request[: reason]`, text, and the connection closes. */
+export function writeMalformedHead(res: ServerResponse, reason: string): void {
+  const body = Buffer.from(reason === '' ? '400 Bad Request' : `400 Bad Request: ${reason}`);
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close', 'Content-Length': body.length }).end(body);
+}
