@@ -53,6 +53,7 @@ const RULES = {
   'host-missing': { severity: 'error', stage: 'lint', doc: 'A backend has no host and the service declares no default `host`; every request to it would fail.' },
   'martian-invalid': { severity: 'error', stage: 'lint', doc: 'A `modifier/martian` definition that does not compile (an unknown modifier, a bad regex): KrakenD logs it and runs the backend unmodified.' },
   'json-schema-invalid': { severity: 'error', stage: 'lint', doc: 'A `validation/json-schema` schema that does not compile: KrakenD logs it and serves the endpoint without validating bodies.' },
+  'regexp-invalid': { severity: 'error', stage: 'lint', doc: 'A regular expression in the config (bot detector `patterns`, `security/http` allowed-host regexes, martian regex filters, JSON Schema `pattern`/`patternProperties`, a literal CEL `matches` pattern) that Go\'s RE2 refuses: lookaround, backreferences, a repeat over 1000. Patterns run on RE2 in linear time, as in Go.' },
   'cel-syntax': { severity: 'error', stage: 'lint', doc: 'A `validation/cel` expression that does not parse: KrakenD switches off every check of that endpoint or backend and serves it unchecked.' },
   'cel-type': { severity: 'warning', stage: 'lint', doc: 'A `validation/cel` expression that fails its type check against krakend-cel\'s variables is left out at start-up; the other checks still run.' },
   'cel-never-evaluated': { severity: 'warning', stage: 'lint', doc: 'A `validation/cel` expression that reads none of `req_*`, `resp_*` or `JWT` is never evaluated: KrakenD sorts expressions by those names.' },

@@ -31,6 +31,8 @@ export interface GoRegexp {
   readonly engine: 're2js';
   /** Whether the pattern matches anywhere in `input` (Go's `MatchString`, unanchored). */
   test(input: string): boolean;
+  /** The source, as `String(regexp)` gives for a RegExp (ajv keys its pattern cache by it). */
+  toString(): string;
 }
 
 export function compileGoRegexp(pattern: string): GoRegexp {
@@ -42,7 +44,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
     const message = err instanceof RE2JSException ? err.message : `error parsing regexp: ${(err as Error).message}`;
     throw new GoRegexpError(message);
   }
-  return { source: pattern, engine: 're2js', test: (input) => re.test(input) };
+  return { source: pattern, engine: 're2js', test: (input) => re.test(input), toString: () => `/${pattern}/` };
 }
 
 /** Go's error text for a pattern RE2 refuses, or undefined when it compiles (for `hgw check`). */
