@@ -7,6 +7,7 @@ import { celRule } from './rules/cel.js';
 import { jsonSchemaRule } from './rules/json-schema.js';
 import { martianRule } from './rules/martian.js';
 import { regexpsRule } from './rules/regexps.js';
+import { revokerRule } from './rules/revoker.js';
 import { baseHaRule } from './rules/base-ha.js';
 import { baseNetworkRule } from './rules/base-network.js';
 import { endpointPathRule } from './rules/endpoint-path.js';
@@ -40,6 +41,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   jsonSchemaRule,
   martianRule,
   regexpsRule,
+  revokerRule,
 ];
 
 export function lintGateway(doc: LoadedDocument): Diagnostic[] {
