@@ -60,6 +60,19 @@ describe('config regexes never run on V8', () => {
     expect(onInput(test.mock.calls)).toEqual([]);
   });
 
+  it('CEL: a pattern from the request is compiled on its call within a bound; literal ones at start-up', () => {
+    const cel = compileCelChecks([{ check_expr: "req_path.matches(req_headers['X-Pattern'][0]) && req_path.matches('^/[a-z]{1,1000}$')" }]);
+    if (!cel.ok) throw new Error(cel.reason);
+    const run = (pattern: string) => firstFailing(cel.checks.pre, { req_path: '/abc', req_headers: new Map([['X-Pattern', [pattern]]]) });
+    expect(run('^/a')).toBe(-1);
+    expect(run('^/b')).toBe(0);
+    // re2js spends seconds compiling a few KB of counted repetitions; the request's pattern may not have them.
+    expect(run('\\pL{1000}'.repeat(400))).toBe(0);
+    expect(run('^/a{1}')).toBe(0);
+    expect(run('x|'.repeat(100) + '^/a')).toBe(0); // over 128 characters
+    expect(run('x|'.repeat(60) + '^/a')).toBe(-1);
+  });
+
   it('ajv keeps each pattern apart (it keys compiled patterns by their text)', () => {
     const schema = compileBodySchema({ type: 'object', properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string', pattern: '^b+$' } } });
     expect(schema.problems({ a: 'aa', b: 'bb' })).toBeUndefined();

@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import { registerRe2Matches, withRe2Matches } from './cel-re2-matches.js';
+import { matchesCalls, precompileLiterals, registerRe2Matches, withRe2Matches } from './cel-re2-matches.js';
 
 /**
  * KrakenD's `validation/cel` expressions, compiled once (krakend-cel): the
@@ -69,9 +69,10 @@ export function compileCelChecks(config: unknown, env: Environment = celEnvironm
 
 /** The program again with `.matches(` on RE2, when it calls it (the original already parsed and type-checked). */
 function onRe2(env: Environment, expr: string, program: CelProgram): CelProgram {
-  const ast = (program as unknown as { ast: unknown }).ast;
-  const rewritten = withRe2Matches(expr, ast);
-  if (rewritten === expr) return program;
+  const calls = matchesCalls(expr, (program as unknown as { ast: unknown }).ast);
+  if (calls.length === 0) return program;
+  precompileLiterals(env, calls);
+  const rewritten = withRe2Matches(expr, calls);
   const re2 = env.parse(rewritten) as unknown as CelProgram;
   re2.check();
   return re2;

@@ -7,27 +7,58 @@ import { compileGoRegexp, type GoRegexp } from '../../core/go-regexp.js';
  * pattern recompiled on every call); cel-js cannot replace a built-in
  * overload, so each `.matches(` call in an expression is renamed to
  * {@link RE2_MATCHES}, registered here, before the expression is compiled.
- * Literal patterns are compiled once at start-up; a pattern that comes from
- * the request is compiled on its call (RE2 compiles in time linear in the
- * pattern, which a header bounds) and kept in a small cache.
+ *
+ * Literal patterns are compiled once at start-up ({@link precompileLiterals}).
+ * A pattern that comes from the request is compiled on its call, and that
+ * compile is bounded: re2js spends seconds on a few KB of counted
+ * repetitions (`\pL{1000}` ×400: 13 s here), so such a pattern may be at
+ * most {@link DYNAMIC_PATTERN_LIMIT} characters with no `{n}` repetition
+ * (≈ 50 ms at worst), else the call fails and so does the check. Up to
+ * {@link CACHE_LIMIT} of them are kept.
  */
 export const RE2_MATCHES = 'hgw_re2_matches';
 
-/** At most this many compiled patterns are kept; past it the cache starts over. */
+export const DYNAMIC_PATTERN_LIMIT = 128;
+
+/** At most this many request-time patterns are kept; past it the cache starts over. */
 const CACHE_LIMIT = 256;
 
+interface Patterns {
+  fixed: Map<string, GoRegexp>;
+  recent: Map<string, GoRegexp>;
+}
+
+const patternsOf = new WeakMap<Environment, Patterns>();
+
 export function registerRe2Matches(env: Environment): Environment {
-  const cache = new Map<string, GoRegexp>();
-  const compiled = (pattern: string): GoRegexp => {
-    let re = cache.get(pattern);
-    if (re === undefined) {
-      re = compileGoRegexp(pattern);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(pattern, re);
+  const patterns: Patterns = { fixed: new Map(), recent: new Map() };
+  patternsOf.set(env, patterns);
+  const matcher = (pattern: string): GoRegexp => {
+    const known = patterns.fixed.get(pattern) ?? patterns.recent.get(pattern);
+    if (known) return known;
+    if (pattern.length > DYNAMIC_PATTERN_LIMIT || /\{\d/.test(pattern)) {
+      throw new Error(`a matches pattern from the request may have at most ${DYNAMIC_PATTERN_LIMIT} characters and no {n} repetition`);
     }
+    const re = compileGoRegexp(pattern);
+    if (patterns.recent.size >= CACHE_LIMIT) patterns.recent.clear();
+    patterns.recent.set(pattern, re);
     return re;
   };
-  return env.registerFunction(`string.${RE2_MATCHES}(string): bool`, (s: string, pattern: string) => compiled(pattern).test(s));
+  return env.registerFunction(`string.${RE2_MATCHES}(string): bool`, (s: string, pattern: string) => matcher(pattern).test(s));
+}
+
+/** Compiles an expression's literal patterns now, so its calls never pay for (or are bounded by) a compile; a pattern RE2 refuses is left to fail its call. */
+export function precompileLiterals(env: Environment, calls: readonly MatchesCall[]): void {
+  const patterns = patternsOf.get(env);
+  if (!patterns) return;
+  for (const c of calls) {
+    if (c.literal === undefined || patterns.fixed.has(c.literal)) continue;
+    try {
+      patterns.fixed.set(c.literal, compileGoRegexp(c.literal));
+    } catch {
+      // cel-go's matches errs at evaluation; so does this call (and hgw check reports it).
+    }
+  }
 }
 
 interface Node {
@@ -68,10 +99,9 @@ export function matchesCalls(expr: string, ast: unknown): MatchesCall[] {
  * pattern RE2 refuses fails its call, so the check fails (cel-go's
  * `matches` errs at evaluation too); `hgw check` reports literal ones.
  */
-export function withRe2Matches(expr: string, ast: unknown): string {
-  const calls = matchesCalls(expr, ast).sort((a, b) => b.nameAt - a.nameAt);
+export function withRe2Matches(expr: string, calls: readonly MatchesCall[]): string {
   let out = expr;
-  for (const c of calls) {
+  for (const c of [...calls].sort((a, b) => b.nameAt - a.nameAt)) {
     out = out.slice(0, c.nameAt) + RE2_MATCHES + out.slice(c.nameAt + 'matches'.length);
   }
   return out;
