@@ -9,6 +9,8 @@ import { backendsRule } from './rules/backends.js';
 import { celRule } from './rules/cel.js';
 import { jsonSchemaRule } from './rules/json-schema.js';
 import { martianRule } from './rules/martian.js';
+import { regexpsRule } from './rules/regexps.js';
+import { revokerRule } from './rules/revoker.js';
 import { baseHaRule } from './rules/base-ha.js';
 import { baseNetworkRule } from './rules/base-network.js';
 import { endpointPathRule } from './rules/endpoint-path.js';
@@ -41,6 +43,8 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   celRule,
   jsonSchemaRule,
   martianRule,
+  regexpsRule,
+  revokerRule,
   profileRule,
 ];
 

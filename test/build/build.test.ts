@@ -154,7 +154,7 @@ describe('tree-shaking, proven from the metafile', () => {
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
       absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts', 'runtime/routes/host-routing-middleware.ts'],
-      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap', '@marcbachmann/cel-js', '@opentelemetry/api', '@grpc/grpc-js'],
+      absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap', '@marcbachmann/cel-js', '@opentelemetry/api', '@grpc/grpc-js', 're2js'],
     },
     {
       name: 'validation/cel links the CEL proxy and cel-js, and jose only with auth/validator',
@@ -231,6 +231,14 @@ describe('tree-shaking, proven from the metafile', () => {
       absent: ['runtime/validation/cel/cel-proxy.ts'],
       absentPackages: ['jose', '@marcbachmann/cel-js'],
       packages: ['ajv', 'ajv-formats'],
+    },
+    {
+      name: 'config regexes link the RE2 wrapper and re2js (only then)',
+      config: base([{ endpoint: '/b', output_encoding: 'no-op', backend: [{ url_pattern: '/b' }] }], { extra_config: { 'security/bot-detector': { patterns: ['(?i)bot'] } } }),
+      linked: ['runtime/core/go-regexp.ts', 'runtime/security/bot-detector/bot-detector.ts'],
+      absent: [],
+      absentPackages: ['ajv', '@marcbachmann/cel-js'],
+      packages: ['re2js'],
     },
     {
       name: 'a routes.yaml links host routing, and the YAML parser for GATEWAY_ROUTES_FILE (only then)',

@@ -13,6 +13,7 @@ export const martianRule: GatewayRule = ({ doc, report }) => {
       try {
         compileMartian(extra['modifier/martian']);
       } catch (e) {
+        if ((e as { code?: string }).code === 'HGW_GO_REGEXP') continue; // regexp-invalid reports it at the regex
         report(diagnosticAt(doc, 'martian-invalid', joinPointer(`${be.pointer}/extra_config`, 'modifier/martian'), `${(e as Error).message}; the backend would run unmodified`, { on: 'value' }));
       }
     }

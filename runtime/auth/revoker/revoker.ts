@@ -4,6 +4,8 @@ import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
 import { REQUEST_CLAIMS, type RequestWithClaims } from '../../core/middleware.js';
 import type { ListenerFactory } from '../../core/start.js';
 import type { ServicePlan } from '../../plan/plan.js';
+import { apiKeyCheck } from './api-key.js';
+import { revokerConfig, revokerListenProblem, type RevokerConfig } from './revoker-config.js';
 import { RotatingBloom } from './rotating-bloom.js';
 
 /**
@@ -17,36 +19,30 @@ import { RotatingBloom } from './rotating-bloom.js';
  * `POST /add` with a JSON list of entries, `POST /check` answering which of
  * them are present, both behind `Authorization: Bearer <revoke_server_api_key>`
  * when a key is set. One filter per gateway.
+ *
+ * The API binds `listen_ip` (127.0.0.1 by default) and will not start bound
+ * elsewhere without a key (revoker-config.ts); keys are compared in constant
+ * time (api-key.ts). Adds are bounded: at most `N` per TTL window (one filter
+ * generation), past which `/add` answers 429 and the first refusal of the
+ * window is logged — a flood of junk revocations cannot push the filter's
+ * false-positive rate above `P` and lock out tokens never revoked.
  */
-interface RevokerConfig {
-  n: number;
-  p: number;
-  ttlSeconds: number;
-  port: number;
-  tokenKeys: string[];
-  apiKey: string;
-}
-
-function revokerConfig(service: ServicePlan): RevokerConfig {
-  const v = (service.extraConfig['auth/revoker'] ?? {}) as Record<string, unknown>;
-  return {
-    n: typeof v.N === 'number' ? v.N : 10_000_000,
-    p: typeof v.P === 'number' ? v.P : 1e-7,
-    ttlSeconds: typeof v.TTL === 'number' && v.TTL > 0 ? v.TTL : 1500,
-    port: typeof v.port === 'number' ? v.port : 0,
-    tokenKeys: Array.isArray(v.token_keys) ? v.token_keys.filter((k): k is string => typeof k === 'string') : [],
-    apiKey: typeof v.revoke_server_api_key === 'string' ? v.revoke_server_api_key : '',
-  };
-}
-
 /** One filter per gateway (its service Plan), shared by its endpoints and its revocation API. */
 const filters = new WeakMap<ServicePlan, RotatingBloom>();
+
+/** Called on every rotation (the API restarts its once-per-window refusal log). */
+const rotations = new WeakMap<RotatingBloom, Set<() => void>>();
 
 function bloomFor(service: ServicePlan, cfg: RevokerConfig): RotatingBloom {
   let bloom = filters.get(service);
   if (!bloom) {
     const created = new RotatingBloom(cfg.n, cfg.p);
-    setInterval(() => created.rotate(), cfg.ttlSeconds * 1000).unref();
+    const onRotate = new Set<() => void>();
+    rotations.set(created, onRotate);
+    setInterval(() => {
+      created.rotate();
+      onRotate.forEach((f) => f());
+    }, cfg.ttlSeconds * 1000).unref();
     filters.set(service, created);
     bloom = created;
   }
@@ -55,7 +51,7 @@ function bloomFor(service: ServicePlan, cfg: RevokerConfig): RotatingBloom {
 
 /** After auth/validator: 401 with an empty body when a watched claim of the verified token was revoked. */
 export const revokedTokens: EndpointMiddlewareFactory = (_endpoint, deps) => {
-  const cfg = revokerConfig(deps.service);
+  const cfg = revokerConfig(deps.service.extraConfig['auth/revoker']);
   const bloom = bloomFor(deps.service, cfg);
   return (req, res, _params, next) => {
     const claims = (req as RequestWithClaims)[REQUEST_CLAIMS];
@@ -72,16 +68,25 @@ export const revokedTokens: EndpointMiddlewareFactory = (_endpoint, deps) => {
   };
 };
 
-/** The revocation API on `port` (0: a free port, logged). */
+/** The revocation API on `listen_ip`:`port` (0: a free port, logged). */
 export const revokerListener: ListenerFactory = async ({ service, log }) => {
-  const cfg = revokerConfig(service);
+  const cfg = revokerConfig(service.extraConfig['auth/revoker']);
+  const problem = revokerListenProblem(cfg);
+  // `hgw check` refuses this config; a plan that gets here anyway does not open the API.
+  if (problem) throw new Error(`auth/revoker: ${problem}`);
   const bloom = bloomFor(service, cfg);
+  const authorized = apiKeyCheck(cfg.apiKey);
+  let refusedThisWindow = 0;
+  const newWindow = () => {
+    refusedThisWindow = 0;
+  };
+  rotations.get(bloom)!.add(newWindow);
   const server = createServer((req, res) => {
-    const answer = (status: number, body: unknown) => {
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers }).end(text);
     };
-    if (cfg.apiKey !== '' && req.headers.authorization !== `Bearer ${cfg.apiKey}`) return answer(401, { error: 'a valid API key is required' });
+    if (!authorized(req.headers.authorization)) return answer(401, { error: 'a valid API key is required' });
     if (req.method !== 'POST' || (req.url !== '/add' && req.url !== '/check')) return answer(404, { error: 'POST /add or /check' });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -99,7 +104,12 @@ export const revokerListener: ListenerFactory = async ({ service, log }) => {
       }
       if (!Array.isArray(entries) || !entries.every((e): e is string => typeof e === 'string')) return answer(400, { error: 'send a JSON list of entries such as ["jti-abc123"]' });
       if (req.url === '/add') {
-        entries.forEach((e) => bloom.add(e));
+        if (!bloom.tryAdd(entries)) {
+          if (refusedThisWindow++ === 0) {
+            log.error(`auth/revoker: refused ${entries.length} revocation(s): the filter takes at most N=${bloom.capacity} per TTL window (${cfg.ttlSeconds}s); further refusals in this window are not logged`);
+          }
+          return answer(429, { error: `at most ${bloom.capacity} revocations per ${cfg.ttlSeconds}s window` }, { 'Retry-After': String(cfg.ttlSeconds) });
+        }
         return answer(200, { added: entries.length });
       }
       return answer(200, Object.fromEntries(entries.map((e) => [e, bloom.has(e)])));
@@ -107,12 +117,14 @@ export const revokerListener: ListenerFactory = async ({ service, log }) => {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(cfg.port, () => resolve());
+    server.listen(cfg.port, cfg.listenIp, () => resolve());
   });
-  log.info(`auth/revoker: revocations on port ${(server.address() as AddressInfo).port} (POST /add, /check); ${bloom.bits} bits, ${bloom.hashes} hashes`);
+  const { port } = server.address() as AddressInfo;
+  log.info(`auth/revoker: revocations on port ${port} of ${cfg.listenIp} (POST /add, /check${cfg.apiKey === '' ? ', no API key' : ''}); ${bloom.bits} bits, ${bloom.hashes} hashes, at most ${bloom.capacity} adds per ${cfg.ttlSeconds}s`);
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        rotations.get(bloom)!.delete(newWindow);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

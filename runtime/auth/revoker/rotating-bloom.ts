@@ -4,15 +4,23 @@
  * both, and every `TTL` the previous generation is dropped — so a revoked
  * token stays revoked for at least one TTL (a token's own lifetime) and at
  * most two. Indexes come from double hashing two FNV-1a variants.
+ *
+ * A generation takes at most `N` entries ({@link tryAdd}): past that its
+ * false-positive rate would climb above `P` until tokens never revoked are
+ * refused, so a flood of junk revocations is turned away instead.
  */
 export class RotatingBloom {
   readonly bits: number;
   readonly hashes: number;
+  /** Entries one generation takes: `N`. */
+  readonly capacity: number;
+  private added = 0;
   private current: Uint8Array;
   private previous: Uint8Array;
 
   constructor(n: number, p: number) {
     const elements = Math.max(1, Math.floor(n));
+    this.capacity = elements;
     const rate = p > 0 && p < 1 ? p : 1e-7;
     this.bits = Math.max(64, Math.ceil((-elements * Math.log(rate)) / Math.LN2 ** 2));
     this.hashes = Math.max(1, Math.round((this.bits / elements) * Math.LN2));
@@ -21,7 +29,15 @@ export class RotatingBloom {
     this.previous = new Uint8Array(Math.ceil(this.bits / 8));
   }
 
+  /** Adds all of `entries`, or none when the current generation has no room for them all. */
+  tryAdd(entries: readonly string[]): boolean {
+    if (entries.length > this.capacity - this.added) return false;
+    for (const e of entries) this.add(e);
+    return true;
+  }
+
   add(data: string): void {
+    this.added++;
     for (const i of this.indexes(data)) this.current[i >>> 3]! |= 1 << (i & 7);
   }
 
@@ -34,6 +50,7 @@ export class RotatingBloom {
   rotate(): void {
     this.previous = this.current;
     this.current = new Uint8Array(this.previous.length);
+    this.added = 0;
   }
 
   private *indexes(data: string): Generator<number> {

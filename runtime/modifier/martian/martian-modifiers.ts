@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { compileGoRegexp } from '../../core/go-regexp.js';
 import { appendHeader, deleteHeader, getHeader, queryOf, setHeader, setQuery, type MartianMessage } from './martian-message.js';
 
 /**
@@ -66,7 +67,7 @@ export function compileMartian(config: unknown): Compiled {
       return { scopes, modify: filter((m) => { const v = getHeader(m, str('name')); return v !== undefined && (value === undefined || v === value); }) };
     }
     case 'header.RegexFilter': {
-      const re = new RegExp(str('regex'));
+      const re = compileGoRegexp(str('regex'));
       return { scopes, modify: filter((m) => { const v = getHeader(m, str('header')); return v !== undefined && re.test(v); }) };
     }
     case 'querystring.Modifier':
@@ -150,7 +151,7 @@ export function compileMartian(config: unknown): Compiled {
         }),
       };
     case 'url.RegexFilter': {
-      const re = new RegExp(str('regex'));
+      const re = compileGoRegexp(str('regex'));
       return { scopes, modify: filter((m) => re.test(m.path ?? '')) };
     }
     case 'stash.Modifier':

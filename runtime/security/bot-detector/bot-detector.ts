@@ -1,4 +1,4 @@
-import { compileGoRegexp } from './go-regexp.js';
+import { compileGoRegexp } from '../../core/go-regexp.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /**
@@ -8,7 +8,8 @@ import { VerdictCache } from './verdict-cache.js';
  * 1. empty → a bot only with `empty_user_agent_is_bot`;
  * 2. an exact `allow` entry → not a bot;
  * 3. an exact `deny` entry → a bot;
- * 4. any of `patterns` matching anywhere in it (unanchored) → a bot;
+ * 4. any of `patterns` matching anywhere in it (unanchored, Go's RE2 syntax
+ *    and linear-time matching: `core/go-regexp`) → a bot;
  * 5. otherwise not a bot.
  *
  * With `cache_size` > 0 verdicts are kept in an LRU of that many agents.
@@ -60,7 +61,7 @@ export type IsBot = (userAgent: string) => boolean;
 export function createBotDetector(config: BotDetectorConfig): IsBot {
   const allow = new Set(config.allow);
   const deny = new Set(config.deny);
-  const patterns = config.patterns.map(compileGoRegexp);
+  const patterns = config.patterns.map((p) => compileGoRegexp(p));
   const emptyIsBot = config.emptyUserAgentIsBot;
   const detect: IsBot = (ua) => {
     if (ua === '') return emptyIsBot;

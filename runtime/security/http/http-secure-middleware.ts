@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { MiddlewareFactory } from '../../core/middleware.js';
+import { compileGoRegexp, type GoRegexp } from '../../core/go-regexp.js';
 import { writePermanentRedirect } from '../../core/responses.js';
 
 /**
@@ -64,7 +65,7 @@ const MAX_HOST_LENGTH = 261; // a 253-character name, a colon and a port
 
 export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
   const c = httpSecureConfig(deps.service.extraConfig['security/http']);
-  const hostRegexes = c.allowedHostsAreRegex ? c.allowedHosts.map((h) => new RegExp(`^(?:${h})$`)) : [];
+  const hostRegexes = c.allowedHostsAreRegex ? c.allowedHosts.map(compileAllowedHost) : [];
   const allowed = new Set(c.allowedHosts.map((h) => h.toLowerCase()));
   const checkHosts = c.allowedHosts.length > 0 && !c.isDevelopment;
   // Headers that do not depend on the request, worked out once.
@@ -79,7 +80,7 @@ export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
 
   return (req, res, next) => {
     const host = requestHost(req, c.hostProxyHeaders);
-    // No real host is longer (DNS names stop at 253); the cap also bounds V8's backtracking on the patterns.
+    // No real host is longer (DNS names stop at 253); the patterns run on RE2, linear in the host anyway.
     if (checkHosts && (host.length > MAX_HOST_LENGTH || !(c.allowedHostsAreRegex ? hostRegexes.some((r) => r.test(host)) : allowed.has(host.toLowerCase())))) {
       badHost(res);
       return;
@@ -95,6 +96,18 @@ export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
     next();
   };
 };
+
+/**
+ * An `allowed_hosts` regex as it is matched: against the whole host, on RE2.
+ * unrolled/secure writes `^%s$`, which for `a|b` anchors only the ends (`^a`
+ * or `b$`); the group makes every alternative whole-host, the evident
+ * intent. The pattern alone is compiled first, so what Go refuses (`a)(b`,
+ * which the group would close) is refused here too.
+ */
+export function compileAllowedHost(pattern: string): GoRegexp {
+  compileGoRegexp(pattern);
+  return compileGoRegexp(`^(?:${pattern})$`);
+}
 
 /** The Host header, or the first proxy header that holds one (`host_proxy_headers`). */
 function requestHost(req: IncomingMessage, proxyHeaders: readonly string[]): string {

@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { matchesCalls, precompileLiterals, registerRe2Matches, withRe2Matches } from './cel-re2-matches.js';
 
 /**
  * KrakenD's `validation/cel` expressions, compiled once (krakend-cel): the
@@ -8,7 +9,8 @@ import { Environment } from '@marcbachmann/cel-js';
  * rejecter). An expression can land in several lists. One that does not
  * parse drops the whole set (KrakenD falls back to the plain proxy, with a
  * warning); one that fails its type check is left out (KrakenD logs it at
- * debug level; we warn, and `hgw check` reports it).
+ * debug level; we warn, and `hgw check` reports it). `matches` runs on RE2
+ * (`cel-re2-matches.ts`), as in cel-go.
  */
 export type CelProgram = ((activation: Record<string, unknown>) => unknown) & { check(): { valid: boolean; error?: { message?: string } } };
 
@@ -18,9 +20,9 @@ export interface CelChecks {
   jwt: CelProgram[];
 }
 
-/** krakend-cel's declarations: every variable a check may read. */
+/** krakend-cel's declarations: every variable a check may read, and `matches` on RE2. */
 export function celEnvironment(): Environment {
-  return new Environment()
+  return registerRe2Matches(new Environment())
     .registerVariable('now', 'string')
     .registerVariable('req_method', 'string')
     .registerVariable('req_path', 'string')
@@ -59,9 +61,21 @@ export function compileCelChecks(config: unknown, env: Environment = celEnvironm
       skipped.push({ expr, reason: firstLine(typed.error?.message ?? 'type check failed') });
       continue;
     }
+    program = onRe2(env, expr, program);
     for (const key of lists) checks[key === 'req' ? 'pre' : key === 'resp' ? 'post' : 'jwt'].push(program);
   }
   return { ok: true, checks, skipped };
+}
+
+/** The program again with `.matches(` on RE2, when it calls it (the original already parsed and type-checked). */
+function onRe2(env: Environment, expr: string, program: CelProgram): CelProgram {
+  const calls = matchesCalls(expr, (program as unknown as { ast: unknown }).ast);
+  if (calls.length === 0) return program;
+  precompileLiterals(env, calls);
+  const rewritten = withRe2Matches(expr, calls);
+  const re2 = env.parse(rewritten) as unknown as CelProgram;
+  re2.check();
+  return re2;
 }
 
 /** Runs programs in order; the index of the first that errs or is not `true`, or -1. */

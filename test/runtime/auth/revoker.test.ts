@@ -1,8 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { base } from '../../helpers/check.js';
-import { startRuntime } from '../../helpers/gateway.js';
-import { request, startServer } from '../../helpers/servers.js';
+import { revokerGateway } from '../../helpers/revoker-gateway.js';
 import { RotatingBloom } from '../../../runtime/auth/revoker/rotating-bloom.js';
 
 /**
@@ -17,25 +14,10 @@ afterEach(async () => {
 
 describe('auth/revoker', () => {
   it('refuses (401) a verified token whose jti or sub was revoked, and only that one', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'k', alg: 'RS256' };
-    const jwks = await startServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
-    const be = await startServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'));
-    cleanups.push(() => jwks.close(), () => be.close());
-    const gw = await startRuntime(
-      base([{ endpoint: '/me', backend: [{ url_pattern: '/me', host: [be.url] }], extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: `${jwks.url}/jwks`, disable_jwk_security: true } } }], {
-        extra_config: { 'auth/revoker': { N: 100000, P: 0.0000001, hash_name: 'optimal', TTL: 1500, port: 0, token_keys: ['jti', 'sub'], revoke_server_api_key: 'admin-key' } },
-      }),
-    );
-    cleanups.push(() => gw.close());
-    const port = Number(/revocations on port (\d+)/.exec(gw.logs.join('\n'))?.[1]);
-    const token = (claims: Record<string, unknown>) =>
-      new SignJWT({ exp: Math.floor(Date.now() / 1000) + 60, ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'k' }).sign(privateKey);
-    const call = async (claims: Record<string, unknown>) => (await request(`${gw.url}/me`, { headers: { authorization: `Bearer ${await token(claims)}` } })).status;
+    const { call, api: post } = await revokerGateway({ N: 100000, P: 0.0000001, hash_name: 'optimal', TTL: 1500, port: 0, token_keys: ['jti', 'sub'], revoke_server_api_key: 'admin-key' }, cleanups);
     expect(await call({ jti: 'abc', sub: 'u1' })).toBe(200);
 
-    const api = (path: string, body: unknown, key = 'admin-key') =>
-      request(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+    const api = (path: string, body: unknown, key = 'admin-key') => post(path, body, { authorization: `Bearer ${key}` });
     expect((await api('/add', ['jti-abc'], 'wrong')).status).toBe(401);
     expect((await api('/add', { not: 'a list' })).status).toBe(400);
     expect(JSON.parse((await api('/add', ['jti-abc', 'sub-u9'])).body)).toEqual({ added: 2 });
