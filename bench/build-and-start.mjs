@@ -15,8 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.RUNS ?? 5);
 const configs = [
   ['no-op pass-through (fixtures/bench)', join(root, 'fixtures/bench/noop-passthrough.json')],
-  ['example (real-configs/example-gateway.json)', join(root, '../shared/real-configs/example-gateway.json')],
-  ['production, 193 endpoints (real-configs/hanzo-gateway.json)', join(root, '../shared/real-configs/hanzo-gateway.json')],
+  ['example (real-configs/example-gateway.json)', join(root, 'fixtures/real-configs/example-gateway.json')],
+  ['production, 193 endpoints (real-configs/hanzo-gateway.json)', join(root, 'fixtures/real-configs/hanzo-gateway.json')],
 ];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const work = mkdtempSync(join(tmpdir(), 'hgw-bench-'));

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const config = join(root, '..', 'shared', 'real-configs', 'hanzo-gateway.json');
-const krakendSchema = join(root, '..', 'shared', 'krakend-schema', 'krakend.json');
+const config = join(root, 'fixtures', 'real-configs', 'hanzo-gateway.json');
+const krakendSchema = join(root, 'fixtures', 'krakend-schema', 'krakend.json');
 const runs = Number(process.env.RUNS ?? 5);
 
 function time(args) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { SHARED, ROOT } from '../helpers/cli.js';
+import { FIXTURES, ROOT } from '../helpers/cli.js';
 import type { Spawned } from '../helpers/processes.js';
 import { CODECS, IMPLEMENTED } from '../../cli/codegen/runtime-modules.js';
 import { startMockBackend } from './harness/mock-backend.js';
@@ -12,7 +12,7 @@ import { startGatewayProcess } from './harness/gateway-process.js';
 import { startShowRss } from './harness/showrss-feeds.js';
 
 /**
- * KrakenD CE's own integration suite (../shared/krakend-ce, Apache-2.0) run
+ * KrakenD CE's own integration suite (fixtures/krakend-ce, Apache-2.0) run
  * against `hgw run`, then hgw's own specs in the same format
  * (test/conformance/specs, against test/conformance/hgw-core.json). Ports are
  * the suite's: gateway :8080, mock backend :8081 — the expected bodies name them.
@@ -78,17 +78,17 @@ function suite(title: string, specsDir: string, config: string, cwd: string): vo
 
 /**
  * KrakenD's suite runs from a folder where `fixtures/` holds its config and `fixtures/lua/` the Lua
- * sources the config names; the shared copy keeps them side by side, so a work folder links `fixtures`
+ * sources the config names; the vendored copy keeps them side by side, so a work folder links `fixtures`
  * to it and `hgw run` starts there.
  */
 function krakendWorkDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hgw-krakend-ce-'));
-  symlinkSync(join(SHARED, 'krakend-ce'), join(dir, 'fixtures'), 'dir');
+  symlinkSync(join(FIXTURES, 'krakend-ce'), join(dir, 'fixtures'), 'dir');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
-suite('KrakenD CE integration suite', join(SHARED, 'krakend-ce/specs'), join(SHARED, 'krakend-ce/krakend.json'), krakendWorkDir());
+suite('KrakenD CE integration suite', join(FIXTURES, 'krakend-ce/specs'), join(FIXTURES, 'krakend-ce/krakend.json'), krakendWorkDir());
 suite('hgw core conformance specs', join(ROOT, 'test/conformance/specs'), join(ROOT, 'test/conformance/hgw-core.json'), ROOT);
 
 afterAll(() => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSchema, type SchemaName } from '../../cli/validate/schemas.js';
 import { base, checkGateway, ids } from '../helpers/check.js';
-import { SHARED } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
 
 /** Every property of every object schema, with its JSON pointer inside the schema. */
 function* properties(node: unknown, at = ''): Generator<[string, Record<string, unknown>]> {
@@ -45,12 +45,12 @@ describe('schemas/', () => {
 
   it('accepts every real production config without a finding', () => {
     for (const f of ['hanzo-gateway.json', 'example-gateway.json']) {
-      expect(checkGateway(JSON.parse(readFileSync(`${SHARED}real-configs/${f}`, 'utf8'))), f).toEqual([]);
+      expect(checkGateway(JSON.parse(readFileSync(`${FIXTURES}real-configs/${f}`, 'utf8'))), f).toEqual([]);
     }
   });
 
   it('reports exactly the backend timeout keys in the KrakenD CE fixture, as warnings', () => {
-    const ds = checkGateway(JSON.parse(readFileSync(`${SHARED}krakend-ce/krakend.json`, 'utf8')));
+    const ds = checkGateway(JSON.parse(readFileSync(`${FIXTURES}krakend-ce/krakend.json`, 'utf8')));
     expect(ds.map((d) => [d.ruleId, d.severity, d.pointer])).toEqual([
       ['backend-timeout-ignored', 'warning', '/endpoints/2/backend/0/timeout'],
       ['backend-timeout-ignored', 'warning', '/endpoints/2/backend/1/timeout'],
