@@ -3,18 +3,13 @@
  * workspace the project was written in), and a copy of the repo in a folder with nothing beside it runs
  * the tests that read the vendored fixtures.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
-
-/** Tracked files plus new ones not yet committed (not ignored ones: node_modules, lib/). */
-function repoFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  return out.split('\0').filter((f) => f !== '' && existsSync(join(ROOT, f)));
-}
+import { copyRepo, repoFiles } from '../helpers/repo-copy.js';
 
 const SELF = 'test/repo/self-contained.test.ts';
 
@@ -74,11 +69,7 @@ describe('the repo is self-contained', () => {
 
     it('runs the tests that read the vendored fixtures', () => {
       const copy = join(parent, 'hgw');
-      for (const file of repoFiles()) {
-        mkdirSync(dirname(join(copy, file)), { recursive: true });
-        cpSync(join(ROOT, file), join(copy, file));
-      }
-      symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+      copyRepo(copy);
       expect(existsSync(join(parent, 'shared'))).toBe(false);
       // Schema, lint and encoding tests read krakend-ce/, real-configs/ and the specs; the global setup
       // builds lib/ in the copy, as `npm test` does.
