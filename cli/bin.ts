@@ -1,4 +1,5 @@
 import { main } from './main.js';
+import { hgwBugsUrl } from './version.js';
 
 // The process entry: real stdio, real env, and an exit code that always reaches the shell.
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
@@ -6,7 +7,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`hgw: internal error: ${String(e)}\n`);
+    process.stderr.write(`hgw: internal error: ${String(e)}\nThis is a bug in hgw; please report it at ${hgwBugsUrl()}.\n`);
     process.exitCode = 3;
   },
 );

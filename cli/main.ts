@@ -4,7 +4,7 @@ import { DEFAULT_BRAND, runBuild } from './commands/build.js';
 import { runRun } from './commands/run.js';
 import { collect } from './commands/checked-plan.js';
 import { isHgwError } from './errors.js';
-import { hgwVersion } from './version.js';
+import { hgwBugsUrl, hgwVersion } from './version.js';
 import { RULE_REGISTRY } from './diagnostics/rules.js';
 import { renderRulesMarkdown } from './diagnostics/rules-doc.js';
 
@@ -140,7 +140,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.input;
     }
     const err = e as Error;
-    io.stderr.write(`hgw: internal error: ${err?.message ?? String(e)}\nThis is a bug in hgw; please report it with the input that triggered it.\n`);
+    const where = hgwBugsUrl() ? ` at ${hgwBugsUrl()}` : '';
+    io.stderr.write(`hgw: internal error: ${err?.message ?? String(e)}\nThis is a bug in hgw ${hgwVersion()}; please report it${where} with the input that triggered it (HGW_DEBUG=1 prints the stack).\n`);
     if (io.env.HGW_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
     return EXIT.internal;
   }

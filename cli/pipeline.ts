@@ -106,6 +106,7 @@ export async function buildFromPlan(checked: Plan, options: BuildOptions): Promi
     hostMap: options.hostMap,
     unimplemented: entry.unimplemented,
     metafile: bundle.metafile,
+    packageRoot: root,
     files: bundle.files,
   });
   const files = new Map<string, Uint8Array | string>(bundle.files);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolve, sep } from 'node:path';
 import type { Metafile } from 'esbuild';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { BUNDLE_NAME, ENTRY_FILE } from './bundle-entry.js';
@@ -42,6 +43,8 @@ export interface ManifestInput {
   hostMap: Record<string, string>;
   unimplemented: string[];
   metafile: Metafile;
+  /** Where esbuild ran: the metafile's paths are relative to it. */
+  packageRoot: string;
   files: Map<string, Uint8Array>;
 }
 
@@ -52,7 +55,7 @@ export function buildManifest(input: ManifestInput): Manifest {
   const packages = new Map<string, number>();
   let entryBytes = 0;
   for (const [path, info] of Object.entries(output[1].inputs)) {
-    const pkg = packageOf(path);
+    const pkg = packageOf(path, input.packageRoot);
     if (path === ENTRY_FILE) entryBytes = info.bytesInOutput;
     else if (pkg) packages.set(pkg, (packages.get(pkg) ?? 0) + info.bytesInOutput);
     else runtime.push({ file: path, bytes: info.bytesInOutput });
@@ -84,8 +87,13 @@ export function buildManifest(input: ManifestInput): Manifest {
   };
 }
 
-/** `../node_modules/@scope/name/lib/x.js` → `@scope/name`; hgw's own files → undefined. */
-export function packageOf(path: string): string | undefined {
+/**
+ * `node_modules/@scope/name/lib/x.js` → `@scope/name`; hgw's own files → undefined. When hgw is itself
+ * installed in a node_modules folder its dependencies are siblings (`../undici/…`), so a path that climbs
+ * out of the package root is read as the absolute path it names.
+ */
+export function packageOf(path: string, packageRoot?: string): string | undefined {
+  if (packageRoot !== undefined && path.startsWith('../')) path = resolve(packageRoot, path).split(sep).join('/');
   const at = path.lastIndexOf('node_modules/');
   if (at === -1) return undefined;
   const parts = path.slice(at + 'node_modules/'.length).split('/');

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { buildFromPlan } from '../pipeline.js';
-import { writeAtomically } from '../bundle/atomic-output.js';
+import { checkOutDir, writeAtomically } from '../bundle/atomic-output.js';
 import { hgwVersion } from '../version.js';
 import { EXIT, type Io } from './check.js';
 import { checkedPlan, hostMapOption, type InputOptions } from './checked-plan.js';
@@ -21,6 +21,7 @@ export async function runBuild(positional: string | undefined, opts: BuildComman
   const hostMap = hostMapOption(opts.hostMap);
   const checked = checkedPlan(positional, opts, io);
   if ('exit' in checked) return checked.exit;
+  checkOutDir(opts.out); // a usage error before a second of building
   const built = await buildFromPlan(checked.plan, {
     hgwVersion: hgwVersion(),
     brand: { name: opts.brand, version: opts.brandVersion ?? hgwVersion() },

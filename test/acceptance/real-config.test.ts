@@ -3,7 +3,7 @@ import { request as httpRequest, Agent } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HGW_BIN, runHgw, SHARED } from '../helpers/cli.js';
+import { HGW_BIN, runHgw, FIXTURES } from '../helpers/cli.js';
 import { headerLines, request, startServer, type TestServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched, type Spawned } from '../helpers/processes.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
@@ -21,8 +21,8 @@ interface Endpoint {
   backend: Array<{ url_pattern: string }>;
 }
 
-const CONFIG = join(SHARED, 'real-configs/hanzo-gateway.json');
-const ROUTES = join(SHARED, 'real-configs/hanzo-routes.yaml');
+const CONFIG = join(FIXTURES, 'real-configs/hanzo-gateway.json');
+const ROUTES = join(FIXTURES, 'real-configs/hanzo-routes.yaml');
 const routesFile = parseYaml(readFileSync(ROUTES, 'utf8')) as {
   redirects: Record<string, string>;
   routes: Record<string, Array<{ prefix: string; backend: string; rewrite?: string }>>;

@@ -3,7 +3,7 @@ import { Agent } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHgw, SHARED } from '../helpers/cli.js';
+import { runHgw, FIXTURES } from '../helpers/cli.js';
 import { headerLines, request, startServer, type TestServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched, type Spawned } from '../helpers/processes.js';
 
@@ -20,7 +20,7 @@ interface IngressFile {
   routes: Array<{ host: string; backends: Array<{ path: string; url: string }> }>;
 }
 
-const INGRESS = join(SHARED, 'real-configs/hanzo-ingress.json');
+const INGRESS = join(FIXTURES, 'real-configs/hanzo-ingress.json');
 const ingress = JSON.parse(readFileSync(INGRESS, 'utf8')) as IngressFile;
 
 let dist: string;

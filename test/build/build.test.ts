@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHgwInProcess, SHARED } from '../helpers/cli.js';
+import { runHgwInProcess, FIXTURES } from '../helpers/cli.js';
 import { base } from '../helpers/check.js';
 import type { Manifest } from '../../cli/bundle/manifest.js';
 import { writeAtomically } from '../../cli/bundle/atomic-output.js';
@@ -54,7 +54,7 @@ describe('hgw build', () => {
   });
 
   it('is deterministic: the same input gives byte-identical output', async () => {
-    const file = configFile(JSON.parse(readFileSync(join(SHARED, 'real-configs/example-gateway.json'), 'utf8')));
+    const file = configFile(JSON.parse(readFileSync(join(FIXTURES, 'real-configs/example-gateway.json'), 'utf8')));
     const a = await build(file);
     const b = await build(file);
     expect(a.code).toBe(0);
@@ -355,7 +355,7 @@ describe('atomic output', () => {
 describe('generated code', () => {
   it('type-checks against the runtime types (the Plan literals fit EndpointPlan / ServicePlan / RoutesPlan)', async () => {
     const { Project } = await import('ts-morph');
-    const r = await build(JSON.parse(readFileSync(join(SHARED, 'real-configs/example-gateway.json'), 'utf8')), '--routes', join(SHARED, 'real-configs/hanzo-routes.yaml'));
+    const r = await build(JSON.parse(readFileSync(join(FIXTURES, 'real-configs/example-gateway.json'), 'utf8')), '--routes', join(FIXTURES, 'real-configs/hanzo-routes.yaml'));
     expect(r.code).toBe(0);
     const root = join(import.meta.dirname, '../..');
     const project = new Project({

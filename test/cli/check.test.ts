@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runHgw, SHARED } from '../helpers/cli.js';
+import { runHgw, FIXTURES } from '../helpers/cli.js';
 
 let dir: string;
 const file = (name: string, content: string | Buffer) => {
@@ -21,12 +21,12 @@ beforeAll(() => {
 describe('hgw check (process)', () => {
   it('prints Syntax OK! and exits 0 for the production configs', () => {
     for (const f of ['real-configs/hanzo-gateway.json', 'real-configs/example-gateway.json']) {
-      const r = runHgw(['check', `${SHARED}${f}`]);
+      const r = runHgw(['check', `${FIXTURES}${f}`]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stderr).toContain('Syntax OK!');
       expect(r.stdout).toBe('');
     }
-    const all = runHgw(['check', '-c', `${SHARED}real-configs/hanzo-gateway.json`, '--routes', `${SHARED}real-configs/hanzo-routes.yaml`, '--ingress', `${SHARED}real-configs/hanzo-ingress.json`]);
+    const all = runHgw(['check', '-c', `${FIXTURES}real-configs/hanzo-gateway.json`, '--routes', `${FIXTURES}real-configs/hanzo-routes.yaml`, '--ingress', `${FIXTURES}real-configs/hanzo-ingress.json`]);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('warning[ingress-duplicate-host]');
   });
@@ -93,7 +93,7 @@ describe('hgw check (process)', () => {
   });
 
   it('-d dumps the Plan with defaults applied', () => {
-    const r = runHgw(['check', '-d', '-i', '  ', `${SHARED}real-configs/example-gateway.json`]);
+    const r = runHgw(['check', '-d', '-i', '  ', `${FIXTURES}real-configs/example-gateway.json`]);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.schema).toBe('hgw-plan/1');
@@ -101,14 +101,14 @@ describe('hgw check (process)', () => {
   });
 
   it('-t lists the route table', () => {
-    const r = runHgw(['check', '-t', `${SHARED}real-configs/example-gateway.json`]);
+    const r = runHgw(['check', '-t', `${FIXTURES}real-configs/example-gateway.json`]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\d+ route\(s\), no conflicts/);
   });
 
   it('exits 2 on usage errors', () => {
     expect(runHgw(['check']).code).toBe(2);
-    expect(runHgw(['check', '--format', 'xml', `${SHARED}real-configs/example-gateway.json`]).code).toBe(2);
+    expect(runHgw(['check', '--format', 'xml', `${FIXTURES}real-configs/example-gateway.json`]).code).toBe(2);
     expect(runHgw(['check', '--bogus']).code).toBe(2);
     expect(runHgw(['frobnicate']).code).toBe(2);
   });

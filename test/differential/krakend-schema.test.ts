@@ -4,14 +4,14 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGateway } from '../helpers/check.js';
-import { ROOT, SHARED } from '../helpers/cli.js';
+import { ROOT, FIXTURES } from '../helpers/cli.js';
 
 /**
  * Differential test: on KrakenD CE namespaces, hgw's verdict (accept / reject
  * each namespace block) must equal that of KrakenD's own v2.13 schema, except
  * for the deliberate differences listed (and documented in the README).
  */
-const KRAKEND_SCHEMA = `${SHARED}krakend-schema/krakend.json`;
+const KRAKEND_SCHEMA = `${FIXTURES}krakend-schema/krakend.json`;
 const DEFS = 'https://www.krakend.io/schema/v2.13/';
 
 /** file → pointer → why hgw deliberately disagrees. */
@@ -69,9 +69,9 @@ function krakendRejects(errors: ErrorObject[], inst: Instance): boolean {
 
 function corpus(): Array<[string, string]> {
   const files: Array<[string, string]> = [
-    ['hanzo-gateway.json', `${SHARED}real-configs/hanzo-gateway.json`],
-    ['example-gateway.json', `${SHARED}real-configs/example-gateway.json`],
-    ['krakend.json', `${SHARED}krakend-ce/krakend.json`],
+    ['hanzo-gateway.json', `${FIXTURES}real-configs/hanzo-gateway.json`],
+    ['example-gateway.json', `${FIXTURES}real-configs/example-gateway.json`],
+    ['krakend.json', `${FIXTURES}krakend-ce/krakend.json`],
     ['demo/gateway.json', join(ROOT, 'fixtures/demo/gateway.json')],
   ];
   const dir = join(ROOT, 'fixtures/differential');

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHgwInProcess, SHARED } from '../helpers/cli.js';
+import { runHgwInProcess, FIXTURES } from '../helpers/cli.js';
 
 /** A small seeded PRNG (mulberry32) so a failing mutation can be replayed from its seed. */
 function rng(seed: number) {
@@ -74,9 +74,9 @@ function structuralMutation(value: unknown, r: Rand): unknown {
 
 describe('check under fuzzing', () => {
   const sources = [
-    { file: `${SHARED}real-configs/example-gateway.json`, weight: 5 },
-    { file: `${SHARED}krakend-ce/krakend.json`, weight: 4 },
-    { file: `${SHARED}real-configs/hanzo-gateway.json`, weight: 1 },
+    { file: `${FIXTURES}real-configs/example-gateway.json`, weight: 5 },
+    { file: `${FIXTURES}krakend-ce/krakend.json`, weight: 4 },
+    { file: `${FIXTURES}real-configs/hanzo-gateway.json`, weight: 1 },
   ].flatMap((s) => Array<string>(s.weight).fill(s.file));
   const texts = new Map(sources.map((f) => [f, readFileSync(f, 'utf8')]));
 

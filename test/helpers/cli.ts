@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../cli/main.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+/** Vendored test data (KrakenD CE's suite, KrakenD's schema, the real configs); each folder's README.md names its source. */
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 export const HGW_BIN = fileURLToPath(new URL('../../bin/hgw.mjs', import.meta.url));
 
 export interface RunResult {

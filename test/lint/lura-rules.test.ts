@@ -131,8 +131,8 @@ describe('route table (gin)', () => {
 
   it('keeps the 193-endpoint production config free of conflicts', async () => {
     const { readFileSync } = await import('node:fs');
-    const { SHARED } = await import('../helpers/cli.js');
-    const config = JSON.parse(readFileSync(`${SHARED}real-configs/hanzo-gateway.json`, 'utf8'));
+    const { FIXTURES } = await import('../helpers/cli.js');
+    const config = JSON.parse(readFileSync(`${FIXTURES}real-configs/hanzo-gateway.json`, 'utf8'));
     expect(checkGateway(config)).toEqual([]);
   });
 });

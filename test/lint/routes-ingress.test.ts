@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { patternsOverlap } from '../../cli/lint/rules/routes-file.js';
 import { checkIngress, checkRoutes, ids } from '../helpers/check.js';
-import { SHARED } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
 
 describe('routes.yaml', () => {
   it('accepts the production routes file', () => {
-    expect(checkRoutes(readFileSync(`${SHARED}real-configs/hanzo-routes.yaml`, 'utf8'))).toEqual([]);
+    expect(checkRoutes(readFileSync(`${FIXTURES}real-configs/hanzo-routes.yaml`, 'utf8'))).toEqual([]);
   });
   it('flags a backend that is not an absolute URL, naming host and prefix', () => {
     const ds = checkRoutes('routes:\n  a.com:\n    - prefix: /api\n      backend: api-svc:8080\n');
@@ -38,7 +38,7 @@ describe('routes.yaml', () => {
 
 describe('ingress.json', () => {
   it('accepts the production ingress file, warning only about its one host listed twice', () => {
-    const ds = checkIngress(JSON.parse(readFileSync(`${SHARED}real-configs/hanzo-ingress.json`, 'utf8')));
+    const ds = checkIngress(JSON.parse(readFileSync(`${FIXTURES}real-configs/hanzo-ingress.json`, 'utf8')));
     // s3.hanzo.ai appears at routes[50] (→ :9001) and routes[76] (→ :9000): a real finding in the production file.
     expect(ds.map((d) => [d.ruleId, d.severity, d.pointer, d.related?.[0]?.pointer])).toEqual([
       ['ingress-duplicate-host', 'warning', '/routes/76/host', '/routes/50/host'],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { base, planOf } from '../helpers/check.js';
-import { SHARED } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
 
 describe('Plan', () => {
   it("applies Lura's defaults", () => {
@@ -49,7 +49,7 @@ describe('Plan', () => {
   it('links only the modules a config uses', () => {
     const plain = planOf(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }]));
     expect(plain.modules).toEqual(['core/endpoint', 'core/router', 'core/server', 'upstream/http']);
-    const krakend = planOf(JSON.parse(readFileSync(`${SHARED}krakend-ce/krakend.json`, 'utf8')));
+    const krakend = planOf(JSON.parse(readFileSync(`${FIXTURES}krakend-ce/krakend.json`, 'utf8')));
     expect(krakend.modules).toEqual(expect.arrayContaining(['auth/validator', 'auth/signer', 'security/cors', 'security/bot-detector', 'encoding/xml', 'core/sequential', 'core/static', 'qos/circuit-breaker']));
   });
 
@@ -68,7 +68,7 @@ describe('Plan', () => {
   });
 
   it('is plain JSON and deterministic for the production config', () => {
-    const config = JSON.parse(readFileSync(`${SHARED}real-configs/hanzo-gateway.json`, 'utf8'));
+    const config = JSON.parse(readFileSync(`${FIXTURES}real-configs/hanzo-gateway.json`, 'utf8'));
     const a = JSON.stringify(planOf(config));
     expect(JSON.stringify(JSON.parse(a))).toBe(a);
     expect(JSON.stringify(planOf(config))).toBe(a);

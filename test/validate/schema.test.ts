@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSchema, type SchemaName } from '../../cli/validate/schemas.js';
 import { base, checkGateway, ids } from '../helpers/check.js';
-import { SHARED } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
 
 /** Every property of every object schema, with its JSON pointer inside the schema. */
 function* properties(node: unknown, at = ''): Generator<[string, Record<string, unknown>]> {
@@ -45,12 +45,12 @@ describe('schemas/', () => {
 
   it('accepts every real production config without a finding', () => {
     for (const f of ['hanzo-gateway.json', 'example-gateway.json']) {
-      expect(checkGateway(JSON.parse(readFileSync(`${SHARED}real-configs/${f}`, 'utf8'))), f).toEqual([]);
+      expect(checkGateway(JSON.parse(readFileSync(`${FIXTURES}real-configs/${f}`, 'utf8'))), f).toEqual([]);
     }
   });
 
   it('reports exactly the backend timeout keys in the KrakenD CE fixture, as warnings, and its input_headers ["*"] as forgeable identity under krakend', () => {
-    const fixture = JSON.parse(readFileSync(`${SHARED}krakend-ce/krakend.json`, 'utf8')) as { endpoints: Array<{ input_headers?: string[] }> };
+    const fixture = JSON.parse(readFileSync(`${FIXTURES}krakend-ce/krakend.json`, 'utf8')) as { endpoints: Array<{ input_headers?: string[] }> };
     const ds = checkGateway(fixture, 'krakend');
     const wildcard = fixture.endpoints.flatMap((ep, i) => (ep.input_headers?.[0] === '*' ? [['identity-header-forgeable', 'warning', `/endpoints/${i}/input_headers/0`]] : []));
     expect(wildcard.length).toBeGreaterThan(0);

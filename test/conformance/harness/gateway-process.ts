@@ -1,30 +1,71 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { HGW_BIN } from '../../helpers/cli.js';
 import { spawnWatched, type Spawned } from '../../helpers/processes.js';
 
 /**
  * Starts `hgw run -d -c <config>` the way the suite starts KrakenD: an
  * environment holding only USAGE_DISABLE=1 (absolute paths, so PATH is not
- * needed), and waits for `/__health` instead of sleeping.
+ * needed). The ports are KrakenD's fixed ones (its expected bodies name
+ * localhost:8080 and 127.0.0.1:8081), so the gateway that answers must be
+ * proven ours: the port is free before the start, the child itself logs that
+ * it listens there with this config's sha256, and `/__health` answers with
+ * KrakenD's health body.
  */
 export async function startGatewayProcess(config: string, cwd: string, port = 8080, hostMap: string[] = []): Promise<Spawned> {
+  if (await portAnswers(port)) throw new Error(`something already listens on :${port}; the KrakenD CE specs need that port for the gateway`);
+  const sha = createHash('sha256').update(readFileSync(config)).digest('hex').slice(0, 12);
   const maps = hostMap.flatMap((m) => ['--host-map', m]);
   const gw = spawnWatched(process.execPath, [HGW_BIN, 'run', '-d', '-c', config, '--brand-version', '2.13.8', '-q', ...maps], { USAGE_DISABLE: '1' }, cwd);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (gw.child.exitCode !== null) throw new Error(`hgw run exited ${gw.child.exitCode}:\n${gw.output()}`);
-    if (await healthy(port)) return gw;
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await gw.waitFor(new RegExp(`listening on port ${port} \\(config sha256 ${sha}\\)`), 30_000);
+    const deadline = Date.now() + 10_000;
+    while (!(await isKrakendHealth(port))) {
+      if (gw.child.exitCode !== null) throw new Error(`hgw run exited ${gw.child.exitCode}:\n${gw.output()}`);
+      if (Date.now() > deadline) throw new Error(`:${port}/__health did not answer KrakenD's health body within 10 s:\n${gw.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return gw;
+  } catch (e) {
+    await stopGatewayProcess(gw);
+    throw e;
   }
-  gw.child.kill('SIGKILL');
-  throw new Error(`hgw run did not answer /__health on :${port} within 30 s:\n${gw.output()}`);
 }
 
-function healthy(port: number): Promise<boolean> {
+/** SIGKILL, as KrakenD's harness does, and wait for the exit, so the next suite finds the port free. */
+export async function stopGatewayProcess(gw: Spawned | undefined): Promise<void> {
+  if (!gw || gw.child.exitCode !== null || gw.child.signalCode !== null) return;
+  gw.child.kill('SIGKILL');
+  await gw.exited;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** 200 with `{"agents":{},"now":"…","status":"ok"}`, what runtime/core/health.ts writes, not any 200. */
+function isKrakendHealth(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/__health', agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body.length < 4096 ? (body += c) : undefined));
+      res.on('end', () => {
+        try {
+          const b = JSON.parse(body) as { agents?: unknown; now?: unknown; status?: unknown };
+          resolve(res.statusCode === 200 && b.status === 'ok' && typeof b.now === 'string' && typeof b.agents === 'object');
+        } catch {
+          resolve(false);
+        }
+      });
     });
     req.on('error', () => resolve(false));
     req.end();

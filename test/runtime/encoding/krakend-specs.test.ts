@@ -7,7 +7,7 @@ import { encodeYaml } from '../../../runtime/encoding/encode-yaml.js';
 import { negotiateFormat } from '../../../runtime/encoding/negotiate.js';
 
 // The expected bodies come straight from KrakenD CE's integration specs.
-const SPECS = fileURLToPath(new URL('../../../../shared/krakend-ce/specs/', import.meta.url));
+const SPECS = fileURLToPath(new URL('../../../fixtures/krakend-ce/specs/', import.meta.url));
 
 function expectedBody(spec: string): string {
   const parsed = JSON.parse(readFileSync(SPECS + spec, 'utf8')) as { out: { body: string } };

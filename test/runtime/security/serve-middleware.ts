@@ -7,12 +7,12 @@ import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/
 import { createLogger } from '../../../runtime/core/logger.js';
 import { headerLines, request, startServer, type TestResponse, type TestServer } from '../../helpers/servers.js';
 
-export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 export const brand = branding({ name: 'hanzoai/gateway', version: '2.13.8' }, false);
 
 /** The KrakenD CE fixture's service extra_config (security/cors, security/bot-detector, …). */
 export function fixtureExtraConfig(): Record<string, unknown> {
-  const config = JSON.parse(readFileSync(`${SHARED}krakend-ce/krakend.json`, 'utf8')) as { extra_config: Record<string, unknown> };
+  const config = JSON.parse(readFileSync(`${FIXTURES}krakend-ce/krakend.json`, 'utf8')) as { extra_config: Record<string, unknown> };
   return config.extra_config;
 }
 
@@ -85,7 +85,7 @@ export interface KrakendSpec {
 }
 
 export function loadSpec(name: string): KrakendSpec {
-  return JSON.parse(readFileSync(`${SHARED}krakend-ce/specs/${name}.json`, 'utf8')) as KrakendSpec;
+  return JSON.parse(readFileSync(`${FIXTURES}krakend-ce/specs/${name}.json`, 'utf8')) as KrakendSpec;
 }
 
 /** Sends a spec's request to `base` (its path and query kept). */
