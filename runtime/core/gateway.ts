@@ -13,6 +13,7 @@ import { POWERED_BY_HEADER } from './branding.js';
 import { clientIp } from './client-ip.js';
 import { encodeJson } from './json/encode-json.js';
 import type { JsonValue } from './json/json-number.js';
+import type { Readiness } from './readiness.js';
 
 /**
  * The request entry point, in gin's order: service endpoints (`/__health`,
@@ -34,6 +35,8 @@ export interface ListenerOptions {
   log: Logger;
   /** Router middleware, run in order before routing. */
   middleware?: Middleware[];
+  /** Whether the upstreams can route; `/__health` is 503 until then (absent: always ready). */
+  readiness?: Readiness;
 }
 
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
@@ -67,7 +70,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
       return;
     }
     if (path === healthPath && method === 'GET') {
-      writeHealth(res);
+      writeHealth(res, options.readiness?.isReady() ?? true);
       return;
     }
     if (path.startsWith('/__debug') && options.debug) {
