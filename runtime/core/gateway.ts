@@ -14,6 +14,7 @@ import { clientIp } from './client-ip.js';
 import { encodeJson } from './json/encode-json.js';
 import { malformedHead, writeMalformedHead } from './request-head.js';
 import type { JsonValue } from './json/json-number.js';
+import type { Readiness } from './readiness.js';
 
 /**
  * The request entry point, in gin's order: service endpoints (`/__health`,
@@ -35,6 +36,8 @@ export interface ListenerOptions {
   log: Logger;
   /** Router middleware, run in order before routing. */
   middleware?: Middleware[];
+  /** Whether the upstreams can route; `/__health` is 503 until then (absent: always ready). */
+  readiness?: Readiness;
 }
 
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
@@ -73,7 +76,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
       return;
     }
     if (path === healthPath && method === 'GET') {
-      writeHealth(res);
+      writeHealth(res, options.readiness?.isReady() ?? true);
       return;
     }
     if (path === hanzoHealthPath && method === 'GET') {

@@ -2,11 +2,13 @@ import type { ServerResponse } from 'node:http';
 
 /**
  * `/__health` as KrakenD answers it: `{"agents":{},"now":"<Go time.String()>","status":"ok"}`.
- * `agents` would list async agents; hgw has none.
+ * `agents` would list async agents; hgw has none. Before the upstreams can
+ * route (see readiness.ts) it is 503 with the same shape and `"status":"unavailable"`,
+ * so a probe never sends traffic to a gateway that would refuse it.
  */
-export function writeHealth(res: ServerResponse): void {
-  const body = Buffer.from(`{"agents":{},"now":${JSON.stringify(goTimeString(new Date()))},"status":"ok"}`);
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
+export function writeHealth(res: ServerResponse, ready = true): void {
+  const body = Buffer.from(`{"agents":{},"now":${JSON.stringify(goTimeString(new Date()))},"status":${ready ? '"ok"' : '"unavailable"'}}`);
+  res.writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
 }
 
 /** Go's time.Time.String() in UTC, e.g. `2026-11-25 15:04:05.123 +0000 UTC` (trailing zeros of the fraction dropped). */

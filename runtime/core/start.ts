@@ -12,6 +12,7 @@ import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
 import type { Codecs } from './pipe/codecs.js';
+import { Readiness } from './readiness.js';
 
 /**
  * What a generated entry hands the runtime: build facts, the service Plan,
@@ -83,6 +84,8 @@ export interface StartOptions {
 export interface RunningGateway {
   port: number;
   log: Logger;
+  /** Whether the upstreams can route (base_ha knows its leader…); for probes such as `/readyz`. */
+  readiness: Readiness;
   /** Drains the server, then releases backend connections. */
   close(): Promise<void>;
 }
@@ -117,10 +120,11 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher, endpointWrappers, backendWrappers });
     return { plan: ep.plan, handler, middleware: (ep.middleware ?? []).map((f) => f(ep.plan, mwDeps)) };
   });
-  // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long, bounded by their interval.
-  await Promise.all(upstreams.map((u) => u.ready));
+  // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long; each source bounds its own wait.
+  const readiness = new Readiness(upstreams.map((u) => u.ready));
+  await readiness.ready();
   const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);
-  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware });
+  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware, readiness });
   const server = new GatewayServer(service, listener, { upgrades });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
@@ -166,7 +170,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   }
-  return { port: address.port, log, close };
+  return { port: address.port, log, readiness, close };
 }
 
 /** `node gateway.mjs [-p port] [-d] [--host-map from=to …]`; HGW_HOST_MAP and HGW_PORT work too. */

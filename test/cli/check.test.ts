@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runHgw, FIXTURES } from '../helpers/cli.js';
+import { ROOT, runHgw, FIXTURES } from '../helpers/cli.js';
 
 let dir: string;
 const file = (name: string, content: string | Buffer) => {
@@ -93,11 +93,22 @@ describe('hgw check (process)', () => {
   });
 
   it('-d dumps the Plan with defaults applied', () => {
-    const r = runHgw(['check', '-d', '-i', '  ', `${FIXTURES}real-configs/example-gateway.json`]);
+    // A config that sets nothing but the route: every value below is a default (KrakenD's, or Lura's).
+    const p = file('defaults.json', '{"version":3,"endpoints":[{"endpoint":"/a","backend":[{"url_pattern":"/b","host":["http://x"]}]}]}');
+    const r = runHgw(['check', '-d', '-i', '  ', p]);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.schema).toBe('hgw-plan/1');
-    expect(plan.endpoints[0].timeoutMs).toBeGreaterThan(0);
+    expect(plan.service).toMatchObject({ port: 8080, timeoutMs: 2000, outputEncoding: 'json', dnsCacheTtlMs: 30_000 });
+    expect(plan.service.router).toMatchObject({ healthPath: '/__health', remoteIpHeaders: ['X-Forwarded-For', 'X-Real-IP'], returnErrorMsg: false });
+    expect(plan.service.client.maxIdleConnectionsPerHost).toBe(250);
+    // The default profile is the Hanzo engine: /__health gives way to /healthz.
+    expect(plan.service.profile).toEqual({ name: 'hanzo', source: 'default' });
+    expect(plan.service.router.disableHealth).toBe(true);
+    expect(plan.endpoints[0]).toMatchObject({ method: 'GET', timeoutMs: 2000, concurrentCalls: 1, outputEncoding: 'json', inputHeaders: ['Content-Type'], inputQueryStrings: [] });
+    expect(plan.endpoints[0].backends[0]).toMatchObject({ method: 'GET', encoding: 'json', sd: 'static', upstream: { kind: 'http' } });
+    // Indented with the two spaces asked for.
+    expect(r.stdout.split('\n')[1]).toBe('  "schema": "hgw-plan/1",');
   });
 
   it('-t lists the route table', () => {
@@ -115,7 +126,9 @@ describe('hgw check (process)', () => {
 
   it('lists rules and prints its version', () => {
     expect(runHgw(['rules']).stdout).toContain('url-param-undefined');
-    expect(runHgw(['--version']).code).toBe(0);
+    const version = runHgw(['--version']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect([version.code, version.stdout]).toEqual([0, `${pkg.version}\n`]);
   });
 });
 

@@ -34,18 +34,28 @@ export interface Leader extends TestServer {
   /** What /_ha/leader answers: a pod, or an explicit body and status. */
   set(state: { url: string; node: string; term: number; leaseMs?: number } | { status: number; body: string }): void;
   polls: number;
+  /** How long each answer takes (a slow control plane). */
+  delayMs: number;
+  /** Date.now() when the last answer went out (0: none yet). */
+  answeredAt: number;
 }
 
 export async function startLeader(): Promise<Leader> {
   let answer = { status: 503, body: '{"leader_url":""}' };
-  const leader = { polls: 0 } as unknown as Leader;
+  const leader = { polls: 0, delayMs: 0, answeredAt: 0 } as unknown as Leader;
   const server = await startServer((req, res) => {
     leader.polls++;
     if (req.url !== '/_ha/leader') {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(answer.body);
+    const { status, body } = answer; // the answer as it was when the poll arrived
+    const send = () => {
+      leader.answeredAt = Date.now();
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(body);
+    };
+    if (leader.delayMs > 0) setTimeout(send, leader.delayMs);
+    else send();
   });
   leader.set = (state) => {
     if ('status' in state) answer = state;

@@ -44,3 +44,20 @@ export function spawnWatched(command: string, args: string[], env: NodeJS.Proces
 }
 
 export const LISTENING = /listening on port (\d+)/;
+
+/** `n` child processes that each spin a core, for tests that must hold under CPU load; `stop` kills exactly them. */
+export function busyLoops(n: number): { stop(): Promise<void> } {
+  const children = Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  return {
+    stop: async () => {
+      await Promise.all(
+        children.map((c) => {
+          if (c.exitCode !== null || c.signalCode !== null) return undefined;
+          const exited = new Promise((r) => c.once('exit', r));
+          c.kill('SIGKILL');
+          return exited;
+        }),
+      );
+    },
+  };
+}

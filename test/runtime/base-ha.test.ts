@@ -1,9 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { base } from '../helpers/check.js';
+import { base, planOf } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { request } from '../helpers/servers.js';
+import { busyLoops } from '../helpers/processes.js';
 import { startLeader, startPod, type Leader, type Pod } from '../helpers/fake-cluster.js';
 import { clientPinKey } from '../../runtime/upstream/base-ha/client-pin-key.js';
+import { baseHaUpstream } from '../../runtime/upstream/base-ha/base-ha-upstream.js';
+import { UpstreamPools } from '../../runtime/upstream/http/pools.js';
+import { createLogger } from '../../runtime/core/logger.js';
+import { BufferedCall, type BufferedResponse } from '../../runtime/core/buffered-call.js';
 
 /** hanzo-core.md §2.5, against real servers: pods, a ClusterIP host and a leader endpoint the test flips. */
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -27,18 +32,26 @@ async function cluster(n = 2): Promise<Cluster> {
   return { leader, pods, clusterIp };
 }
 
-async function gateway(c: Cluster, ha: Record<string, unknown> = {}) {
+function config(c: Cluster, ha: Record<string, unknown> = {}) {
   const backend = {
     url_pattern: '/x',
     host: [c.clusterIp.url],
     extra_config: { 'github.com/hanzoai/gateway/base_ha': { service_dns: '127.0.0.1', port: c.leader.port, leader_poll_interval: '100ms', ...ha } },
   };
   const input = ['X-Org-Id', 'X-User-Id', 'X-Roles', 'X-Base-Writer', 'Content-Type'];
-  const gw = await startRuntime(
-    base(['GET', 'POST', 'PUT'].map((method) => ({ endpoint: '/x', method, output_encoding: 'no-op', input_headers: input, backend: [backend] }))),
-  );
+  return base(['GET', 'POST', 'PUT'].map((method) => ({ endpoint: '/x', method, output_encoding: 'no-op', input_headers: input, backend: [backend] })));
+}
+
+async function gateway(c: Cluster, ha: Record<string, unknown> = {}) {
+  const gw = await startRuntime(config(c, ha));
   cleanups.push(() => gw.close());
   return gw;
+}
+
+/** Resolves once `ms` have passed since `from` (a Date.now() value); a late timer only waits longer. */
+async function until(from: number, ms: number): Promise<void> {
+  const left = from + ms - Date.now();
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
 }
 
 describe('base_ha routing', () => {
@@ -86,7 +99,7 @@ describe('base_ha routing', () => {
     const c = await cluster();
     const gw = await gateway(c);
     c.pods[0]!.respond = (_q, res) => {
-      setTimeout(() => c.leader.set({ url: c.pods[1]!.url, node: 'foo-1', term: 2 }), 10);
+      c.leader.set({ url: c.pods[1]!.url, node: 'foo-1', term: 2 }); // elected before the forced poll asks
       res.writeHead(503).end('overloaded');
     };
     const res = await request(`${gw.url}/x`, { method: 'POST', body: '{}' });
@@ -119,10 +132,13 @@ describe('base_ha routing', () => {
   it('returns the retry failure (never a third try) when the writer dies and no new one is elected', async () => {
     const c = await cluster();
     const gw = await gateway(c);
-    await c.pods[0]!.close();
+    // The writer takes each request and drops the connection (a transport error, as a dying pod gives), so tries are counted.
+    c.pods[0]!.respond = (req) => req.socket.destroy();
     c.leader.set({ status: 200, body: '{"leader_url":""}' }); // electing: polls fail, the dead writer stays cached
     const res = await request(`${gw.url}/x`, { method: 'POST', body: '{}' });
-    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(res.status).toBe(500);
+    expect(c.pods[0]!.calls.map((x) => `${x.method} ${x.url}`)).toEqual(['POST /x', 'POST /x']);
+    expect(c.clusterIp.calls).toHaveLength(0);
   });
 
   it('hands a 307 from a pod to the client untouched (the Go client follows none) — but writes never meet one', async () => {
@@ -138,11 +154,13 @@ describe('base_ha error answers', () => {
   it('503 writer_unreachable when the writer dies and, during the wait, the cached leader goes stale', async () => {
     const c = await cluster();
     c.leader.set({ url: c.pods[0]!.url, node: 'foo-0', term: 1, leaseMs: -60_000 }); // lease expired: trusted only while polls are fresh
-    // Poll every 200 ms: a state is stale after 400 ms, and the failover wait is 300 ms.
-    const gw = await gateway(c, { leader_poll_interval: '200ms' });
+    // With interval i a state is stale after 2i and the failover wait is 1.5i. Sent when the last good answer is i old,
+    // the write finds the writer trusted (i < 2i) and, after the wait, stale (2.5i > 2i): i/2 of margin below, i above.
+    const i = 800;
+    const gw = await gateway(c, { leader_poll_interval: `${i}ms` });
     await c.pods[0]!.close();
     await c.leader.close();
-    await new Promise((r) => setTimeout(r, 120)); // the last good poll is 120–320 ms old: still trusted; after the wait, over 400 ms
+    await until(c.leader.answeredAt, i);
     const res = await request(`${gw.url}/x`, { method: 'POST', body: '{}' });
     expect([res.status, res.body]).toEqual([503, '{"error":"writer_unreachable"}']);
   });
@@ -154,6 +172,72 @@ describe('base_ha error answers', () => {
     cleanups.push(() => gw.close());
     const res = await request(`${gw.url}/x`);
     expect([res.status, res.body]).toEqual([502, '{"error":"base_ha_no_host"}']);
+  });
+});
+
+describe('base_ha start-up (issue 21: a gateway is ready only once its writer is known)', () => {
+  it('with a leader endpoint that answers in 250 ms (poll 100 ms), a write sent the moment /__health says 200 reaches the writer — 5 fresh gateways', async () => {
+    for (let n = 0; n < 5; n++) {
+      const c = await cluster();
+      c.leader.delayMs = 250;
+      const gw = await gateway(c);
+      let health = await request(`${gw.url}/__health`);
+      while (health.status !== 200) health = await request(`${gw.url}/__health`);
+      const res = await request(`${gw.url}/x`, { method: 'POST', body: `{"n":${n}}` });
+      expect([n, res.status, res.body]).toEqual([n, 200, '{"pod":"foo-0"}']);
+      expect(c.pods[0]!.calls.map((x) => x.body)).toEqual([`{"n":${n}}`]);
+      while (cleanups.length) await cleanups.pop()!();
+    }
+  });
+
+  it('starts beside two busy loops (child processes spinning) and its first write succeeds', async () => {
+    const load = busyLoops(2);
+    cleanups.push(() => load.stop());
+    const c = await cluster();
+    const gw = await gateway(c);
+    const res = await request(`${gw.url}/x`, { method: 'POST', body: '{"first":true}' });
+    expect([res.status, res.body]).toEqual([200, '{"pod":"foo-0"}']);
+    expect(c.pods[0]!.calls.map((x) => x.body)).toEqual(['{"first":true}']);
+  });
+
+  it('a write dispatched before the first poll has returned waits for it instead of answering 503 no_writer', async () => {
+    const c = await cluster();
+    c.leader.delayMs = 250;
+    const pools = new UpstreamPools({ idleConnectionTimeoutMs: 0, responseHeaderTimeoutMs: 0, dialerTimeoutMs: 0, dialerKeepAliveMs: 0 } as never);
+    const deps = { pools, hostMap: {}, log: createLogger({ level: 'ERROR', write: () => {} }), disableCompression: true };
+    const upstream = baseHaUpstream(planOf(config(c)).endpoints.find((e) => e.method === 'POST')!.backends[0]!, deps);
+    cleanups.push(() => pools.close(), () => upstream.close());
+    const answer = new Promise<{ err: Error | null; res: BufferedResponse | null }>((resolve) =>
+      upstream.dispatch({ method: 'POST', path: '/x', headers: [], body: Buffer.from('{}') }, new BufferedCall(0, (err, res) => resolve({ err, res }))),
+    );
+    expect(c.leader.answeredAt).toBe(0); // the leader has not answered yet
+    const { err, res } = await answer;
+    expect([err, res?.status, res?.body.toString()]).toEqual([null, 200, '{"pod":"foo-0"}']);
+  });
+
+  it('a leader endpoint slower than the poll interval still names the writer (a poll is not cut off at the interval)', async () => {
+    const c = await cluster();
+    c.leader.delayMs = 250;
+    const gw = await gateway(c); // polls every 100 ms, each answered in 250 ms
+    c.leader.set({ url: c.pods[1]!.url, node: 'foo-1', term: 2 });
+    // Polled for: writes reach foo-0 until a later poll brings the new leader; cut off at 100 ms, none ever would.
+    let body = '';
+    for (let k = 0; k < 100 && body !== '{"pod":"foo-1"}'; k++) {
+      body = (await request(`${gw.url}/x`, { method: 'POST', body: '{}' })).body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(body).toBe('{"pod":"foo-1"}');
+  });
+
+  it('a control plane that refuses does not hold start-up: the first poll fails for good, /__health says 200, writes get 503 no_writer', async () => {
+    const c = await cluster();
+    await c.leader.close();
+    cleanups.splice(0, 1); // closed already
+    const gw = await gateway(c);
+    expect((await request(`${gw.url}/__health`)).status).toBe(200);
+    const res = await request(`${gw.url}/x`, { method: 'POST', body: '{}' });
+    expect([res.status, res.body]).toEqual([503, '{"error":"no_writer"}']);
+    expect(c.pods[0]!.calls).toHaveLength(0);
   });
 });
 

@@ -75,6 +75,8 @@ async function route(ha: BaseHa, request: UpstreamRequest, handler: UpstreamHand
     send(ha, ha.readHost, request, request.body, handler);
     return;
   }
+  // A request that beats the first poll waits for it (bounded by the poll timeout) rather than answer no_writer.
+  if (!ha.poller.isReady()) await ha.poller.ready;
   const writer = ha.poller.currentWriter();
   if (writer === '') return respondJson(handler, 503, '{"error":"no_writer"}');
   const body = await bufferBody(request.body); // replayable for the one retry

@@ -10,6 +10,10 @@ import type { UpstreamPools } from '../http/pools.js';
  * replaced whole on each good poll, so a request reads it without locks; a
  * failed poll keeps the last good state. One poller per service_dns:port in
  * the process (the first backend's settings win, as in the Go gateway).
+ *
+ * Unlike Go, a poll is not cut off at the interval: it has its own timeout,
+ * so a control plane slower than the interval still names a writer, and the
+ * poller is ready only once its first poll has returned or failed.
  */
 export interface LeaderState {
   leaderUrl: string;
@@ -22,6 +26,8 @@ export interface LeaderState {
 }
 
 const BODY_LIMIT = 8192;
+/** A poll's own bound (at least one interval): a slow answer still counts; a hung one fails and the next tick tries again. */
+const POLL_TIMEOUT_MS = 3000;
 const pollers = new Map<string, LeaderPoller>();
 
 export function leaderPollerFor(origin: string, intervalMs: number, pools: UpstreamPools, log: Logger): LeaderPoller {
@@ -43,8 +49,10 @@ export function releaseLeaderPoller(poller: LeaderPoller): void {
 
 export class LeaderPoller {
   state: LeaderState | null = null;
-  /** Resolves after the first poll (good or not), bounded by one interval. */
+  /** Resolves when the first poll has returned or failed (bounded by the poll timeout); never rejects. */
   readonly ready: Promise<void>;
+  readonly pollTimeoutMs: number;
+  private firstDone = false;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private forced = false;
@@ -58,10 +66,15 @@ export class LeaderPoller {
     private readonly pool: Dispatcher,
     private readonly log: Logger,
   ) {
-    const first = this.refresh();
-    this.ready = Promise.race([first, new Promise<void>((r) => setTimeout(r, intervalMs).unref())]);
+    this.pollTimeoutMs = Math.max(POLL_TIMEOUT_MS, intervalMs);
+    this.ready = this.refresh().then(() => void (this.firstDone = true));
     this.timer = setInterval(() => void this.refresh(), intervalMs);
     this.timer.unref();
+  }
+
+  /** Whether the first poll has returned or failed: from then on currentWriter() is the answer to trust. */
+  isReady(): boolean {
+    return this.firstDone;
   }
 
   /**
@@ -117,9 +130,9 @@ export class LeaderPoller {
       const res = await this.pool.request({
         method: 'GET',
         path: '/_ha/leader',
-        headersTimeout: this.intervalMs,
-        bodyTimeout: this.intervalMs,
-        signal: AbortSignal.timeout(this.intervalMs),
+        headersTimeout: this.pollTimeoutMs,
+        bodyTimeout: this.pollTimeoutMs,
+        signal: AbortSignal.timeout(this.pollTimeoutMs),
       });
       const chunks: Buffer[] = [];
       let size = 0;

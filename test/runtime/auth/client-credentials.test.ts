@@ -64,7 +64,6 @@ describe('auth/client-credentials', () => {
 
     // A token about to expire (within the 10 s margin) is fetched again.
     expiresIn = 5;
-    failing = false;
     const gw2 = await startRuntime(base([{ endpoint: '/data', backend: [{ url_pattern: '/d', host: [be.url], extra_config: { 'auth/client-credentials': { client_id: 'a', client_secret: 'b', token_url: `${auth.url}/t` } } }] }]));
     cleanups.push(() => gw2.close());
     await request(`${gw2.url}/data`);
@@ -81,5 +80,29 @@ describe('auth/client-credentials', () => {
     const refused = await request(`${gw3.url}/data`);
     expect(refused.status).toBe(500);
     expect(refused.body).toMatch(/^oauth2: cannot fetch token: 401/);
+  });
+
+  it('concurrent calls share one token fetch: the token server sees one grant while ten calls wait for it', async () => {
+    let grants = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const auth = await startServer((req, res) => {
+      grants++;
+      req.resume();
+      req.on('end', () => void held.then(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: `tok-${grants}`, token_type: 'bearer', expires_in: 3600 }))));
+    });
+    const be = await startServer((req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ auth: req.headers.authorization })));
+    cleanups.push(() => auth.close(), () => be.close());
+    const gw = await startRuntime(base([{ endpoint: '/data', backend: [{ url_pattern: '/d', host: [be.url], extra_config: { 'auth/client-credentials': { client_id: 'a', client_secret: 'b', token_url: `${auth.url}/t` } } }] }]));
+    cleanups.push(() => gw.close());
+
+    const calls = Array.from({ length: 10 }, () => request(`${gw.url}/data`));
+    // A barrier: the first grant has arrived, and a later request has been answered, so the ten calls are in the gateway, waiting.
+    while (grants === 0) await new Promise((r) => setTimeout(r, 10));
+    expect((await request(`${gw.url}/__health`)).status).toBe(200);
+    release();
+    const bodies = (await Promise.all(calls)).map((r) => r.body);
+    expect(bodies).toEqual(Array(10).fill('{"auth":"Bearer tok-1"}'));
+    expect(grants).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EndpointPlan } from '../../../runtime/plan/plan.js';
 import { botDetectorEndpointMiddleware, botDetectorMiddleware } from '../../../runtime/security/bot-detector/bot-detector-middleware.js';
 import { createBotDetector, readBotDetectorConfig } from '../../../runtime/security/bot-detector/bot-detector.js';
@@ -7,6 +7,27 @@ import { VerdictCache } from '../../../runtime/security/bot-detector/verdict-cac
 import { corsMiddleware } from '../../../runtime/security/cors/cors-middleware.js';
 import { startServer } from '../../helpers/servers.js';
 import { deps, endpoint, fixtureExtraConfig, headerLines, loadSpec, request, sendSpec, serve, specHeaderMismatches, type Served } from './serve-middleware.js';
+
+/**
+ * Pattern evaluations, counted: every compiled pattern's `test` is wrapped
+ * (the real matcher still answers), so a cache hit shows as no evaluation.
+ */
+const evaluations = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../../../runtime/core/go-regexp.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../runtime/core/go-regexp.js')>();
+  return {
+    ...real,
+    compileGoRegexp: (pattern: string) => {
+      const matcher = real.compileGoRegexp(pattern);
+      const test = matcher.test.bind(matcher);
+      matcher.test = (s: string) => {
+        evaluations.count++;
+        return test(s);
+      };
+      return matcher;
+    },
+  };
+});
 
 let servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -79,13 +100,15 @@ describe('security/bot-detector: verdicts', () => {
     expect((await ua(s, ['b', 'a'])).status).toBe(200);
   });
 
-  it('cache_size keeps verdicts in an LRU without changing them', async () => {
-    const s = await withDetector({ deny: ['a'], patterns: ['bot'], allow: ['goodbot'], cache_size: 2 });
+  it('cache_size keeps verdicts in an LRU without changing them: later rounds are answered from it, the pattern not evaluated again', async () => {
+    const s = await withDetector({ deny: ['a'], patterns: ['bot'], allow: ['goodbot'], cache_size: 4 });
+    evaluations.count = 0;
     for (let round = 0; round < 3; round++) {
       for (const [agent, status] of [['a', 403], ['goodbot', 200], ['evilbot', 403], ['human', 200]] as const) {
         expect((await ua(s, agent)).status, `${agent} #${round}`).toBe(status);
       }
     }
+    expect(evaluations.count).toBe(2); // 'evilbot' and 'human' in round 0 ('a' and 'goodbot' are exact entries)
   });
 
   it('HEAD gets 403 without Content-Length; headers set earlier (CORS) stay on the 403', async () => {
@@ -144,6 +167,22 @@ describe('security/bot-detector: building blocks', () => {
   it('the detector function: order and LRU', () => {
     const isBot = createBotDetector({ allow: ['ok-bot'], deny: ['bad'], patterns: ['bot'], cacheSize: 1, emptyUserAgentIsBot: false });
     expect([isBot('ok-bot'), isBot('bad'), isBot('some bot'), isBot('human'), isBot('')]).toEqual([false, true, true, false, false]);
+  });
+
+  it('the LRU: a hit skips the pattern, an evicted agent is evaluated again, and without a cache every call evaluates', () => {
+    const cached = createBotDetector({ allow: [], deny: [], patterns: ['bot'], cacheSize: 2, emptyUserAgentIsBot: false });
+    const seen: Array<[boolean, number]> = [];
+    const check = (agent: string) => {
+      evaluations.count = 0;
+      seen.push([cached(agent), evaluations.count]);
+    };
+    for (const agent of ['evilbot', 'evilbot', 'human', 'human', 'evilbot', 'third', 'human', 'evilbot']) check(agent);
+    // [verdict, pattern evaluations]: 'third' evicts the least recently used ('human'), which is then evaluated again.
+    expect(seen).toEqual([[true, 1], [true, 0], [false, 1], [false, 0], [true, 0], [false, 1], [false, 1], [true, 1]]);
+    const uncached = createBotDetector({ allow: [], deny: [], patterns: ['bot'], cacheSize: 0, emptyUserAgentIsBot: false });
+    evaluations.count = 0;
+    for (let i = 0; i < 3; i++) expect(uncached('evilbot')).toBe(true);
+    expect(evaluations.count).toBe(3);
   });
 
   it('VerdictCache evicts the least recently used', () => {

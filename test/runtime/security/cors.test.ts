@@ -43,14 +43,18 @@ describe('security/cors: the KrakenD CE specs cors_1..cors_5 (fixture config, CO
     it(name, async () => {
       const spec = loadSpec(name);
       const extra = fixtureExtraConfig();
-      const s = await serve([corsMiddleware(deps(extra)), botDetectorMiddleware(deps(extra))], endpoint(spec.out.body ?? ''));
+      // The stand-in endpoint has a body of its own: the spec's GET body is what the proxied backend makes
+      // (the conformance suite's part); here it is enough that CORS lets the endpoint's body through untouched.
+      const standIn = '{"stand-in":"endpoint"}';
+      const s = await serve([corsMiddleware(deps(extra)), botDetectorMiddleware(deps(extra))], endpoint(standIn));
       servers.push(s);
       const res = await sendSpec(s.url, spec);
       expect(res.status).toBe(spec.out.status_code);
       expect(specHeaderMismatches(res, spec)).toEqual([]);
-      if (spec.out.body !== undefined) expect(res.body).toBe(spec.out.body);
-      // Preflights never reach routing; the GET does.
-      expect(s.reached()).toBe(spec.in.method === 'OPTIONS' ? 0 : 1);
+      // Preflights are answered by CORS itself (the spec's empty body) and never reach routing; the GET does.
+      const preflight = spec.in.method === 'OPTIONS';
+      expect(res.body).toBe(preflight ? spec.out.body : standIn);
+      expect(s.reached()).toBe(preflight ? 0 : 1);
     });
   }
 

@@ -4,7 +4,7 @@ import { base } from '../../helpers/check.js';
 import { startRuntime } from '../../helpers/gateway.js';
 import { headerLines, request, startServer, type TestServer } from '../../helpers/servers.js';
 import { encodeZapHttpRequest, decodeZapHttpResponse } from '../../../runtime/zap/wire/zap-http-codec.js';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 
 /**
  * Through real sockets: client → hgw A (an endpoint whose backend is zap) →
@@ -15,6 +15,10 @@ let gwB: Awaited<ReturnType<typeof startRuntime>>;
 let gwA: Awaited<ReturnType<typeof startRuntime>>;
 let zapPort: number;
 let zapHttpPort: number;
+/** A TCP relay in front of B's ZAP port, so the peer's side counts the connections A opens. */
+let relay: Server;
+let relayPort: number;
+const peerConnections = { opened: 0 };
 
 beforeAll(async () => {
   backend = await startServer((req, res) => {
@@ -40,10 +44,19 @@ beforeAll(async () => {
   );
   zapPort = Number(gwB.logs.join('').match(/node gw-b listening on [^:]*:(\d+)/)![1]);
   zapHttpPort = Number(gwB.logs.join('').match(/ZAP-HTTP listening on [^:]*:(\d+)/)![1]);
+  relay = createServer((socket) => {
+    peerConnections.opened++;
+    const upstream = connect(zapPort, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  relayPort = (relay.address() as AddressInfo).port;
   const zapBackend = (path: string, timeout = 2000) => ({
     url_pattern: path,
     host: ['http://127.0.0.1:99'], // the HTTP fallback would fail: answers prove ZAP carried them
-    extra_config: { 'github.com/hanzoai/gateway/zap': { node_id: 'gw-a', peer_id: 'gw-b', peer_addr: `127.0.0.1:${zapPort}`, no_discovery: true, timeout_ms: timeout } },
+    extra_config: { 'github.com/hanzoai/gateway/zap': { node_id: 'gw-a', peer_id: 'gw-b', peer_addr: `127.0.0.1:${relayPort}`, no_discovery: true, timeout_ms: timeout } },
   });
   gwA = await startRuntime(
     base([
@@ -58,6 +71,7 @@ afterAll(async () => {
   await gwA?.close();
   await gwB?.close();
   await backend?.close();
+  relay?.close();
 });
 
 describe('ZAP round trip (A → ZAP → B → HTTP)', () => {
@@ -89,6 +103,7 @@ describe('ZAP round trip (A → ZAP → B → HTTP)', () => {
   it('correlates 100 concurrent requests on one connection', async () => {
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => request(`${gwA.url}/v1/echo`, { method: 'POST', body: `request-${i}` })));
     results.forEach((r, i) => expect(r.body).toBe(`request-${i}`));
+    expect(peerConnections.opened).toBe(1); // counted at the peer's side, over this and the earlier calls
   });
 
   it('answers 502 with a clear body when the peer does not answer in time', async () => {

@@ -50,6 +50,18 @@ export function aliceClaims(overrides: Record<string, unknown> = {}): JWTPayload
   };
 }
 
+/** What aliceClaims() grants a backend (hanzo-auth-widget-zap.md A7's test facts): these identity lines and no other. */
+export const ALICE_IDENTITY = ['x-org-id: hanzo', 'x-user-email: alice@hanzo.ai', 'x-user-id: alice', 'x-user-owner: hanzo'];
+
+/** The identity header lines (names of the ingress strip set, A8) among raw header lines, as `name: value`, names lower-cased, sorted. */
+export function identityLines(rawHeaders: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (/^x-(user|org|roles|iam|hanzo|phone|workspace|project|billing|scope|app-id|tenant)/i.test(rawHeaders[i]!)) lines.push(`${rawHeaders[i]!.toLowerCase()}: ${rawHeaders[i + 1]}`);
+  }
+  return lines.sort();
+}
+
 export async function signToken(key: SigningKey, claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header }).sign(key.privateKey);
 }

@@ -205,19 +205,25 @@ describe('JWKS cache', () => {
     const [oldToken, newToken, strangerToken] = await Promise.all([signToken(rsa, aliceClaims()), signToken(next, aliceClaims()), signToken(stranger, aliceClaims())]);
     const local = await startJwksServer([rsa.jwk]);
     cleanups.push(() => local.stop());
-    const g = await startGateway({ AUTH_JWKS_URL: local.url }, { keyCache: { refreshCooldownMs: 500 } });
+    // The waits below derive from the cooldown: long enough that five local requests surely fit inside one.
+    const cooldownMs = 1500;
+    const g = await startGateway({ AUTH_JWKS_URL: local.url }, { keyCache: { refreshCooldownMs: cooldownMs } });
     cleanups.push(() => g.close());
     expect((await g.send('/v1/things', bearer(oldToken))).status).toBe(200);
+    const firstDone = Date.now(); // the first download started before this
     expect(local.hits).toBe(1);
 
     local.setKeys([next.jwk]);
-    await new Promise((r) => setTimeout(r, 550));
+    const left = firstDone + cooldownMs - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left)); // a late timer only waits longer
+    const secondSent = Date.now(); // the second download starts after this
     expect((await g.send('/v1/things', bearer(newToken))).status).toBe(200);
     expect(local.hits).toBe(2);
 
     // Within the cooldown, unknown kids are refused without another download.
     for (let i = 0; i < 5; i++) expect((await g.send('/v1/things', bearer(strangerToken))).status).toBe(401);
     expect(local.hits).toBe(2);
+    expect(Date.now() - secondSent, 'the five requests landed inside the cooldown (else this run proves nothing)').toBeLessThan(cooldownMs);
     // The held set is the new one: the retired key no longer verifies.
     expect((await g.send('/v1/things', bearer(newToken))).status).toBe(200);
     expect((await g.send('/v1/things', bearer(oldToken))).status).toBe(401);
