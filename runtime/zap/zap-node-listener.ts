@@ -1,14 +1,20 @@
 import type { Server } from 'node:net';
 import type { Logger } from '../core/logger.js';
-import { decodeHttpRequest, encodeHttpResponse } from './wire/http-messages.js';
+import { encodeHeaderPairs } from './wire/header-pair-block.js';
+import { decodeHttpRequest, encodeHttpResponse, HTTP_RESPONSE_DATA_SIZE } from './wire/http-messages.js';
+import { NODE_MAX_CALL_MESSAGE } from './wire/node-framing.js';
+import { ZAP_HEADER_SIZE } from './wire/zap-message.js';
 import { createZapNodeServer } from './wire/zap-connection.js';
-import { GatewayLoopback } from './gateway-loopback.js';
+import { AnswerTooLargeError, GatewayLoopback } from './gateway-loopback.js';
 
 /**
  * hgw's ZAP node listener: other gateways (zap backends) send type-200 HTTP
  * request messages over the luxfi/zap node transport; each is served by this
- * gateway's whole handler chain and answered with a type-201 message on the
- * same correlated connection.
+ * gateway's whole handler chain, with the ZAP peer's socket address as the
+ * client, and answered with a type-201 message on the same correlated
+ * connection. An answer that would not fit one 10 MiB frame is cut off at
+ * that size and answered 502 (logged); so is a replay that fails — the Go
+ * node would send nothing and leave the caller to time out.
  */
 export interface ZapNodeListenerOptions {
   host: string;
@@ -19,11 +25,23 @@ export interface ZapNodeListenerOptions {
 export async function startZapNodeListener(opts: ZapNodeListenerOptions, gatewayPort: number, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
   const loopback = new GatewayLoopback(gatewayPort);
   const server: Server = createZapNodeServer(opts.nodeId, (conn) => {
+    conn.on('handlerError', (err: Error) => log.error(`[ZAP] ${conn.peerId}: ${err.message}`));
     conn.setRequestHandler(async (message) => {
       const req = decodeHttpRequest(message);
-      const res = await loopback.serve({ method: req.method, target: req.query ? `${req.path}?${req.query}` : req.path, headers: req.headers, body: req.body }, undefined);
-      log.debug(`[ZAP] ${conn.peerId} ${req.method} ${req.path} ${res.status}`);
-      return encodeHttpResponse(res);
+      try {
+        const res = await loopback.serve(
+          { method: req.method, target: req.query ? `${req.path}?${req.query}` : req.path, headers: req.headers, body: req.body },
+          conn.remoteAddress,
+          (headers) => NODE_MAX_CALL_MESSAGE - ZAP_HEADER_SIZE - HTTP_RESPONSE_DATA_SIZE - encodeHeaderPairs(headers).length,
+        );
+        log.debug(`[ZAP] ${conn.peerId} ${req.method} ${req.path} ${res.status}`);
+        return encodeHttpResponse(res);
+      } catch (e) {
+        const tooLarge = e instanceof AnswerTooLargeError;
+        log.error(`[ZAP] ${conn.peerId} ${req.method} ${req.path}: ${tooLarge ? '' : 'replay failed: '}${(e as Error).message}; answered 502`);
+        const body = JSON.stringify({ error: tooLarge ? 'zap_answer_too_large' : 'zap_unavailable', message: (e as Error).message });
+        return encodeHttpResponse({ status: 502, headers: [['Content-Type', 'application/json']], body: Buffer.from(body) });
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {

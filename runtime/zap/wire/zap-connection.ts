@@ -58,6 +58,8 @@ export class ZapConnection extends EventEmitter {
   private ended = false;
   private closeEmitted = false;
   private cause: Error | undefined;
+  /** The peer's IP as the socket saw it ('' when the socket had none). */
+  readonly remoteAddress: string;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -65,6 +67,7 @@ export class ZapConnection extends EventEmitter {
     readonly peerId: string,
   ) {
     super();
+    this.remoteAddress = socket.remoteAddress ?? '';
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
       this.cause ??= err;
