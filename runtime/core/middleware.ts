@@ -44,6 +44,18 @@ export const REQUEST_CLAIMS = Symbol('hgw.claims');
 export type RequestWithClaims = IncomingMessage & { [REQUEST_CLAIMS]?: Record<string, unknown> };
 
 /**
+ * The identity headers the Hanzo IAM gate minted for the request, in wire
+ * form: [] once the gate has stripped the client's and verified nobody,
+ * absent when no gate ran. Transports that carry identity outside headers
+ * (ZAP Forward envelopes) read it here, never from the request's headers.
+ */
+export const VERIFIED_IDENTITY = Symbol('hgw.identity');
+
+export type VerifiedIdentity = ReadonlyArray<readonly [name: string, value: string]>;
+
+export type RequestWithIdentity = IncomingMessage & { [VERIFIED_IDENTITY]?: VerifiedIdentity };
+
+/**
  * An Upgrade request (WebSocket) reaches the router middleware like any other
  * when a middleware asks for them (`TAKES_UPGRADES` on the function): its
  * ServerResponse writes to the raw socket, so a gate can still answer 401,

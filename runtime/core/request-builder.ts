@@ -8,7 +8,7 @@ import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
 import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
-import { REQUEST_CLAIMS, type RequestWithClaims } from './middleware.js';
+import { REQUEST_CLAIMS, VERIFIED_IDENTITY, type RequestWithClaims, type RequestWithIdentity } from './middleware.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
 
 /**
@@ -74,12 +74,15 @@ export class BackendRequestBuilder {
    * as Go sends a body of unknown length, unless Content-Length is forwarded.
    */
   build(req: IncomingMessage, params: string[], rawQuery: string, body: Buffer | boolean, responses?: ReadonlyArray<JsonValue | undefined>): UpstreamRequest {
-    return {
+    const built: UpstreamRequest = {
       method: this.method,
       path: this.path(params, rawQuery, responses, (req as RequestWithClaims)[REQUEST_CLAIMS]),
       headers: this.headerList(req),
       body: Buffer.isBuffer(body) ? (body.length > 0 ? body : null) : body ? (this.forwardsContentLength ? req : chunked(req, this.maxPayload)) : null,
     };
+    const identity = (req as RequestWithIdentity)[VERIFIED_IDENTITY];
+    if (identity !== undefined) built.identity = identity;
+    return built;
   }
 
   path(params: string[], rawQuery: string, responses?: ReadonlyArray<JsonValue | undefined>, claims?: Readonly<Record<string, unknown>>): string {

@@ -35,6 +35,8 @@ export interface LoopbackResponse {
 export interface OpenedResponse {
   status: number;
   headers: Array<[string, string]>;
+  /** False when the answer states no Content-Length (SSE, chunked): its end is unknown until it comes. */
+  sized: boolean;
   body: AsyncIterable<Buffer> & { destroy(err?: Error): void };
 }
 
@@ -77,7 +79,7 @@ export class GatewayLoopback {
       if (v === undefined || HOP_BY_HOP.has(k)) continue;
       for (const one of Array.isArray(v) ? v : [v]) out.push([k, one]);
     }
-    return { status: res.statusCode, headers: out, body: res.body as OpenedResponse['body'] };
+    return { status: res.statusCode, headers: out, sized: res.headers['content-length'] !== undefined, body: res.body as OpenedResponse['body'] };
   }
 
   /**
@@ -87,21 +89,25 @@ export class GatewayLoopback {
    */
   async serve(req: LoopbackRequest, peerAddress: string | undefined, budget: (headers: Array<[string, string]>) => number): Promise<LoopbackResponse> {
     const res = await this.open(req, peerAddress);
-    const limit = budget(res.headers);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of res.body) {
-      size += c.length;
-      if (size > limit) {
-        res.body.destroy();
-        throw new AnswerTooLargeError(limit);
-      }
-      chunks.push(c);
-    }
-    return { status: res.status, headers: res.headers, body: Buffer.concat(chunks, size) };
+    return { status: res.status, headers: res.headers, body: await readWithin(res, budget(res.headers)) };
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** An opened answer's whole body, or AnswerTooLargeError (the replay cut off) past `limit` bytes. */
+export async function readWithin(res: OpenedResponse, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of res.body) {
+    size += c.length;
+    if (size > limit) {
+      res.body.destroy();
+      throw new AnswerTooLargeError(limit);
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks, size);
 }

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { FrameDecoder } from './length-prefixed-frames.js';
+import { framePrefix, type FrameDecoder } from './length-prefixed-frames.js';
 import { decodeHandshake, handshakeFrame, HandshakeError } from './node-handshake.js';
-import { callFrameHead, CALL_REQUEST, CALL_RESPONSE, createNodeFrameDecoder, NODE_MAX_CALL_MESSAGE, parseNodePayload } from './node-framing.js';
+import { callFrameHead, CALL_REQUEST, CALL_RESPONSE, createNodeFrameDecoder, NODE_FRAME_RULES, NODE_MAX_CALL_MESSAGE, parseNodePayload } from './node-framing.js';
 import { parseZapMessage } from './zap-message.js';
 
 /**
@@ -160,6 +160,39 @@ export class ZapConnection extends EventEmitter {
       }, timeoutMs);
       this.pending.set(reqId, { resolve, reject, timer });
       this.writeCall(reqId, CALL_REQUEST, message);
+    });
+  }
+
+  /**
+   * Send a plain one-way ZAP message (a Push). Resolves once the socket will
+   * take more (after 'drain' when its buffer is full), so a sender that
+   * awaits each send is held back by the peer's reading; rejects when the
+   * connection closes first or the message cannot fit a frame.
+   */
+  send(message: Buffer): Promise<void> {
+    if (this.ended) return Promise.reject(new Error(`ZAP connection to ${this.peerId} is closed`));
+    let prefix: Buffer;
+    try {
+      prefix = framePrefix(NODE_FRAME_RULES, message.length);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    this.socket.cork();
+    this.socket.write(prefix);
+    const flowing = this.socket.write(message);
+    this.socket.uncork();
+    if (flowing) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        this.off('close', onClose);
+        resolve();
+      };
+      const onClose = (): void => {
+        this.socket.off('drain', onDrain);
+        reject(new Error(`ZAP connection to ${this.peerId} closed`));
+      };
+      this.socket.once('drain', onDrain);
+      this.once('close', onClose);
     });
   }
 
