@@ -1,10 +1,10 @@
 import type { Logger } from '../core/logger.js';
-import { decodeForward, decodePush, encodeForwardResponse, encodePush, FORWARD_RESPONSE_DATA_SIZE, MSG_PUSH, type ForwardResponse } from './wire/forward-envelopes.js';
+import { decodeForward, encodeForwardResponse, encodePush, FORWARD_RESPONSE_DATA_SIZE, receivedPush, type ForwardResponse } from './wire/forward-envelopes.js';
 import { encodeHeaderJsonMap } from './wire/header-json-map.js';
 import { NODE_MAX_CALL_MESSAGE } from './wire/node-framing.js';
 import { PUSH_CANCEL, PUSH_END, PUSH_ERROR, pushEncodingFor, STREAM_MARK } from './wire/push-stream-rules.js';
 import type { ZapConnection } from './wire/zap-connection.js';
-import { parseZapMessage, ZAP_HEADER_SIZE } from './wire/zap-message.js';
+import { ZAP_HEADER_SIZE } from './wire/zap-message.js';
 import { AnswerTooLargeError, readWithin, type GatewayLoopback, type OpenedResponse } from './gateway-loopback.js';
 
 /**
@@ -23,13 +23,8 @@ const PUSH_CHUNK = 1024 * 1024;
 export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, log: Logger): (message: Buffer) => Promise<Buffer> {
   const streams = new Map<string, AbortController>();
   conn.on('message', (message: Buffer) => {
-    try {
-      if (parseZapMessage(message).type !== MSG_PUSH) return;
-      const push = decodePush(message);
-      if (push.encoding === PUSH_CANCEL) streams.get(push.connId)?.abort();
-    } catch {
-      // not a Push we can read: ignored, as a Go node drops messages it has no handler for
-    }
+    const push = receivedPush(message);
+    if (push?.encoding === PUSH_CANCEL) streams.get(push.connId)?.abort();
   });
   conn.once('close', () => {
     for (const stream of streams.values()) stream.abort();

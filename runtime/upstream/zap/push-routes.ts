@@ -1,6 +1,5 @@
 import type { ZapConnection } from '../../zap/wire/zap-connection.js';
-import { decodePush, MSG_PUSH, type PushEnvelope } from '../../zap/wire/forward-envelopes.js';
-import { parseZapMessage } from '../../zap/wire/zap-message.js';
+import { receivedPush, type PushEnvelope } from '../../zap/wire/forward-envelopes.js';
 
 /**
  * Push envelopes arrive as plain one-way messages on the shared connection;
@@ -23,14 +22,8 @@ export function pushRoutes(conn: ZapConnection): Map<string, PushSink> {
   open = calls;
   routes.set(conn, calls);
   conn.on('message', (message: Buffer) => {
-    let push: PushEnvelope;
-    try {
-      if (parseZapMessage(message).type !== MSG_PUSH) return;
-      push = decodePush(message);
-    } catch {
-      return;
-    }
-    calls.get(push.connId)?.push(push);
+    const push = receivedPush(message);
+    if (push) calls.get(push.connId)?.push(push);
   });
   conn.once('close', (cause?: Error) => {
     const err = new Error(`ZAP connection to ${conn.peerId} closed mid-stream${cause ? `: ${cause.message}` : ''}`);

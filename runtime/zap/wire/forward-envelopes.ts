@@ -1,6 +1,6 @@
 import { decodeHeaderJsonMap, encodeHeaderJsonMap, type HeaderPairs } from './header-json-map.js';
 import { latin1Bytes, latin1Text } from './latin1-bytes.js';
-import { buildZapMessage, readZapRootObject, ZapMessageError } from './zap-message.js';
+import { buildZapMessage, parseZapMessage, readZapRootObject, ZapMessageError } from './zap-message.js';
 
 /**
  * The HIP-0110 envelopes of luxfi/zap's `forward` package (spec C4), what
@@ -125,4 +125,17 @@ export function encodePush(p: PushEnvelope): Buffer {
 export function decodePush(message: Buffer): PushEnvelope {
   const o = readZapRootObject(message, MSG_PUSH, PUSH_DATA_SIZE, 'ZAP Push (type 0x81)');
   return { connId: latin1Text(o.bytes(0, 'ConnID')), frame: o.bytes(8, 'Frame'), encoding: latin1Text(o.bytes(16, 'Encoding')) };
+}
+
+/**
+ * A plain one-way message read as a Push, or undefined when it is another
+ * type or malformed — such messages are dropped, as a Go node drops those it
+ * has no handler for.
+ */
+export function receivedPush(message: Buffer): PushEnvelope | undefined {
+  try {
+    return parseZapMessage(message).type === MSG_PUSH ? decodePush(message) : undefined;
+  } catch {
+    return undefined;
+  }
 }

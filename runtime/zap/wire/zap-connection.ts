@@ -137,6 +137,11 @@ export class ZapConnection extends EventEmitter {
     return this.ended;
   }
 
+  /** Bytes written to the socket and not yet sent (how far the peer is behind). */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   /** Pending calls awaiting a response. */
   get pendingCalls(): number {
     return this.pending.size;

@@ -42,7 +42,7 @@ export interface SpecPeer {
 
 const MAX_FRAME = 10 * 1024 * 1024;
 
-export async function startSpecPeer(nodeId: string, serviceUrl: string): Promise<SpecPeer> {
+export async function startSpecPeer(nodeId: string, serviceUrl: string, port = 0): Promise<SpecPeer> {
   const forwards: SeenForward[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -81,7 +81,7 @@ export async function startSpecPeer(nodeId: string, serviceUrl: string): Promise
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
     forwards,
