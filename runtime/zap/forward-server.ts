@@ -37,10 +37,9 @@ export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, lo
       log.error(`${what}: ${e.message}; answered ${status}`);
       return encodeForwardResponse({ status, headers: [['Content-Type', 'application/json']], body: Buffer.from(JSON.stringify({ error, message: e.message })) });
     };
-    const abort = new AbortController();
     let res: OpenedResponse;
     try {
-      res = await loopback.open({ method: f.method, target: f.path, headers: f.headers, body: f.body }, conn.remoteAddress, abort.signal);
+      res = await loopback.open({ method: f.method, target: f.path, headers: f.headers, body: f.body }, conn.remoteAddress);
     } catch (e) {
       return fail(502, 'zap_unavailable', e as Error);
     }
@@ -54,6 +53,9 @@ export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, lo
         return e instanceof AnswerTooLargeError ? fail(502, 'zap_answer_too_large', e) : fail(502, 'zap_unavailable', e as Error);
       }
     }
+    // Only a stream can be cancelled (a cancel comes after its Response head); no signal on the hot path.
+    const abort = new AbortController();
+    abort.signal.addEventListener('abort', () => res.body.destroy(), { once: true });
     streams.get(f.connId)?.abort();
     streams.set(f.connId, abort);
     const head: ForwardResponse = { status: res.status, headers: [...res.headers, [STREAM_MARK[0], STREAM_MARK[1]]], body: Buffer.alloc(0) };

@@ -59,7 +59,7 @@ export class GatewayLoopback {
   }
 
   /** Replay `req`; the answer's body is left to the caller, who must read or destroy it. */
-  async open(req: LoopbackRequest, peerAddress: string | undefined, signal?: AbortSignal): Promise<OpenedResponse> {
+  async open(req: LoopbackRequest, peerAddress: string | undefined): Promise<OpenedResponse> {
     const headers: string[] = [];
     for (const [k, v] of req.headers) {
       const lower = k.toLowerCase();
@@ -72,7 +72,6 @@ export class GatewayLoopback {
       path: req.target.startsWith('/') ? req.target : `/${req.target}`,
       headers,
       body: req.body.length > 0 ? req.body : null,
-      ...(signal ? { signal } : {}),
     });
     const out: Array<[string, string]> = [];
     for (const [k, v] of Object.entries(res.headers)) {
