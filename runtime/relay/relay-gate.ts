@@ -4,6 +4,7 @@ import { ClaimTypeError, readIamClaims, userId } from '../auth/iam/iam-claims.js
 import { JwksKeyStore } from '../auth/iam/jwks-key-store.js';
 import { IamJwtVerifier, TokenRejectedError } from '../auth/iam/jwt-verifier.js';
 import { moneyBits } from '../auth/iam/permission-bits.js';
+import { bothForms, isPublicPath, requestTargetOf } from '../auth/iam/request-class.js';
 import { bearerToken, cookieToken } from '../auth/iam/token-sources.js';
 import type { Logger } from '../core/logger.js';
 import type { ForwardEnvelope, ForwardResponse } from '../zap/wire/forward-envelopes.js';
@@ -13,7 +14,9 @@ import type { ForwardEnvelope, ForwardResponse } from '../zap/wire/forward-envel
  * Forward before it goes on:
  *  1. the envelope's identity is cleared — whatever the sender stated;
  *  2. auth off (`AUTH_ENABLED=false`) → on, unauthenticated;
- *  3. a path under a public prefix (`AUTH_PUBLIC_PATHS`) → on;
+ *  3. a path under a public prefix (`AUTH_PUBLIC_PATHS`) → on — the
+ *     decoded path and its cleaned form both, as hgw's HTTP gate (Go's relay
+ *     matches the raw path, so `/healthz/../v1/x` passed);
  *  4. the token from the Headers: Bearer (`Authorization`, else
  *     `X-Authorization`), then HTTP Basic (the password, or the user name
  *     when the password is empty), then the IAM cookies; none → 401
@@ -39,7 +42,8 @@ export function createRelayGate(env: Env, log: Logger): (f: ForwardEnvelope) => 
   return async (forward) => {
     const f: ForwardEnvelope = { ...forward, tenantId: '', userId: '', isAdmin: false, permissions: 0n };
     if (!verifier) return { pass: f };
-    if (config.publicPaths.some((p) => p !== '' && f.path.startsWith(p))) return { pass: f };
+    // As the HTTP gate: public only if the path and its cleaned form both are (`/healthz/../v1/x` is not).
+    if (bothForms(requestTargetOf(f.method, f.path, ''), (p) => isPublicPath(p, config.publicPaths))) return { pass: f };
     const token = envelopeToken(f.headers);
     if (token === '') return config.requireAuth ? deny('Authentication required') : { pass: f };
     if (isApiKey(token)) return { pass: f };

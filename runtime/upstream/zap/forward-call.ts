@@ -82,6 +82,7 @@ class PushStream implements PushSink {
   ) {}
 
   start(status: number, headers: Array<[string, string]>, first: Buffer, streamed: boolean): void {
+    if (this.finished) return; // failed already (frames piled up before the Response); onError was the answer
     this.started = true;
     // A whole answer: nothing more will come; Push frames queued so far (none expected) are dropped.
     if (!streamed) {

@@ -105,6 +105,12 @@ describe('relay gate (C4)', () => {
     expect(identityOf(cloud)).toEqual(NOBODY);
   });
 
+  it('does not let a dot-segment path borrow a public prefix (Go matched the raw path)', async () => {
+    const c = await client(await relay({ AUTH_REQUIRE: 'true', AUTH_PUBLIC_PATHS: '/v1/open/' }));
+    expect((await call(c, '/v1/open/../x')).status).toBe(401);
+    expect((await call(c, '/v1/open/%2e%2e/x')).status).toBe(401);
+  });
+
   it('passes an API key on with no identity', async () => {
     const c = await client(await relay({ AUTH_REQUIRE: 'true' }));
     expect((await call(c, '/v1/x', [['Authorization', 'Bearer sk-test-key']])).status).toBe(200);
