@@ -17,10 +17,19 @@ import { AnswerTooLargeError, readWithin, type GatewayLoopback, type OpenedRespo
  * frame sent only once the connection takes more (push-stream-rules.ts); a
  * `cancel` Push from the caller, or the connection closing, stops it. A whole
  * answer is read up to the 10 MiB frame, past which it is answered 502.
+ * A stream holds one of the loopback pool's 64 connections for its life, so
+ * at most MAX_OPEN_STREAMS are open per listener (all peers together); past
+ * that a streamed answer is refused 503, leaving room for whole answers.
  */
 const PUSH_CHUNK = 1024 * 1024;
+export const MAX_OPEN_STREAMS = 48;
 
-export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, log: Logger): (message: Buffer) => Promise<Buffer> {
+/** Streams open on one listener, shared by its connections. */
+export interface StreamCount {
+  open: number;
+}
+
+export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, log: Logger, count: StreamCount): (message: Buffer) => Promise<Buffer> {
   const streams = new Map<string, AbortController>();
   conn.on('message', (message: Buffer) => {
     const push = receivedPush(message);
@@ -53,6 +62,11 @@ export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, lo
         return e instanceof AnswerTooLargeError ? fail(502, 'zap_answer_too_large', e) : fail(502, 'zap_unavailable', e as Error);
       }
     }
+    if (count.open >= MAX_OPEN_STREAMS) {
+      res.body.destroy();
+      return fail(503, 'zap_too_many_streams', new Error(`${MAX_OPEN_STREAMS} streamed answers are open on this ZAP listener already`));
+    }
+    count.open++;
     // Only a stream can be cancelled (a cancel comes after its Response head); no signal on the hot path.
     const abort = new AbortController();
     abort.signal.addEventListener('abort', () => res.body.destroy(), { once: true });
@@ -60,7 +74,7 @@ export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, lo
     streams.set(f.connId, abort);
     const head: ForwardResponse = { status: res.status, headers: [...res.headers, [STREAM_MARK[0], STREAM_MARK[1]]], body: Buffer.alloc(0) };
     // The Response is written when this handler returns; the frames follow it.
-    setImmediate(() => void pump(conn, f.connId, res, abort, streams, log, what));
+    setImmediate(() => void pump(conn, f.connId, res, abort, streams, log, what).finally(() => count.open--));
     log.debug(`${what} ${res.status} (streamed)`);
     return encodeForwardResponse(head);
   };

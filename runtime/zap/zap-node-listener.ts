@@ -7,7 +7,7 @@ import { NODE_MAX_CALL_MESSAGE } from './wire/node-framing.js';
 import { parseZapMessage, ZapMessageError, ZAP_HEADER_SIZE } from './wire/zap-message.js';
 import { createZapNodeServer, type ZapConnection } from './wire/zap-connection.js';
 import { AnswerTooLargeError, GatewayLoopback } from './gateway-loopback.js';
-import { forwardServer } from './forward-server.js';
+import { forwardServer, type StreamCount } from './forward-server.js';
 
 /**
  * hgw's ZAP node listener: peers call it over the luxfi/zap node transport
@@ -27,9 +27,10 @@ export interface ZapNodeListenerOptions {
 
 export async function startZapNodeListener(opts: ZapNodeListenerOptions, gatewayPort: number, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
   const loopback = new GatewayLoopback(gatewayPort);
+  const streams: StreamCount = { open: 0 };
   const server: Server = createZapNodeServer(opts.nodeId, (conn) => {
     conn.on('handlerError', (err: Error) => log.error(`[ZAP] ${conn.peerId}: ${err.message}`));
-    const forward = forwardServer(conn, loopback, log);
+    const forward = forwardServer(conn, loopback, log, streams);
     conn.setRequestHandler((message) => {
       const type = parseZapMessage(message).type;
       if (type === MSG_FORWARD) return forward(message);

@@ -4,6 +4,8 @@ import { startRuntime } from '../../helpers/gateway.js';
 import { request, startServer, type TestServer } from '../../helpers/servers.js';
 import { ZapConnection } from '../../../runtime/zap/wire/zap-connection.js';
 import { decodeHttpResponse, encodeHttpRequest } from '../../../runtime/zap/wire/http-messages.js';
+import { decodeForwardResponse, encodeForward, encodePush } from '../../../runtime/zap/wire/forward-envelopes.js';
+import { MAX_OPEN_STREAMS } from '../../../runtime/zap/forward-server.js';
 
 /**
  * Issue 15 finding 4: the ZAP node listener replays requests into the
@@ -33,6 +35,11 @@ beforeAll(async () => {
       pump();
       return;
     }
+    if (req.url === '/sse') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('data: open\n\n');
+      return; // held open until the caller cancels
+    }
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end(req.url === '/xff' ? String(req.headers['x-forwarded-for']) : 'small');
   });
@@ -42,6 +49,7 @@ beforeAll(async () => {
       [
         ep('/huge', { timeout: '60s' }),
         ep('/small'),
+        ep('/sse', { timeout: '60s' }),
         ep('/xff'),
         ep('/limited', { extra_config: { 'qos/ratelimit/router': { client_max_rate: 1, every: '1h', strategy: 'ip' } } }),
       ],
@@ -109,6 +117,27 @@ describe('ZAP node listener bounds (issue 15, finding 4)', () => {
       const first = await overZap(conn, '/limited', [['X-Forwarded-For', '198.51.100.1']]);
       const second = await overZap(conn, '/limited', [['X-Forwarded-For', '198.51.100.2']]);
       expect([first.status, second.status]).toEqual([200, 429]);
+    } finally {
+      conn.close();
+    }
+  });
+
+  it(`refuses a streamed answer past ${MAX_OPEN_STREAMS} open streams (503), and takes one again once a stream ends`, async () => {
+    const conn = await ZapConnection.dial('127.0.0.1', zapPort, 'streamer');
+    const open = (connId: string) =>
+      conn.call(encodeForward({ isAdmin: false, permissions: 0n, tenantId: '', userId: '', method: 'GET', path: '/sse', connId, headers: [], body: Buffer.alloc(0) }), 30_000).then((m) => decodeForwardResponse(m).status);
+    const cancel = (connId: string) => conn.send(encodePush({ connId, frame: Buffer.alloc(0), encoding: 'cancel' }));
+    try {
+      const opened = await Promise.all(Array.from({ length: MAX_OPEN_STREAMS }, (_, i) => open(`s${i}`)));
+      expect(opened.every((status) => status === 200)).toBe(true);
+      expect(await open('one-too-many')).toBe(503);
+      // Another client is still served meanwhile: whole answers do not need a stream.
+      expect((await request(`${gw.url}/small`)).body).toBe('small');
+      await cancel('s0');
+      // Polled, not timed: the cancelled stream's slot comes back.
+      let status = 503;
+      for (let i = 0; status === 503; i++) status = await open(`again-${i}`);
+      expect(status).toBe(200);
     } finally {
       conn.close();
     }
