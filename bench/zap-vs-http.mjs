@@ -1,6 +1,6 @@
-// The same endpoint reached over ZAP and over HTTP keep-alive, in one run:
-// client → hgw A → (ZAP | HTTP) → hgw B → backend. wrk, 1 thread, 32 connections,
-// interleaved rounds, medians. Needs wrk.
+// The same endpoint reached three ways, in one run: client → hgw A → (HTTP keep-alive |
+// ZAP with hgw's type-200/201 messages | ZAP with HIP-0110 Forward envelopes) → hgw B → backend.
+// wrk, 1 thread, 32 connections, interleaved rounds, medians. Needs wrk.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,23 +25,22 @@ const a = await buildAndStart(dir, 'a', {
   extra_config: quiet,
   endpoints: [
     { endpoint: '/http', output_encoding: 'no-op', backend: [{ url_pattern: '/item', host: [bHost] }] },
-    { endpoint: '/zap', output_encoding: 'no-op', backend: [{ url_pattern: '/item', host: [bHost], extra_config: { 'github.com/hanzoai/gateway/zap': zap } }] },
+    { endpoint: '/zap-http', output_encoding: 'no-op', backend: [{ url_pattern: '/item', host: [bHost], extra_config: { 'github.com/hanzoai/gateway/zap': { ...zap, envelope: 'http' } } }] },
+    { endpoint: '/zap-forward', output_encoding: 'no-op', backend: [{ url_pattern: '/item', host: [bHost], extra_config: { 'github.com/hanzoai/gateway/zap': { ...zap, envelope: 'forward' } } }] },
   ],
 });
 const url = (p) => `http://127.0.0.1:${a.port}${p}`;
-await wrk(url('/zap'), { seconds: 2 });
-await wrk(url('/http'), { seconds: 2 });
-const http = [];
-const overZap = [];
+const paths = [['A → HTTP keep-alive → B', '/http'], ['A → ZAP (envelope http, types 200/201) → B', '/zap-http'], ['A → ZAP (envelope forward, HIP-0110) → B', '/zap-forward']];
+for (const [, path] of paths) await wrk(url(path), { seconds: 2 });
+const runs = paths.map(() => []);
 for (let i = 0; i < rounds; i++) {
-  http.push(await wrk(url('/http'), { seconds }));
-  overZap.push(await wrk(url('/zap'), { seconds }));
+  for (const [j, [, path]] of paths.entries()) runs[j].push(await wrk(url(path), { seconds }));
 }
 a.child.kill('SIGKILL');
 b.child.kill('SIGKILL');
 backend.close();
 rmSync(dir, { recursive: true, force: true });
-const rows = [summarise('A → HTTP keep-alive → B', http), summarise('A → ZAP → B', overZap)];
-printTable(`ZAP vs HTTP between two hgw gateways — Node ${process.version}, 1 KB JSON, wrk -t1 -c32, ${rounds} rounds × ${seconds}s, medians`, rows);
-console.log(`\nratio ZAP/HTTP: ${(rows[1].rps / rows[0].rps).toFixed(2)}`);
+const rows = paths.map(([name], j) => summarise(name, runs[j]));
+printTable(`HTTP vs ZAP between two hgw gateways — Node ${process.version}, 1 KB JSON, wrk -t1 -c32, ${rounds} rounds × ${seconds}s, medians`, rows);
+for (const row of rows.slice(1)) console.log(`ratio to HTTP, ${row.name}: ${(row.rps / rows[0].rps).toFixed(2)}`);
 writeResult('zap-vs-http.json', { rounds, seconds, rows });

@@ -46,6 +46,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--routes <file>', 'host-routing routes.yaml to build in')
     .option('--ingress <file>', 'build an ingress.json instead: the bundle is the host-based ingress proxy')
     .option('--profile <profile>', 'hanzo (default: the Go Hanzo gateway\'s engine) or krakend (plain KrakenD CE); wins over the config\'s own')
+    .option('--relay', 'build the HIP-0110 ZAP relay instead (no config; settings from the environment)')
     .option('-o, --out <dir>', 'output folder (replaced atomically)', 'dist')
     .option('--brand <name>', 'brand in X-Powered-By and the backend User-Agent', DEFAULT_BRAND)
     .option('--brand-version <version>', 'version reported after the brand (default: hgw\'s own)')

@@ -4,6 +4,9 @@ import { checkOutDir, writeAtomically } from '../bundle/atomic-output.js';
 import { hgwVersion } from '../version.js';
 import { EXIT, type Io } from './check.js';
 import { checkedPlan, hostMapOption, type InputOptions } from './checked-plan.js';
+import { buildRelayFiles } from '../bundle/relay-build.js';
+import { packageRoot } from '../validate/schemas.js';
+import { HgwError } from '../errors.js';
 
 export interface BuildCommandOptions extends InputOptions {
   out: string;
@@ -11,6 +14,8 @@ export interface BuildCommandOptions extends InputOptions {
   brandVersion?: string;
   hostMap?: string[];
   minify: boolean;
+  /** Build the HIP-0110 relay instead of a gateway config (no config). */
+  relay?: boolean;
 }
 
 export const DEFAULT_BRAND = 'hanzoai/gateway';
@@ -18,6 +23,7 @@ export const DEFAULT_BRAND = 'hanzoai/gateway';
 /** `hgw build`: check, then write dist/ (gateway.mjs, map, entry.ts, manifest.json) atomically. */
 export async function runBuild(positional: string | undefined, opts: BuildCommandOptions, io: Io): Promise<number> {
   const started = process.hrtime.bigint();
+  if (opts.relay) return runRelayBuild(positional, opts, io, started);
   const hostMap = hostMapOption(opts.hostMap);
   const checked = checkedPlan(positional, opts, io);
   if ('exit' in checked) return checked.exit;
@@ -37,6 +43,16 @@ export async function runBuild(positional: string | undefined, opts: BuildComman
       `(hgw runtime ${kb(m.linked.runtimeBytes)}, packages ${m.linked.packages.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ') || 'none'}) in ${ms} ms\n`,
   );
   for (const feature of m.unimplemented) io.stderr.write(`warning: ${feature} is configured but not enforced by hgw ${hgwVersion()}\n`);
+  return EXIT.ok;
+}
+
+/** `hgw build --relay`: the relay bundle, which takes no config. */
+async function runRelayBuild(positional: string | undefined, opts: BuildCommandOptions, io: Io, started: bigint): Promise<number> {
+  if (positional || opts.config || opts.routes || opts.ingress) throw new HgwError('HGW_USAGE', 'the relay takes no config: give --relay alone (it reads its settings from the environment)');
+  const files = await buildRelayFiles(packageRoot(), { hgwVersion: hgwVersion(), minify: opts.minify });
+  writeAtomically(opts.out, files);
+  const out = relative(process.cwd(), opts.out) || '.';
+  io.stdout.write(`built ${out}/gateway.mjs: HIP-0110 relay, ${kb((files.get('gateway.mjs') as Uint8Array | undefined)?.byteLength ?? 0)} in ${Number((process.hrtime.bigint() - started) / 1_000_000n)} ms\n`);
   return EXIT.ok;
 }
 

@@ -180,6 +180,7 @@ function upstreamPlan(extra: Record<string, unknown>): UpstreamPlan {
       port: num(zap.port) ?? DEFAULTS.zap.port,
       timeoutMs: timeout !== undefined && timeout > 0 ? timeout : DEFAULTS.zap.timeoutMs,
       noDiscovery: bool(zap.no_discovery),
+      envelope: str(zap.envelope) === 'http' ? 'http' : 'forward',
     };
   }
   return { kind: 'http' };

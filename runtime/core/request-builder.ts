@@ -8,7 +8,7 @@ import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
 import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
-import { MINTED_HEADERS, REQUEST_CLAIMS, type RequestWithClaims, type RequestWithMintedHeaders } from './middleware.js';
+import { REQUEST_CLAIMS, VERIFIED_IDENTITY, type RequestWithClaims, type RequestWithIdentity, type VerifiedIdentity } from './middleware.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
 
 /**
@@ -74,12 +74,15 @@ export class BackendRequestBuilder {
    * as Go sends a body of unknown length, unless Content-Length is forwarded.
    */
   build(req: IncomingMessage, params: string[], rawQuery: string, body: Buffer | boolean, responses?: ReadonlyArray<JsonValue | undefined>): UpstreamRequest {
-    return {
+    const built: UpstreamRequest = {
       method: this.method,
       path: this.path(params, rawQuery, responses, (req as RequestWithClaims)[REQUEST_CLAIMS]),
       headers: this.headerList(req),
       body: Buffer.isBuffer(body) ? (body.length > 0 ? body : null) : body ? (this.forwardsContentLength ? req : chunked(req, this.maxPayload)) : null,
     };
+    const identity = (req as RequestWithIdentity)[VERIFIED_IDENTITY];
+    if (identity !== undefined) built.identity = identity;
+    return built;
   }
 
   path(params: string[], rawQuery: string, responses?: ReadonlyArray<JsonValue | undefined>, claims?: Readonly<Record<string, unknown>>): string {
@@ -105,7 +108,7 @@ export class BackendRequestBuilder {
     const raw = req.rawHeaders;
     const out: string[] = [];
     const trace = (req as TracedRequest)[TRACE_HEADERS];
-    const minted = (req as RequestWithMintedHeaders)[MINTED_HEADERS];
+    const minted = (req as RequestWithIdentity)[VERIFIED_IDENTITY];
     let xff: string | undefined;
     let realIp: string | undefined;
     let host: string | undefined;
@@ -121,7 +124,7 @@ export class BackendRequestBuilder {
       }
       if (lower === 'x-real-ip') realIp ??= raw[i + 1];
       if (HOP_BY_HOP.has(lower) || lower === 'x-forwarded-host' || lower === 'x-forwarded-via') continue;
-      if (!this.headers.has(lower) && (minted === undefined || !minted.has(lower))) continue;
+      if (!this.headers.has(lower) && (minted === undefined || !isMinted(minted, lower))) continue;
       // With telemetry on, the gateway's span is the parent the backend sees, not the client's.
       if (trace && TRACE_HEADER_NAMES.has(lower)) continue;
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
@@ -134,11 +137,11 @@ export class BackendRequestBuilder {
   }
 
   /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does); minted identity stays. */
-  private narrow(list: string[], minted: ReadonlySet<string> | undefined): string[] {
+  private narrow(list: string[], minted: VerifiedIdentity | undefined): string[] {
     const out: string[] = [];
     for (let i = 0; i < list.length; i += 2) {
       const lower = list[i]!.toLowerCase();
-      if (this.backendHeaders!.has(lower) || minted?.has(lower)) out.push(list[i]!, list[i + 1]!);
+      if (this.backendHeaders!.has(lower) || (minted !== undefined && isMinted(minted, lower))) out.push(list[i]!, list[i + 1]!);
     }
     return out;
   }
@@ -173,5 +176,11 @@ export function requestHasBody(req: IncomingMessage): boolean {
     if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
     if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1]!.trim() !== '0';
   }
+  return false;
+}
+
+/** Whether the gate minted a header of this (lower-case) name; a handful of lines, so a scan. */
+function isMinted(identity: VerifiedIdentity, lower: string): boolean {
+  for (const [name] of identity) if (name.length === lower.length && name.toLowerCase() === lower) return true;
   return false;
 }

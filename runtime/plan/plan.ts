@@ -187,6 +187,8 @@ export type UpstreamPlan =
       port: number;
       timeoutMs: number;
       noDiscovery: boolean;
+      /** `forward`: HIP-0110 Forward/Response/Push (what Hanzo services serve); `http`: hgw's types 200/201. */
+      envelope: 'forward' | 'http';
     };
 
 export interface BackendPlan {

@@ -19,6 +19,8 @@ export interface UpstreamRequest {
   body: Readable | AsyncIterable<Buffer> | Buffer | null;
   /** Set by the upstream to the URL it called (after redirects), for error texts. */
   url?: string;
+  /** The identity the IAM gate minted (wire-form header lines); absent when no gate ran. */
+  identity?: import('../core/middleware.js').VerifiedIdentity;
 }
 
 export interface UpstreamHandler {

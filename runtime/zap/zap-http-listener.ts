@@ -1,7 +1,8 @@
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import type { Logger } from '../core/logger.js';
-import { decodeZapHttpRequest, encodeZapHttpResponse } from './wire/zap-http-codec.js';
-import { GatewayLoopback } from './gateway-loopback.js';
+import { encodeHeaderPairs } from './wire/header-pair-block.js';
+import { decodeZapHttpRequest, encodeZapHttpResponse, ZAP_HTTP_MAX_FRAME } from './wire/zap-http-codec.js';
+import { AnswerTooLargeError, GatewayLoopback } from './gateway-loopback.js';
 
 /**
  * The Go gateway's loopback ZAP-HTTP listener (`GATEWAY_ZAP_LISTEN`, spec C7):
@@ -9,8 +10,13 @@ import { GatewayLoopback } from './gateway-loopback.js';
  * turn, kept alive) served by the whole handler chain. Only loopback
  * host:port values are honoured; a malformed frame gets a 400 and the
  * connection closes. Each request is logged as `[ZAP-WIRE] <method> <path> <status>`.
+ * The peer (the TLS terminator, or a local client) is the client address the
+ * handler chain sees; an answer that would not fit one 64 MiB frame is cut
+ * off there and answered 502, logged.
  */
-const MAX_FRAME = 64 * 1024 * 1024;
+const MAX_FRAME = ZAP_HTTP_MAX_FRAME;
+/** Room for the message header, the 48-byte object and the reason and proto texts. */
+const RESPONSE_OVERHEAD = 1024;
 const DISABLED = new Set(['', 'off', 'OFF', 'Off', 'false', '0']);
 
 /** The address to listen on, or undefined when the value disables it or is not loopback host:port. */
@@ -66,13 +72,17 @@ function serveConnection(socket: Socket, loopback: GatewayLoopback, log: Logger)
     }
     busy = true;
     loopback
-      .serve({ method: req.method, target: req.target, headers: req.headers, body: req.body }, socket.remoteAddress)
+      .serve({ method: req.method, target: req.target, headers: req.headers, body: req.body }, socket.remoteAddress, (headers) => MAX_FRAME - RESPONSE_OVERHEAD - encodeHeaderPairs(headers).length)
       .then(
         (res) => {
           log.info(`[ZAP-WIRE] ${req.method || 'GET'} ${req.target} ${res.status}`);
           writeFrame(socket, encodeZapHttpResponse({ status: res.status, headers: res.headers, body: res.body }));
         },
-        (e: Error) => writeFrame(socket, encodeZapHttpResponse({ status: 500, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(e.message) })),
+        (e: Error) => {
+          const status = e instanceof AnswerTooLargeError ? 502 : 500;
+          log.error(`[ZAP-WIRE] ${req.method || 'GET'} ${req.target}: ${e.message}; answered ${status}`);
+          writeFrame(socket, encodeZapHttpResponse({ status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(e.message) }));
+        },
       )
       .finally(() => {
         busy = false;

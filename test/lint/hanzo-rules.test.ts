@@ -69,12 +69,16 @@ describe('zap', () => {
   it('accepts the production block', () => {
     expect(checkGateway(withBackend({ [ZAP]: { node_id: 'gateway', peer_addr: 'cloud-api.hanzo.svc.cluster.local:9651', no_discovery: true, timeout_ms: 120000 } }))).toEqual([]);
   });
+  it('knows both envelopes', () => {
+    for (const envelope of ['forward', 'http']) expect(checkGateway(withBackend({ [ZAP]: { peer_addr: 'a:1', no_discovery: true, envelope } }))).toEqual([]);
+  });
   it.each([
     [{ peer_addr: 'http://a:1' }, 'zap-peer-addr'],
     [{ peer_addr: 'a:99999' }, 'zap-peer-addr'],
     [{ no_discovery: true }, 'zap-no-peer'],
     [{ timeout_ms: '5s' }, 'schema-type'],
     [{ timeout_ms: 0 }, 'schema-range'],
+    [{ peer_addr: 'a:1', envelope: 'grpc' }, 'schema-enum'],
   ])('flags %j as %s', (block, rule) => {
     expect(ids(checkGateway(withBackend({ [ZAP]: block })))).toContain(rule);
   });

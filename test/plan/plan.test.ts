@@ -41,7 +41,7 @@ describe('Plan', () => {
     expect(plan.endpoints[0]!.backends.map((b) => b.upstream)).toEqual([
       { kind: 'base_ha', serviceDns: 'x', port: 8090, leaderPollIntervalMs: 1000, writeMethods: ['POST', 'PUT'], readYourWritesTtlMs: 5000 },
       { kind: 'base-network', shardKey: '', shardKeySource: 'jwt.sub', memberPollIntervalMs: 5000, memberUrlTemplate: 'http://{id}.{service}:{port}' },
-      { kind: 'zap', nodeId: 'gateway', peerId: '', peerAddr: 'a:1', serviceType: '_hanzo._tcp', port: 9999, timeoutMs: 5000, noDiscovery: true },
+      { kind: 'zap', nodeId: 'gateway', peerId: '', peerAddr: 'a:1', serviceType: '_hanzo._tcp', port: 9999, timeoutMs: 5000, noDiscovery: true, envelope: 'forward' },
     ]);
     expect(plan.modules).toEqual(expect.arrayContaining(['upstream/base-ha', 'upstream/base-network', 'upstream/zap', 'upstream/http', 'core/merge']));
   });

@@ -41,7 +41,8 @@ beforeAll(async () => {
   members = await startServer((_q, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ members: [{ id: 'pod-0', url: backend.url }] })));
   zapPeer = await startRuntime(
     base(
-      ['/status', '/stream', '/hold', '/hang'].flatMap((path) => ['GET', 'POST'].map((method) => ({ endpoint: path, method, output_encoding: 'no-op', backend: [{ url_pattern: path, host: [backend.url] }] }))),
+      // A long timeout on the peer: only a cancellation from the caller can end its /hold call.
+      ['/status', '/stream', '/hold', '/hang'].flatMap((path) => ['GET', 'POST'].map((method) => ({ endpoint: path, method, timeout: '60s', output_encoding: 'no-op', backend: [{ url_pattern: path, host: [backend.url] }] }))),
       { extra_config: { 'github.com/hanzoai/gateway/zap-listener': { node_id: 'peer' } } },
     ),
     { env: { HGW_ZAP_NODE_LISTEN: '127.0.0.1:0' } },
@@ -59,14 +60,16 @@ const KINDS: Record<string, () => Record<string, unknown>> = {
   base_ha: () => ({ 'github.com/hanzoai/gateway/base_ha': { service_dns: '127.0.0.1', port: leader.port, leader_poll_interval: '100ms' } }),
   'base-network': () => ({ 'github.com/hanzoai/gateway/base-network': { shard_key_source: 'header:X-Shard', member_poll_interval_ms: 200 } }),
   zap: () => ({ 'github.com/hanzoai/gateway/zap': { node_id: 'caller', peer_id: 'peer', peer_addr: `127.0.0.1:${zapPeerPort}`, no_discovery: true, timeout_ms: 5000 } }),
+  'zap (envelope http)': () => ({ 'github.com/hanzoai/gateway/zap': { node_id: 'caller', peer_id: 'peer', peer_addr: `127.0.0.1:${zapPeerPort}`, no_discovery: true, timeout_ms: 5000, envelope: 'http' } }),
 };
 
 /**
- * A ZAP call is one request message and one response message (types 200/201),
- * as in the Go gateway: the answer arrives whole, and a call cannot be
- * withdrawn from the peer. Those two checks do not apply to it.
+ * With the default Forward envelope a ZAP answer streams as Push frames and a
+ * client that leaves cancels the peer's call. hgw's type-200/201 messages
+ * carry one whole answer and cannot be withdrawn: those two checks do not
+ * apply to them.
  */
-const BUFFERED = new Set(['zap']);
+const BUFFERED = new Set(['zap (envelope http)']);
 
 for (const [kind, extra] of Object.entries(KINDS)) {
   describe(`upstream ${kind}`, () => {

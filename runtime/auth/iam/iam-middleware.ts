@@ -17,7 +17,7 @@
  * verification and the Commerce call go async.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MINTED_HEADERS, type Middleware, type MiddlewareDeps, type MiddlewareFactory, type Next, type RequestWithMintedHeaders } from '../../core/middleware.js';
+import type { Middleware, MiddlewareDeps, MiddlewareFactory, Next } from '../../core/middleware.js';
 import { isApiKey } from './api-keys.js';
 import { authConfigFromEnv, validateAuthConfig } from './auth-config.js';
 import { credentialPolicyProblem } from './credential-policy.js';
@@ -112,10 +112,8 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
       if (err instanceof ClaimTypeError) return invalid(`authz: token is malformed: ${err.message}`);
       throw err;
     }
-    const minted = identityHeaders(claims, selectedOrg);
-    writeIdentityHeaders(req, minted, log);
-    // The backend gets the verified identity even where input_headers does not list it.
-    (req as RequestWithMintedHeaders)[MINTED_HEADERS] = new Set(minted.map(([name]) => name.toLowerCase()));
+    // Recorded as the request's VERIFIED_IDENTITY: backends get it even where input_headers does not list it.
+    writeIdentityHeaders(req, identityHeaders(claims, selectedOrg), log);
 
     const user = userId(claims);
     if (!billed || user === '') return PASS;

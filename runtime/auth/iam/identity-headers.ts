@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
+import { VERIFIED_IDENTITY, type RequestWithIdentity } from '../../core/middleware.js';
 import type { Logger } from '../../core/logger.js';
 import { effectiveOrg, hasUnsafeRune, homeOrg, isOrgAdmin, isPlatformSudo, userId, username, type IamClaims } from './iam-claims.js';
 import { moneyBits, permissionsHeaderValue } from './permission-bits.js';
@@ -40,8 +41,10 @@ export function identityHeaders(claims: IamClaims, selectedOrg: string): Identit
  * Writes the headers into the request (all of Node's header views). A value
  * that cannot travel in a header (CR, LF, other control characters) is left
  * out and logged: the backend then sees less identity, never a broken one.
+ * What was written is recorded as the request's VERIFIED_IDENTITY.
  */
 export function writeIdentityHeaders(req: IncomingMessage, headers: readonly IdentityHeader[], log: Logger): void {
+  const written: IdentityHeader[] = [];
   for (const [name, text] of headers) {
     const wire = toHeaderValue(text);
     if (wire === undefined) {
@@ -49,5 +52,7 @@ export function writeIdentityHeaders(req: IncomingMessage, headers: readonly Ide
       continue;
     }
     setRequestHeader(req, name, wire);
+    written.push([name, wire]);
   }
+  (req as RequestWithIdentity)[VERIFIED_IDENTITY] = written;
 }

@@ -7,6 +7,7 @@
  * are then minted again only from a verified token.
  */
 import type { IncomingMessage } from 'node:http';
+import { VERIFIED_IDENTITY, type RequestWithIdentity } from '../../core/middleware.js';
 import { firstRequestHeader, removeRequestHeaders } from './request-headers.js';
 
 /** Era C strip list (authz `Headers` plus retired names), lower-cased. */
@@ -61,10 +62,13 @@ export function isIdentityHeader(lowerName: string): boolean {
 /**
  * Strips the identity headers and returns the client's first `X-Org-Id` line
  * as received (wire form): the org the client *asks* to act in. It grants
- * nothing by itself; the verified claims decide (see `effectiveOrg`).
+ * nothing by itself; the verified claims decide (see `effectiveOrg`). The
+ * request is marked as gated with no identity (VERIFIED_IDENTITY) until a
+ * verified token adds one.
  */
 export function stripIdentityHeaders(req: IncomingMessage): string {
   const selectedOrg = firstRequestHeader(req, 'x-org-id') ?? '';
   removeRequestHeaders(req, isIdentityHeader);
+  (req as RequestWithIdentity)[VERIFIED_IDENTITY] = [];
   return selectedOrg;
 }

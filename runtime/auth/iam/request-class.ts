@@ -23,7 +23,11 @@ export interface RequestTarget {
 }
 
 export function requestTarget(req: IncomingMessage): RequestTarget {
-  const url = req.url ?? '/';
+  return requestTargetOf(req.method ?? 'GET', req.url ?? '/', firstRequestHeader(req, 'host') ?? '');
+}
+
+/** The same from a method, request-target and Host value (a ZAP Forward carries no IncomingMessage). */
+export function requestTargetOf(method: string, url: string, hostHeader: string): RequestTarget {
   const q = url.indexOf('?');
   const raw = q === -1 ? url : url.slice(0, q);
   let path = raw;
@@ -34,10 +38,9 @@ export function requestTarget(req: IncomingMessage): RequestTarget {
       // a bad escape: the router answers 400; match on the raw form meanwhile
     }
   }
-  const hostHeader = firstRequestHeader(req, 'host') ?? '';
   const colon = hostHeader.indexOf(':');
   return {
-    method: req.method ?? 'GET',
+    method,
     host: colon === -1 ? hostHeader : hostHeader.slice(0, colon),
     path,
     cleanPath: isClean(path) ? path : cleanPath(path),

@@ -105,6 +105,7 @@ function withValidators(request: UpstreamRequest, stale: StoredResponse): Upstre
     path: request.path,
     headers,
     body: request.body,
+    ...(request.identity ? { identity: request.identity } : {}),
     get url() {
       return request.url;
     },

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { FrameDecoder } from './length-prefixed-frames.js';
+import { framePrefix, type FrameDecoder } from './length-prefixed-frames.js';
 import { decodeHandshake, handshakeFrame, HandshakeError } from './node-handshake.js';
-import { callFrameHead, CALL_REQUEST, CALL_RESPONSE, createNodeFrameDecoder, NODE_MAX_CALL_MESSAGE, parseNodePayload } from './node-framing.js';
+import { callFrameHead, CALL_REQUEST, CALL_RESPONSE, createNodeFrameDecoder, NODE_FRAME_RULES, NODE_MAX_CALL_MESSAGE, parseNodePayload } from './node-framing.js';
 import { parseZapMessage } from './zap-message.js';
 
 /**
@@ -58,6 +58,8 @@ export class ZapConnection extends EventEmitter {
   private ended = false;
   private closeEmitted = false;
   private cause: Error | undefined;
+  /** The peer's IP as the socket saw it ('' when the socket had none). */
+  readonly remoteAddress: string;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -65,6 +67,7 @@ export class ZapConnection extends EventEmitter {
     readonly peerId: string,
   ) {
     super();
+    this.remoteAddress = socket.remoteAddress ?? '';
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
       this.cause ??= err;
@@ -134,6 +137,11 @@ export class ZapConnection extends EventEmitter {
     return this.ended;
   }
 
+  /** Bytes written to the socket and not yet sent (how far the peer is behind). */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   /** Pending calls awaiting a response. */
   get pendingCalls(): number {
     return this.pending.size;
@@ -157,6 +165,39 @@ export class ZapConnection extends EventEmitter {
       }, timeoutMs);
       this.pending.set(reqId, { resolve, reject, timer });
       this.writeCall(reqId, CALL_REQUEST, message);
+    });
+  }
+
+  /**
+   * Send a plain one-way ZAP message (a Push). Resolves once the socket will
+   * take more (after 'drain' when its buffer is full), so a sender that
+   * awaits each send is held back by the peer's reading; rejects when the
+   * connection closes first or the message cannot fit a frame.
+   */
+  send(message: Buffer): Promise<void> {
+    if (this.ended) return Promise.reject(new Error(`ZAP connection to ${this.peerId} is closed`));
+    let prefix: Buffer;
+    try {
+      prefix = framePrefix(NODE_FRAME_RULES, message.length);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    this.socket.cork();
+    this.socket.write(prefix);
+    const flowing = this.socket.write(message);
+    this.socket.uncork();
+    if (flowing) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        this.off('close', onClose);
+        resolve();
+      };
+      const onClose = (): void => {
+        this.socket.off('drain', onDrain);
+        reject(new Error(`ZAP connection to ${this.peerId} closed`));
+      };
+      this.socket.once('drain', onDrain);
+      this.once('close', onClose);
     });
   }
 

@@ -32,6 +32,10 @@ export interface ZapObjectWriter {
   u8(offset: number, value: number): void;
   u16(offset: number, value: number): void;
   u32(offset: number, value: number): void;
+  /** Go bool: one byte, 1 or 0. */
+  bool(offset: number, value: boolean): void;
+  /** Signed 64-bit, two's complement. */
+  i64(offset: number, value: bigint): void;
   /** UTF-8 text; empty → null slot. */
   text(offset: number, value: string): void;
   /** Raw bytes; empty → null slot. */
@@ -40,6 +44,7 @@ export interface ZapObjectWriter {
 
 type Op =
   | { kind: 'u8' | 'u16' | 'u32'; offset: number; value: number }
+  | { kind: 'i64'; offset: number; value: bigint }
   | { kind: 'bytes'; offset: number; value: Uint8Array };
 
 const SCALAR_WIDTH = { u8: 1, u16: 2, u32: 4 } as const;
@@ -73,6 +78,12 @@ export function buildZapMessage(type: number, dataSize: number, write: (o: ZapOb
     u8: scalar('u8'),
     u16: scalar('u16'),
     u32: scalar('u32'),
+    bool: (offset, value) => scalar('u8')(offset, value ? 1 : 0),
+    i64: (offset, value) => {
+      checkField(offset, 8);
+      if (BigInt.asIntN(64, value) !== value) throw new RangeError(`ZAP i64 field at offset ${offset} out of range: ${value}`);
+      ops.push({ kind: 'i64', offset, value });
+    },
     text: (offset, value) => bytes(offset, Buffer.from(value, 'utf8')),
     bytes,
   });
@@ -84,6 +95,7 @@ export function buildZapMessage(type: number, dataSize: number, write: (o: ZapOb
   const object = builder.startObject(dataSize);
   for (const op of ops) {
     if (op.kind === 'bytes') object.setBytes(op.offset, op.value);
+    else if (op.kind === 'i64') object.setI64(op.offset, op.value);
     else if (op.kind === 'u8') object.setU8(op.offset, op.value);
     else if (op.kind === 'u16') object.setU16(op.offset, op.value);
     else object.setU32(op.offset, op.value);
@@ -155,6 +167,15 @@ export class ZapObjectReader {
 
   u32(field: number): number {
     return this.message.bytes.readUInt32LE(this.at(field, 4));
+  }
+
+  i64(field: number): bigint {
+    return this.message.bytes.readBigInt64LE(this.at(field, 8));
+  }
+
+  /** Go's reader: any non-zero byte is true. */
+  bool(field: number): boolean {
+    return this.u8(field) !== 0;
   }
 
   /** The slot's bytes, a view into the message (not a copy); empty for a null slot. */
