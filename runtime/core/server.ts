@@ -1,16 +1,26 @@
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server, type ServerOptions as HttpServerOptions } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SecureContext, TlsOptions } from 'node:tls';
+import { probeFor } from './probes.js';
+import { Readiness } from './readiness.js';
+import { serverTlsOptions } from './tls-options.js';
 import { UPGRADE, type UpgradeRequest } from './middleware.js';
 import type { ServicePlan } from '../plan/plan.js';
 import type { RequestListener } from './gateway.js';
 
 /**
- * The HTTP server and its lifecycle. Draining (SIGTERM/SIGINT): the listener
- * closes, requests already running finish, a new request arriving on a
- * kept-alive connection gets 503 with `Connection: close`, and once nothing
- * runs the remaining idle connections are closed. `max_shutdown_wait_time`
- * bounds the wait (0: wait as long as requests run, as Go's Shutdown does).
+ * The HTTP(S) server and its lifecycle. Service `tls` makes it HTTPS (keys
+ * re-read by `reloadTls`). Stopping has two phases. Leaving (`leave`):
+ * readiness turns 503 at once while the listener keeps accepting, and every
+ * answer carries `Connection: close` so kept-alive clients move elsewhere —
+ * the time Kubernetes needs to take the pod out of its endpoints. Draining
+ * (`drain`): the listener closes, requests already running finish, a new
+ * request arriving on a kept-alive connection gets 503 with `Connection:
+ * close`, and once nothing runs the remaining idle connections are closed.
+ * `max_shutdown_wait_time` bounds the wait (0: wait as long as requests run,
+ * as Go's Shutdown does). `/healthz` and `/readyz` are answered here, first.
  */
 export interface ServerOptions {
   port: number;
@@ -24,12 +34,18 @@ export interface GatewayServerOptions {
    * requests, which is all KrakenD endpoints do with them.
    */
   upgrades?: boolean;
+  /** What `/readyz` reports; the server adds `draining` to it when it leaves. */
+  readiness?: Readiness;
 }
 
 export class GatewayServer {
   readonly server: Server;
+  readonly readiness: Readiness;
   private inFlight = 0;
+  private leaving = false;
   private draining = false;
+  /** The served TLS settings, swapped by reloadTls; the SNI callback reads the current ones. */
+  private tls: TlsOptions | undefined;
   private drained: (() => void) | null = null;
   /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
   private readonly upgraded = new Set<Duplex>();
@@ -40,18 +56,25 @@ export class GatewayServer {
     options: GatewayServerOptions = {},
   ) {
     const s = service.server;
-    this.server = createServer(
-      {
-        // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
-        maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
-        requestTimeout: s.readTimeoutMs,
-        // Node requires headersTimeout ≤ requestTimeout when both are set.
-        headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, s.readTimeoutMs > 0 ? s.readTimeoutMs : Infinity),
-        keepAliveTimeout: s.idleTimeoutMs > 0 ? s.idleTimeoutMs : 65_000,
-        noDelay: true,
-      },
-      (req, res) => this.onRequest(req, res, listener),
-    );
+    this.readiness = options.readiness ?? new Readiness();
+    const http: HttpServerOptions = {
+      // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
+      maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
+      requestTimeout: s.readTimeoutMs,
+      // Node requires headersTimeout ≤ requestTimeout when both are set.
+      headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, s.readTimeoutMs > 0 ? s.readTimeoutMs : Infinity),
+      keepAliveTimeout: s.idleTimeoutMs > 0 ? s.idleTimeoutMs : 65_000,
+      noDelay: true,
+    };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, listener);
+    if (service.tls) {
+      this.tls = serverTlsOptions(service.tls);
+      const sni = (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => (this.tls?.SNICallback ? this.tls.SNICallback(name, cb) : cb(null));
+      // Node's https server is an http.Server over TLS sockets; the rest of the gateway cannot tell.
+      this.server = createHttpsServer({ ...http, ...this.tls, SNICallback: sni }, onRequest) as HttpsServer as unknown as Server;
+    } else {
+      this.server = createServer(http, onRequest);
+    }
     // Clients that send garbage get Node's 400 and the socket closes; nothing else happens.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -75,9 +98,24 @@ export class GatewayServer {
     return this.draining;
   }
 
+  /** Re-reads the TLS key pairs and CA files (SIGHUP); connections already open keep theirs. False without TLS. */
+  reloadTls(): boolean {
+    if (!this.service.tls) return false;
+    this.tls = serverTlsOptions(this.service.tls);
+    (this.server as unknown as HttpsServer).setSecureContext(this.tls);
+    return true;
+  }
+
+  /** First phase of stopping: not ready, still serving, kept-alive connections told to close. */
+  leave(): void {
+    this.leaving = true;
+    this.readiness.setNotReady('draining');
+  }
+
   /** Stops accepting, lets running requests finish (bounded by max_shutdown_wait_time), closes every connection. */
   drain(): Promise<void> {
     if (this.draining) return new Promise((resolve) => this.server.once('close', () => resolve()));
+    this.leave();
     this.draining = true;
     // net.Server's close stops listening but, unlike http.Server's, keeps idle kept-alive connections
     // open, so a client that reuses one gets a clean 503 + Connection: close instead of a reset.
@@ -94,10 +132,17 @@ export class GatewayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, listener: RequestListener): void {
+    const probe = probeFor(req.url);
+    if (probe !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      probe(res, this.readiness);
+      return;
+    }
     if (this.draining) {
       res.writeHead(503, { Connection: 'close', 'Content-Length': 0 }).end();
       return;
     }
+    // Node then writes `Connection: close` and closes the socket once this answer is sent.
+    if (this.leaving) res.shouldKeepAlive = false;
     this.inFlight++;
     // `on`, not `once`: a response closes once, and `once` costs a wrapper per request.
     res.on('close', this.onResponseClosed);

@@ -1,0 +1,33 @@
+import type { ServerResponse } from 'node:http';
+import type { Readiness } from './readiness.js';
+
+/**
+ * Kubernetes probes, answered by the server before any middleware, route or
+ * access log (a probe every few seconds is not traffic, and no gate may
+ * refuse it). Bodies are the Go gateway's (`probes.go`): liveness is 200 as
+ * long as the process serves, readiness is 503 while anything holds traffic
+ * back (start-up, draining). One table, so a profile can change the paths.
+ */
+export type Probe = (res: ServerResponse, readiness: Readiness) => void;
+
+export const PROBES: Readonly<Record<string, Probe>> = {
+  '/healthz': (res) => json(res, 200, '{"status":"ok","service":"gateway"}'),
+  '/readyz': (res, readiness) =>
+    readiness.isReady()
+      ? json(res, 200, '{"status":"ready","service":"gateway"}')
+      : json(res, 503, `{"status":"not ready","service":"gateway","reasons":${JSON.stringify(readiness.why())}}`),
+};
+
+/** The probe for a request line's path (exact; a query string is ignored), if any. */
+export function probeFor(url: string | undefined, probes: Readonly<Record<string, Probe>> = PROBES): Probe | undefined {
+  // Every request passes here: the length test keeps it to one comparison for real traffic.
+  if (url === undefined || url.length > 32) return undefined;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  return Object.prototype.hasOwnProperty.call(probes, path) ? probes[path] : undefined;
+}
+
+function json(res: ServerResponse, status: number, body: string): void {
+  // A balancer must not cache a readiness answer.
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) }).end(body);
+}
