@@ -150,7 +150,6 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);
   const mapped = Object.keys(deps.hostMap);
   if (mapped.length > 0) log.info(`host map: ${mapped.map((k) => `${k} → ${deps.hostMap[k]}`).join(', ')}`);
-  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port} (config sha256 ${build.configSha256.slice(0, 12)})`);
 
   let closing: Promise<void> | undefined;
   const drainDelayMs = options.drainDelayMs ?? 0;
@@ -162,6 +161,15 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       await Promise.allSettled(releases.map((release) => release()));
       log.info('server stopped');
     }));
+  const reload = (): string[] => {
+    try {
+      return server.reloadTls() ? ['tls key pairs and CAs'] : [];
+    } catch (e) {
+      // Unreadable new files leave the served ones in place.
+      log.error(`tls reload failed, keeping the current keys: ${(e as Error).message}`);
+      return [];
+    }
+  };
   if (options.handleSignals) {
     // Errors that escape a request's own handling (a stage's async callback) are logged, not fatal:
     // one bad request must not take every other request down with the process.
@@ -174,8 +182,10 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       }
       // Ctrl-C is a person at a terminal, not an orchestrator that still routes traffic here.
       const delay = signal === 'SIGINT' ? 0 : drainDelayMs;
+      // Readiness turns 503 inside close(), before anything else (even this log line) happens.
+      const stopped = close(delay);
       log.info(`${signal} received: ${delay > 0 ? `not ready; serving ${delay} ms more, then ` : ''}draining (running requests finish, new ones get 503)`);
-      void close(delay).then(() => process.exit(0));
+      void stopped.then(() => process.exit(0));
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
@@ -187,15 +197,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       log.info(`SIGHUP: ${done.length > 0 ? `reloading ${done.join(', ')}` : 'nothing to reload (no tls, no routes source)'}; still serving`);
     });
   }
-  const reload = (): string[] => {
-    try {
-      return server.reloadTls() ? ['tls key pairs and CAs'] : [];
-    } catch (e) {
-      // Unreadable new files leave the served ones in place.
-      log.error(`tls reload failed, keeping the current keys: ${(e as Error).message}`);
-      return [];
-    }
-  };
+  // Last, once every signal handler is in place: tests and supervisors take this line as "up".
+  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port} (config sha256 ${build.configSha256.slice(0, 12)})`);
   return { port: address.port, log, readiness, reload, close: () => close() };
 }
 
