@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
+import { DEFAULT_DRAIN_DELAY_MS, type EndpointPlan, type ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
@@ -212,9 +212,7 @@ async function leaveThenDrain(server: GatewayServer, delayMs: number, log: Logge
   await server.drain();
 }
 
-/** `HGW_DRAIN_DELAY` / `--drain-delay`: a Go duration (`5s`, `500ms`); the bundle's default is 5 s. */
-export const DEFAULT_DRAIN_DELAY_MS = 5000;
-
+/** `HGW_DRAIN_DELAY` / `--drain-delay`: a Go duration (`5s`, `500ms`); the bundle's default is DEFAULT_DRAIN_DELAY_MS. */
 export function parseDrainDelay(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DRAIN_DELAY_MS;
   const seconds = parseGoDurationSeconds(text.trim());

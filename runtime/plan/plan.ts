@@ -5,6 +5,14 @@
  */
 export const PLAN_SCHEMA = 'hgw-plan/1' as const;
 
+/**
+ * The bundle's drain delay when HGW_DRAIN_DELAY is not set: after SIGTERM,
+ * readiness is 503 this long while the listener still serves (Kubernetes'
+ * endpoint propagation). Here because `hgw build --k8s` sizes the pod's
+ * grace period from it.
+ */
+export const DEFAULT_DRAIN_DELAY_MS = 5000;
+
 export interface Plan {
   schema: typeof PLAN_SCHEMA;
   source: { file: string; sha256: string; routesFile?: string };
