@@ -3,6 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContext, TlsOptions } from 'node:tls';
+import { createH2cFront, type H2cFront } from './h2c.js';
 import { probeFor } from './probes.js';
 import { Readiness } from './readiness.js';
 import { serverTlsOptions } from './tls-options.js';
@@ -46,6 +47,8 @@ export class GatewayServer {
   private draining = false;
   /** The served TLS settings, swapped by reloadTls; the SNI callback reads the current ones. */
   private tls: TlsOptions | undefined;
+  /** `use_h2c`: the TCP listener in front that sends HTTP/2 connections to an HTTP/2 server. */
+  private readonly h2c: H2cFront | undefined;
   private drained: (() => void) | null = null;
   /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
   private readonly upgraded = new Set<Duplex>();
@@ -75,6 +78,9 @@ export class GatewayServer {
     } else {
       this.server = createServer(http, onRequest);
     }
+    this.h2c = service.useH2c && !service.tls
+      ? createH2cFront(this.server, onRequest, { maxHeaderBytes: http.maxHeaderSize!, prefaceTimeoutMs: http.headersTimeout! })
+      : undefined;
     // Clients that send garbage get Node's 400 and the socket closes; nothing else happens.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -86,10 +92,11 @@ export class GatewayServer {
   listen(options: ServerOptions): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ port: options.port, host: options.host }, () => {
-        this.server.off('error', onError);
-        resolve(this.server.address() as AddressInfo);
+      const listener = this.h2c?.listener ?? this.server;
+      listener.once('error', onError);
+      listener.listen({ port: options.port, host: options.host }, () => {
+        listener.off('error', onError);
+        resolve(listener.address() as AddressInfo);
       });
     });
   }
@@ -110,21 +117,26 @@ export class GatewayServer {
   leave(): void {
     this.leaving = true;
     this.readiness.setNotReady('draining');
+    // HTTP/2's Connection: close: GOAWAY lets running streams finish and sends new ones elsewhere.
+    this.h2c?.closeSessions();
   }
 
   /** Stops accepting, lets running requests finish (bounded by max_shutdown_wait_time), closes every connection. */
   drain(): Promise<void> {
-    if (this.draining) return new Promise((resolve) => this.server.once('close', () => resolve()));
+    if (this.draining) return new Promise((resolve) => (this.h2c?.listener ?? this.server).once('close', () => resolve()));
     this.leave();
     this.draining = true;
     // net.Server's close stops listening but, unlike http.Server's, keeps idle kept-alive connections
     // open, so a client that reuses one gets a clean 503 + Connection: close instead of a reset.
-    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
+    const closed = this.h2c
+      ? new Promise<void>((resolve) => this.h2c!.listener.close(() => resolve()))
+      : new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     const idle = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
     const limit = this.service.server.maxShutdownWaitMs;
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
     return bounded.then(() => {
       this.server.closeAllConnections();
+      this.h2c?.destroySessions();
       // A tunnel would keep the listener's close waiting as long as it lives; the process is going, so are they.
       for (const socket of this.upgraded) socket.destroy();
       return closed;
@@ -142,7 +154,11 @@ export class GatewayServer {
       return;
     }
     // Node then writes `Connection: close` and closes the socket once this answer is sent.
-    if (this.leaving) res.shouldKeepAlive = false;
+    if (this.leaving) {
+      res.shouldKeepAlive = false;
+      // An HTTP/2 connection opened while leaving is told to go once its first answer is out.
+      (req as { stream?: { session?: { close(): void } } }).stream?.session?.close();
+    }
     this.inFlight++;
     // `on`, not `once`: a response closes once, and `once` costs a wrapper per request.
     res.on('close', this.onResponseClosed);
