@@ -198,7 +198,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     });
   }
   // Last, once every signal handler is in place: tests and supervisors take this line as "up".
-  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port} (config sha256 ${build.configSha256.slice(0, 12)})`);
+  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
   return { port: address.port, log, readiness, reload, close: () => close() };
 }
 

@@ -83,6 +83,7 @@ describe('service tls', () => {
     const res = await get(`https://localhost:${gw.port}/e`, { ca: pki.ca.certPem });
     expect(res.status).toBe(200);
     expect(res.peerCn).toBe('gateway');
+    expect(gw.logs.join('\n')).toMatch(/listening on port \d+ \(https\)/);
     // KrakenD's default floor and ceiling: TLS 1.3 only.
     expect(res.protocol).toBe('TLSv1.3');
     await expect(fetch(`http://127.0.0.1:${gw.port}/e`)).rejects.toThrow();
