@@ -4,7 +4,7 @@ import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContext, TlsOptions } from 'node:tls';
 import { createH2cFront, type H2cFront } from './h2c.js';
-import { probeFor } from './probes.js';
+import { PROBES, probeFor, type Probe } from './probes.js';
 import { Readiness } from './readiness.js';
 import { serverTlsOptions } from './tls-options.js';
 import { UPGRADE, type UpgradeRequest } from './middleware.js';
@@ -37,6 +37,8 @@ export interface GatewayServerOptions {
   upgrades?: boolean;
   /** What `/readyz` reports; the server adds `draining` to it when it leaves. */
   readiness?: Readiness;
+  /** Probe paths answered before anything else (default PROBES: `/healthz`, `/readyz`); a profile may choose others. */
+  probes?: Readonly<Record<string, Probe>>;
 }
 
 export class GatewayServer {
@@ -49,6 +51,7 @@ export class GatewayServer {
   private tls: TlsOptions | undefined;
   /** `use_h2c`: the TCP listener in front that sends HTTP/2 connections to an HTTP/2 server. */
   private readonly h2c: H2cFront | undefined;
+  private readonly probes: Readonly<Record<string, Probe>>;
   private drained: (() => void) | null = null;
   /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
   private readonly upgraded = new Set<Duplex>();
@@ -60,6 +63,7 @@ export class GatewayServer {
   ) {
     const s = service.server;
     this.readiness = options.readiness ?? new Readiness();
+    this.probes = options.probes ?? PROBES;
     const http: HttpServerOptions = {
       // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
       maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
@@ -144,7 +148,7 @@ export class GatewayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, listener: RequestListener): void {
-    const probe = probeFor(req.url);
+    const probe = probeFor(req.url, this.probes);
     if (probe !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       probe(res, this.readiness);
       return;
