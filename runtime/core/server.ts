@@ -1,9 +1,8 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server, type ServerOptions as HttpServerOptions } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { SecureContext, TlsOptions } from 'node:tls';
-import { createH2cFront, type H2cFront } from './h2c.js';
+import type { SecureContext, Server as TlsServer, TlsOptions } from 'node:tls';
+import { createH2cFront, createTlsFront, type Http2Front } from './http2-front.js';
 import { PROBES, probeFor, type Probe } from './probes.js';
 import { Readiness } from './readiness.js';
 import { serverTlsOptions } from './tls-options.js';
@@ -12,8 +11,9 @@ import type { ServicePlan } from '../plan/plan.js';
 import type { RequestListener } from './gateway.js';
 
 /**
- * The HTTP(S) server and its lifecycle. Service `tls` makes it HTTPS (keys
- * re-read by `reloadTls`). Stopping has two phases. Leaving (`leave`):
+ * The HTTP(S) server and its lifecycle. Service `tls` makes it HTTPS with
+ * HTTP/2 and HTTP/1.1 by ALPN (keys re-read by `reloadTls`); `use_h2c` adds
+ * HTTP/2 in clear (http2-front.ts). Stopping has two phases. Leaving (`leave`):
  * readiness turns 503 at once while the listener keeps accepting, and every
  * answer carries `Connection: close` so kept-alive clients move elsewhere —
  * the time Kubernetes needs to take the pod out of its endpoints. Draining
@@ -49,8 +49,8 @@ export class GatewayServer {
   private draining = false;
   /** The served TLS settings, swapped by reloadTls; the SNI callback reads the current ones. */
   private tls: TlsOptions | undefined;
-  /** `use_h2c`: the TCP listener in front that sends HTTP/2 connections to an HTTP/2 server. */
-  private readonly h2c: H2cFront | undefined;
+  /** With `tls` or `use_h2c`: the listener in front that sends HTTP/2 connections to an HTTP/2 server. */
+  private readonly front: Http2Front | undefined;
   private readonly probes: Readonly<Record<string, Probe>>;
   private drained: (() => void) | null = null;
   /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
@@ -74,17 +74,16 @@ export class GatewayServer {
       noDelay: true,
     };
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, listener);
+    this.server = createServer(http, onRequest);
+    const limits = { maxHeaderBytes: http.maxHeaderSize!, prefaceTimeoutMs: http.headersTimeout! };
     if (service.tls) {
       this.tls = serverTlsOptions(service.tls);
       const sni = (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => (this.tls?.SNICallback ? this.tls.SNICallback(name, cb) : cb(null));
-      // Node's https server is an http.Server over TLS sockets; the rest of the gateway cannot tell.
-      this.server = createHttpsServer({ ...http, ...this.tls, SNICallback: sni }, onRequest) as HttpsServer as unknown as Server;
-    } else {
-      this.server = createServer(http, onRequest);
+      // HTTPS serves HTTP/2 and HTTP/1.1 by ALPN, as Go's net/http does.
+      this.front = createTlsFront(this.server, onRequest, { ...this.tls, SNICallback: sni }, limits);
+    } else if (service.useH2c) {
+      this.front = createH2cFront(this.server, onRequest, limits);
     }
-    this.h2c = service.useH2c && !service.tls
-      ? createH2cFront(this.server, onRequest, { maxHeaderBytes: http.maxHeaderSize!, prefaceTimeoutMs: http.headersTimeout! })
-      : undefined;
     // Clients that send garbage get Node's 400 and the socket closes; nothing else happens.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -96,7 +95,7 @@ export class GatewayServer {
   listen(options: ServerOptions): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
-      const listener = this.h2c?.listener ?? this.server;
+      const listener = this.front?.listener ?? this.server;
       listener.once('error', onError);
       listener.listen({ port: options.port, host: options.host }, () => {
         listener.off('error', onError);
@@ -113,7 +112,7 @@ export class GatewayServer {
   reloadTls(): boolean {
     if (!this.service.tls) return false;
     this.tls = serverTlsOptions(this.service.tls);
-    (this.server as unknown as HttpsServer).setSecureContext(this.tls);
+    (this.front!.listener as TlsServer).setSecureContext(this.tls);
     return true;
   }
 
@@ -122,25 +121,25 @@ export class GatewayServer {
     this.leaving = true;
     this.readiness.setNotReady('draining');
     // HTTP/2's Connection: close: GOAWAY lets running streams finish and sends new ones elsewhere.
-    this.h2c?.closeSessions();
+    this.front?.closeSessions();
   }
 
   /** Stops accepting, lets running requests finish (bounded by max_shutdown_wait_time), closes every connection. */
   drain(): Promise<void> {
-    if (this.draining) return new Promise((resolve) => (this.h2c?.listener ?? this.server).once('close', () => resolve()));
+    if (this.draining) return new Promise((resolve) => (this.front?.listener ?? this.server).once('close', () => resolve()));
     this.leave();
     this.draining = true;
     // net.Server's close stops listening but, unlike http.Server's, keeps idle kept-alive connections
     // open, so a client that reuses one gets a clean 503 + Connection: close instead of a reset.
-    const closed = this.h2c
-      ? new Promise<void>((resolve) => this.h2c!.listener.close(() => resolve()))
+    const closed = this.front
+      ? new Promise<void>((resolve) => this.front!.listener.close(() => resolve()))
       : new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     const idle = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
     const limit = this.service.server.maxShutdownWaitMs;
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
     return bounded.then(() => {
       this.server.closeAllConnections();
-      this.h2c?.destroySessions();
+      this.front?.destroySessions();
       // A tunnel would keep the listener's close waiting as long as it lives; the process is going, so are they.
       for (const socket of this.upgraded) socket.destroy();
       return closed;

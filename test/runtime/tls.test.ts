@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
+import { connect as connectHttp2 } from 'node:http2';
 import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { makePki, type Pair, type Pki } from '../helpers/certs.js';
-import { startServer, echoHandler, type TestResponse } from '../helpers/servers.js';
+import { startServer, echoHandler, headerLines, type EchoedRequest, type TestResponse } from '../helpers/servers.js';
 
 /**
  * Service `tls` and `client_tls` against real sockets and certificates made
@@ -89,6 +90,32 @@ describe('service tls', () => {
     await expect(fetch(`http://127.0.0.1:${gw.port}/e`)).rejects.toThrow();
     // A client that does not trust the gateway's CA stops at the handshake.
     await expect(get(`https://localhost:${gw.port}/e`)).rejects.toThrow(/self.signed|unable to (get|verify)/i);
+  });
+
+  it('serves HTTP/2 by ALPN beside HTTP/1.1, as Go\'s HTTPS does', async () => {
+    const be = await startServer(echoHandler);
+    cleanups.push(() => be.close());
+    const gw = await startRuntime(base(noop(be.url), { tls: { keys: [{ public_key: server.cert, private_key: server.key }] } }));
+    cleanups.push(() => gw.close());
+    const session = connectHttp2(`https://localhost:${gw.port}`, { ca: pki.ca.certPem });
+    cleanups.push(async () => {
+      session.destroy();
+    });
+    const answer = await new Promise<{ status: unknown; alpn: string | false | undefined; body: string }>((resolve, reject) => {
+      const stream = session.request({ ':path': '/e' });
+      let body = '';
+      let status: unknown;
+      stream.on('response', (h) => (status = h[':status']));
+      stream.setEncoding('utf8');
+      stream.on('data', (d: string) => (body += d));
+      stream.on('end', () => resolve({ status, alpn: session.alpnProtocol, body }));
+      stream.on('error', reject);
+      stream.end();
+    });
+    expect([answer.status, answer.alpn]).toEqual([200, 'h2']);
+    expect(headerLines((JSON.parse(answer.body) as EchoedRequest).rawHeaders, 'x-forwarded-host')).toEqual([`localhost:${gw.port}`]);
+    // A client that asks for HTTP/1.1 by ALPN gets it.
+    expect((await get(`https://localhost:${gw.port}/e`, { ca: pki.ca.certPem, ALPNProtocols: ['http/1.1'] } as HttpsRequestOptions)).status).toBe(200);
   });
 
   it('enforces min_version: a TLS 1.2 client is refused at TLS13, served at TLS12', async () => {

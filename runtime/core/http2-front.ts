@@ -1,26 +1,30 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /**
- * `use_h2c`: HTTP/2 without TLS (prior knowledge, as Go's h2c handler takes
- * it) on the same port as HTTP/1.1. A plain TCP listener reads the first
- * bytes of each connection: the HTTP/2 preface goes to an HTTP/2 server,
- * anything else to the HTTP/1.1 one, with the bytes read put back. HTTP/2
- * requests reach the gateway through Node's compatibility API, adapted so
- * the rest of the gateway sees what HTTP/1.1 gives it: a `Host` header from
+ * HTTP/2 beside HTTP/1.1 on one port, with a listener in front that hands
+ * each connection to node:http2 or node:http:
+ * - over TLS (service `tls`), by ALPN — `h2` or `http/1.1` — as Go's
+ *   net/http serves HTTPS;
+ * - in clear (`use_h2c`), by the first bytes: the HTTP/2 preface (prior
+ *   knowledge, as Go's h2c handler takes it) or anything else, with the
+ *   bytes read put back. (`Upgrade: h2c` from HTTP/1.1 is not taken; clients
+ *   with h2c support send the preface.)
+ * HTTP/2 requests reach the gateway through Node's compatibility API, adapted
+ * so the rest of the gateway sees what HTTP/1.1 gives it: a `Host` header from
  * `:authority`, no pseudo-headers, and answers whose HTTP/1-only headers
  * (`Connection`, `Transfer-Encoding`, …) are dropped, as Go's HTTP/2 server
- * drops them. (`Upgrade: h2c` from HTTP/1.1 is not taken; Go's handler
- * takes it, but clients with h2c support send the preface.)
+ * drops them.
  */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n');
 
 /** Response headers HTTP/2 forbids (RFC 9113 §8.2.2). */
 const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
-export interface H2cFront {
-  /** The listener: accepts TCP and hands each connection to HTTP/1.1 or HTTP/2. */
+export interface Http2Front {
+  /** The listener: accepts connections and hands each to HTTP/1.1 or HTTP/2. */
   listener: NetServer;
   /** Sends GOAWAY on every HTTP/2 connection: running streams finish, new ones go elsewhere. */
   closeSessions(): void;
@@ -28,11 +32,33 @@ export interface H2cFront {
   destroySessions(): void;
 }
 
-export function createH2cFront(
-  http1: Server,
-  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
-  options: { maxHeaderBytes: number; prefaceTimeoutMs: number },
-): H2cFront {
+export interface FrontOptions {
+  maxHeaderBytes: number;
+  /** How long a connection may take to show what it speaks (the preface, the TLS handshake). */
+  prefaceTimeoutMs: number;
+}
+
+/** `use_h2c`: a TCP listener that routes by the first bytes. */
+export function createH2cFront(http1: Server, onRequest: (req: IncomingMessage, res: ServerResponse) => void, options: FrontOptions): Http2Front {
+  const { http2, sessions } = http2Server(onRequest, options);
+  const listener = createNetServer({ noDelay: true }, (socket) => route(socket, http1, http2, options.prefaceTimeoutMs));
+  return front(listener, sessions);
+}
+
+/** Service `tls`: a TLS listener that offers `h2` and `http/1.1` by ALPN and routes by the choice. */
+export function createTlsFront(http1: Server, onRequest: (req: IncomingMessage, res: ServerResponse) => void, tls: TlsOptions, options: FrontOptions): Http2Front & { listener: TlsServer } {
+  const { http2, sessions } = http2Server(onRequest, options);
+  const listener = createTlsServer({ ...tls, ALPNProtocols: ['h2', 'http/1.1'], handshakeTimeout: options.prefaceTimeoutMs }, (socket: TLSSocket) => {
+    socket.setNoDelay(true);
+    // A client without ALPN (most HTTP/1.1 clients) speaks HTTP/1.1.
+    (socket.alpnProtocol === 'h2' ? http2 : http1).emit('connection', socket);
+  });
+  // The handshake failed (an untrusted client certificate, no shared version): nothing to answer.
+  listener.on('tlsClientError', (_e, socket) => socket.destroy());
+  return front(listener, sessions) as Http2Front & { listener: TlsServer };
+}
+
+function http2Server(onRequest: (req: IncomingMessage, res: ServerResponse) => void, options: FrontOptions): { http2: Http2Server; sessions: Set<ServerHttp2Session> } {
   const sessions = new Set<ServerHttp2Session>();
   const http2: Http2Server = createHttp2Server({ settings: { maxHeaderListSize: options.maxHeaderBytes } }, (req, res) => {
     asHttp1Request(req);
@@ -43,7 +69,10 @@ export function createH2cFront(
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  const listener = createNetServer({ noDelay: true }, (socket) => route(socket, http1, http2, options.prefaceTimeoutMs));
+  return { http2, sessions };
+}
+
+function front(listener: NetServer, sessions: Set<ServerHttp2Session>): Http2Front {
   return {
     listener,
     closeSessions: () => {
