@@ -114,22 +114,35 @@ function route(socket: Socket, http1: Server, http2: Http2Server, timeoutMs: num
   socket.once('close', () => clearTimeout(timer));
 }
 
-/** `Host` from `:authority`, pseudo-headers out of `rawHeaders` and `headers`. */
+/**
+ * `Host` from `:authority`, pseudo-headers out of `rawHeaders` and `headers`,
+ * and a body without `content-length` (HTTP/2 needs none) marked as HTTP/1.1
+ * marks a body of unknown length — `Transfer-Encoding: chunked` — so the
+ * gateway reads it (Go: ContentLength -1).
+ */
 function asHttp1Request(req: Http2ServerRequest): void {
   const raw = req.rawHeaders;
   const rawHeaders: string[] = [];
   const authority = req.headers[':authority'];
   let host = false;
+  let length = false;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.charCodeAt(0) === 58 /* : */) continue;
-    if (raw[i]!.toLowerCase() === 'host') host = true;
+    const name = raw[i]!.toLowerCase();
+    if (name.charCodeAt(0) === 58 /* : */ || name === 'transfer-encoding') continue;
+    if (name === 'host') host = true;
+    else if (name === 'content-length') length = true;
     rawHeaders.push(raw[i]!, raw[i + 1]!);
   }
   const headers: Record<string, string | string[] | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (k.charCodeAt(0) !== 58) headers[k] = v;
+  for (const [k, v] of Object.entries(req.headers)) if (k.charCodeAt(0) !== 58 && k !== 'transfer-encoding') headers[k] = v;
   if (!host && typeof authority === 'string') {
     rawHeaders.unshift('Host', authority);
     headers.host = authority;
+  }
+  // The HEADERS frame ended the stream: no body. Otherwise one follows, of the declared length or not.
+  if (!length && !req.stream.endAfterHeaders) {
+    rawHeaders.push('Transfer-Encoding', 'chunked');
+    headers['transfer-encoding'] = 'chunked';
   }
   Object.defineProperty(req, 'rawHeaders', { value: rawHeaders });
   Object.defineProperty(req, 'headers', { value: headers });

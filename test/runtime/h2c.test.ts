@@ -71,6 +71,31 @@ describe('use_h2c', () => {
     expect([h1.status, JSON.parse(h1.body)]).toEqual([200, { method: 'GET', url: '/echo' }]);
   });
 
+  it('passes request bodies through, with or without a content-length (HTTP/2 needs none)', async () => {
+    const be = await startServer(echoHandler);
+    cleanups.push(() => be.close());
+    const gw = await startRuntime(base([
+      { endpoint: '/noop', method: 'POST', output_encoding: 'no-op', backend: [{ url_pattern: '/echo', host: [be.url] }] },
+      { endpoint: '/json', method: 'POST', backend: [{ url_pattern: '/echo', host: [be.url], allow: ['body'] }] },
+    ], { use_h2c: true }));
+    cleanups.push(() => gw.close());
+    const session = h2(gw.url);
+    const post = (path: string, body: string, length: boolean) =>
+      new Promise<string>((resolve, reject) => {
+        const stream = session.request({ ':path': path, ':method': 'POST', 'content-type': 'application/json', ...(length ? { 'content-length': String(body.length) } : {}) });
+        let out = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (d: string) => (out += d));
+        stream.on('end', () => resolve(out));
+        stream.on('error', reject);
+        stream.end(body);
+      });
+    for (const length of [true, false]) {
+      expect((JSON.parse(await post('/noop', '{"a":1}', length)) as EchoedRequest).body).toBe('{"a":1}');
+      expect(JSON.parse(await post('/json', '{"b":2}', length))).toEqual({ body: '{"b":2}' });
+    }
+  });
+
   it('without use_h2c an HTTP/2 prior-knowledge client gets no HTTP/2 session', async () => {
     const gw = await startRuntime(base([{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }]));
     cleanups.push(() => gw.close());
