@@ -99,6 +99,9 @@ export class GatewayServer {
       listener.once('error', onError);
       listener.listen({ port: options.port, host: options.host }, () => {
         listener.off('error', onError);
+        // The HTTP/1.1 server behind a front never listens itself, but only 'listening' starts its connection
+        // tracking: the header/request timeouts and closeAllConnections depend on it.
+        if (listener !== this.server) this.server.emit('listening');
         resolve(listener.address() as AddressInfo);
       });
     });
@@ -139,7 +142,11 @@ export class GatewayServer {
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
     return bounded.then(() => {
       this.server.closeAllConnections();
-      this.front?.destroySessions();
+      if (this.front) {
+        this.front.destroySessions();
+        // Stops the HTTP/1.1 server's timeout sweep; it has no listener of its own to close.
+        this.server.close(() => undefined);
+      }
       // A tunnel would keep the listener's close waiting as long as it lives; the process is going, so are they.
       for (const socket of this.upgraded) socket.destroy();
       return closed;

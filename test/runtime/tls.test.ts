@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServer as createHttpsServer, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { Agent as HttpsAgent, createServer as createHttpsServer, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,6 +116,17 @@ describe('service tls', () => {
     expect(headerLines((JSON.parse(answer.body) as EchoedRequest).rawHeaders, 'x-forwarded-host')).toEqual([`localhost:${gw.port}`]);
     // A client that asks for HTTP/1.1 by ALPN gets it.
     expect((await get(`https://localhost:${gw.port}/e`, { ca: pki.ca.certPem, ALPNProtocols: ['http/1.1'] } as HttpsRequestOptions)).status).toBe(200);
+  });
+
+  it('drains an HTTPS listener with a kept-alive HTTP/1.1 client at once', async () => {
+    const be = await startServer(echoHandler);
+    cleanups.push(() => be.close());
+    const gw = await startRuntime(base(noop(be.url), { tls: { keys: [{ public_key: server.cert, private_key: server.key }] } }));
+    const agent = new HttpsAgent({ keepAlive: true, ca: pki.ca.certPem });
+    cleanups.push(async () => agent.destroy());
+    expect((await get(`https://localhost:${gw.port}/e`, { agent })).status).toBe(200);
+    // The kept-alive connection is closed by the drain, not waited for until its keep-alive timeout.
+    await gw.close();
   });
 
   it('enforces min_version: a TLS 1.2 client is refused at TLS13, served at TLS12', async () => {
