@@ -14,6 +14,7 @@ import { legacyKeysRule } from './rules/legacy-keys.js';
 import { routeTableRule } from './rules/route-table.js';
 import { serviceRule } from './rules/service.js';
 import { tlsRule } from './rules/tls.js';
+import { probePathsRule } from './rules/probe-paths.js';
 import { timeoutsRule } from './rules/timeouts.js';
 import { upstreamsRule } from './rules/upstreams.js';
 import { urlParamsRule } from './rules/url-params.js';
@@ -27,6 +28,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   serviceRule,
   tlsRule,
   endpointPathRule,
+  probePathsRule,
   backendsRule,
   urlParamsRule,
   hostsRule,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { PROBE_PATHS } from '../plan/plan.js';
 import type { Readiness } from './readiness.js';
 
 /**
@@ -11,8 +12,8 @@ import type { Readiness } from './readiness.js';
 export type Probe = (res: ServerResponse, readiness: Readiness) => void;
 
 export const PROBES: Readonly<Record<string, Probe>> = {
-  '/healthz': (res) => json(res, 200, '{"status":"ok","service":"gateway"}'),
-  '/readyz': (res, readiness) =>
+  [PROBE_PATHS.liveness]: (res) => json(res, 200, '{"status":"ok","service":"gateway"}'),
+  [PROBE_PATHS.readiness]: (res, readiness) =>
     readiness.isReady()
       ? json(res, 200, '{"status":"ready","service":"gateway"}')
       : json(res, 503, `{"status":"not ready","service":"gateway","reasons":${JSON.stringify(readiness.why())}}`),

@@ -13,6 +13,9 @@ export const PLAN_SCHEMA = 'hgw-plan/1' as const;
  */
 export const DEFAULT_DRAIN_DELAY_MS = 5000;
 
+/** The probe paths the server answers before any route (runtime/core/probes.ts); `check` warns of endpoints they hide. */
+export const PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
+
 export interface Plan {
   schema: typeof PLAN_SCHEMA;
   source: { file: string; sha256: string; routesFile?: string };
