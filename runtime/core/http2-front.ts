@@ -36,6 +36,8 @@ export interface FrontOptions {
   maxHeaderBytes: number;
   /** How long a connection may take to show what it speaks (the preface, the TLS handshake). */
   prefaceTimeoutMs: number;
+  /** An HTTP/2 connection without traffic this long is closed (`idle_timeout`, as HTTP/1.1's keep-alive). */
+  idleTimeoutMs: number;
 }
 
 /** `use_h2c`: a TCP listener that routes by the first bytes. */
@@ -60,13 +62,22 @@ export function createTlsFront(http1: Server, onRequest: (req: IncomingMessage, 
 
 function http2Server(onRequest: (req: IncomingMessage, res: ServerResponse) => void, options: FrontOptions): { http2: Http2Server; sessions: Set<ServerHttp2Session> } {
   const sessions = new Set<ServerHttp2Session>();
-  const http2: Http2Server = createHttp2Server({ settings: { maxHeaderListSize: options.maxHeaderBytes } }, (req, res) => {
-    asHttp1Request(req);
-    asHttp1Response(res);
-    onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
-  });
+  const http2: Http2Server = createHttp2Server(
+    {
+      // Go's HTTP/2 server: 250 concurrent streams per connection, headers bounded by bytes (as HTTP/1.1's
+      // maxHeaderSize), not by count beyond HTTP/1.1's 2000 lines.
+      settings: { maxHeaderListSize: options.maxHeaderBytes, maxConcurrentStreams: 250 },
+      maxHeaderListPairs: 2000,
+    },
+    (req, res) => {
+      asHttp1Request(req);
+      asHttp1Response(res);
+      onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    },
+  );
   http2.on('session', (session: ServerHttp2Session) => {
     sessions.add(session);
+    session.setTimeout(options.idleTimeoutMs, () => session.close());
     session.once('close', () => sessions.delete(session));
   });
   return { http2, sessions };

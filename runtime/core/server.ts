@@ -75,7 +75,7 @@ export class GatewayServer {
     };
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, listener);
     this.server = createServer(http, onRequest);
-    const limits = { maxHeaderBytes: http.maxHeaderSize!, prefaceTimeoutMs: http.headersTimeout! };
+    const limits = { maxHeaderBytes: http.maxHeaderSize!, prefaceTimeoutMs: http.headersTimeout!, idleTimeoutMs: http.keepAliveTimeout! };
     if (service.tls) {
       this.tls = serverTlsOptions(service.tls);
       const sni = (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => (this.tls?.SNICallback ? this.tls.SNICallback(name, cb) : cb(null));

@@ -102,6 +102,14 @@ describe('use_h2c', () => {
     await expect(get(h2(gw.url), '/readyz')).rejects.toThrow();
   });
 
+  it('closes an HTTP/2 connection that stays idle past idle_timeout, as HTTP/1.1 keep-alive does', async () => {
+    const gw = await startRuntime(base([{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }], { use_h2c: true, idle_timeout: '300ms' }));
+    cleanups.push(() => gw.close());
+    const session = h2(gw.url);
+    expect((await get(session, '/readyz')).headers[':status']).toBe(200);
+    await new Promise<void>((resolve) => session.once('close', () => resolve()));
+  });
+
   it('draining sends GOAWAY: a running stream finishes, the connection then closes', async () => {
     const be = await gatedBackend();
     cleanups.push(() => be.close());
