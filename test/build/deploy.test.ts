@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -150,6 +150,19 @@ describe('the bundle Dockerfile', () => {
       rmSync(app, { recursive: true, force: true });
       await be.close();
     }
+  });
+});
+
+describe('the CLI Dockerfile', () => {
+  it('copies only what exists and what the CLI needs (sources codegen bundles, schemas, templates), and runs hgw as non-root', () => {
+    const dockerfile = readFileSync(join(ROOT, 'deploy/cli.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+    const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    for (const path of copied) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    for (const needed of ['runtime', 'schemas', 'templates', 'cli', 'bin', 'scripts', 'package-lock.json']) expect(copied).toContain(needed);
+    expect(copied.some((p) => /^(test|bench|fixtures|node_modules)/.test(p))).toBe(false);
+    expect(JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!)).toEqual(['node', '/opt/hgw/bin/hgw.mjs']);
   });
 });
 
