@@ -41,7 +41,8 @@ function tree(pid) {
  */
 export function start(cpu, cmd, args, env = {}, { keepOutput = false } = {}) {
   const [bin, ...pre] = [...pin(cpu), cmd];
-  const child = spawn(bin, [...pre, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // Gateways stop at once on SIGTERM here: no balancer needs the drain delay between runs.
+  const child = spawn(bin, [...pre, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HGW_DRAIN_DELAY: '0', ...env } });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {

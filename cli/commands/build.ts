@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { buildFromPlan } from '../pipeline.js';
 import { checkOutDir, writeAtomically } from '../bundle/atomic-output.js';
 import { hgwVersion } from '../version.js';
+import { deployFiles } from '../deploy/deploy-files.js';
 import { EXIT, type Io } from './check.js';
 import { checkedPlan, hostMapOption, type InputOptions } from './checked-plan.js';
 import { buildRelayFiles } from '../bundle/relay-build.js';
@@ -16,6 +17,11 @@ export interface BuildCommandOptions extends InputOptions {
   minify: boolean;
   /** Build the HIP-0110 relay instead of a gateway config (no config). */
   relay?: boolean;
+  /** Also write k8s/gateway.yaml and a Dockerfile into the output. */
+  k8s?: boolean;
+  k8sImage?: string;
+  k8sReplicas?: string;
+  k8sName?: string;
 }
 
 export const DEFAULT_BRAND = 'hanzoai/gateway';
@@ -34,6 +40,7 @@ export async function runBuild(positional: string | undefined, opts: BuildComman
     hostMap,
     minify: opts.minify,
   });
+  if (opts.k8s) for (const [name, text] of deployFiles(built.plan, { image: opts.k8sImage, replicas: opts.k8sReplicas, name: opts.k8sName, routes: opts.routes }, hgwVersion())) built.files.set(name, text);
   writeAtomically(opts.out, built.files);
   const m = built.manifest;
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);

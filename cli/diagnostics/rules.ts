@@ -40,8 +40,12 @@ const RULES = {
 
   // --- lint: Lura Init rules ---
   'listen-ip-invalid': { severity: 'error', stage: 'lint', doc: '`listen_ip` must be an IPv4 or IPv6 address (not a host name); Lura refuses the config otherwise.' },
+  'tls-unsupported': { severity: 'warning', stage: 'lint', doc: 'A `tls` or `client_tls` setting Node\'s OpenSSL cannot express (SSL 3.0, a cipher suite or curve id Go\'s crypto/tls does not implement); hgw leaves it out and says what it uses instead.' },
+  'tls-versions': { severity: 'error', stage: 'lint', doc: 'A `tls` or `client_tls` `min_version` above its `max_version` (default `TLS13`): every handshake would fail.' },
+  'tls-insecure': { severity: 'warning', stage: 'lint', doc: '`client_tls.allow_insecure_connections` turns off backend certificate verification; trust a private CA with `ca_certs` instead.' },
   'endpoint-path-invalid': { severity: 'error', stage: 'lint', doc: 'An endpoint path must start with `/` and may not contain `?`, `&`, `%` or a `*` other than a final `/*`.' },
   'endpoint-path-reserved': { severity: 'error', stage: 'lint', doc: 'The paths `/__debug`, `/__echo` and `/__health` (and anything below them) belong to the gateway itself.' },
+  'endpoint-path-probe': { severity: 'warning', stage: 'lint', doc: 'A GET endpoint at `/healthz` or `/readyz`: the server answers those probes itself, before any route, so the endpoint is never reached.' },
   'endpoint-wildcard': { severity: 'error', stage: 'lint', doc: 'A trailing `/*` passes Lura\'s check but the gin router panics on unnamed wildcards at start-up; catch-all routes are not supported.' },
   'endpoint-no-backends': { severity: 'error', stage: 'lint', doc: 'An endpoint needs at least one backend; Lura refuses the whole config otherwise.' },
   'endpoint-method-case': { severity: 'warning', stage: 'lint', doc: 'HTTP methods are upper case; Lura upper-cases endpoint and backend methods at load, but KrakenD\'s schema and other tools expect the canonical form.' },

@@ -18,6 +18,8 @@ import { hostsRule } from './rules/hosts.js';
 import { legacyKeysRule } from './rules/legacy-keys.js';
 import { routeTableRule } from './rules/route-table.js';
 import { serviceRule } from './rules/service.js';
+import { tlsRule } from './rules/tls.js';
+import { probePathsRule } from './rules/probe-paths.js';
 import { timeoutsRule } from './rules/timeouts.js';
 import { upstreamsRule } from './rules/upstreams.js';
 import { urlParamsRule } from './rules/url-params.js';
@@ -29,7 +31,9 @@ export { lintIngressFile } from './rules/ingress-file.js';
 /** Semantic rules for gateway.json, in the order a reader would fix them. */
 const GATEWAY_RULES: readonly GatewayRule[] = [
   serviceRule,
+  tlsRule,
   endpointPathRule,
+  probePathsRule,
   backendsRule,
   urlParamsRule,
   hostsRule,

@@ -10,6 +10,7 @@ import { arr, bool, endpoints as endpointRefs, backends as backendRefs, isObj, N
 import type { LoadedDocument } from '../load/document.js';
 import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
 import { sanitizeHost } from '../config/hosts.js';
+import { clientTlsPlan, serverTlsPlan } from '../config/tls.js';
 import { modulesFor } from './modules.js';
 import { resolveEdge, resolveProfile } from './profile.js';
 import { routesPlan } from '../../runtime/routes/routes-plan.js';
@@ -117,6 +118,11 @@ export function servicePlan(c: Obj, profile: ProfilePlan = resolveProfile(normal
     extraConfig,
   };
   if (str(c.listen_ip)) svc.listenIp = str(c.listen_ip)!;
+  const tls = serverTlsPlan(c.tls);
+  if (tls) svc.tls = tls;
+  const clientTls = clientTlsPlan(c.client_tls);
+  if (clientTls) svc.clientTls = clientTls;
+  if (bool(c.use_h2c) || bool(obj(extraConfig.router).use_h2c)) svc.useH2c = true;
   if (str(plugin.folder) || str(plugin.pattern)) svc.plugin = { folder: str(plugin.folder) ?? './', pattern: str(plugin.pattern) ?? '' };
   return svc;
 }

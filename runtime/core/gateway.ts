@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
 import type { Branding } from './branding.js';
 import type { EndpointHandler } from './endpoint-context.js';
-import { HANZO_HEALTH_PATH, writeHanzoHealth, writeHealth } from './health.js';
+import { writeHealth } from './health.js';
 import { DEBUG_PREFIX, handleDebug } from './debug-endpoint.js';
 import { ECHO_PREFIX, handleEcho } from './echo-endpoint.js';
 import type { Logger } from './logger.js';
@@ -55,8 +55,6 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, withEndpointMiddleware(ep.handler, ep.middleware ?? [], recover));
   const r = service.router;
   const healthPath = r.disableHealth ? undefined : r.healthPath;
-  // The hanzo profile's engine registers /healthz in place of Lura's /__health (switched off at plan time).
-  const hanzoHealthPath = hanzoEngine ? HANZO_HEALTH_PATH : undefined;
   const errorBody404 = r.errorBody['404'] === undefined ? undefined : encodeJson(r.errorBody['404'] as JsonValue);
   const errorBody405 = r.errorBody['405'] === undefined ? undefined : encodeJson(r.errorBody['405'] as JsonValue);
   const decode = !r.disablePathDecoding;
@@ -77,10 +75,6 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     }
     if (path === healthPath && method === 'GET') {
       writeHealth(res, options.readiness?.isReady() ?? true);
-      return;
-    }
-    if (path === hanzoHealthPath && method === 'GET') {
-      writeHanzoHealth(res);
       return;
     }
     if (path.startsWith('/__debug') && options.debug) {

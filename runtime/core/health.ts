@@ -19,11 +19,3 @@ export function goTimeString(d: Date): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${frac} +0000 UTC`;
 }
 
-/** The Go engine's `/healthz` (hanzo profile, hanzo-core.md §8.1): gin's `c.JSON(200, {"status":"ok"})`. */
-export const HANZO_HEALTH_PATH = '/healthz';
-
-const HANZO_HEALTH_BODY = Buffer.from('{"status":"ok"}');
-
-export function writeHanzoHealth(res: ServerResponse): void {
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': HANZO_HEALTH_BODY.length }).end(HANZO_HEALTH_BODY);
-}

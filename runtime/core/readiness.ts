@@ -1,33 +1,42 @@
 /**
- * Whether the gateway can route yet: every readiness source has settled.
- * A source is a promise that settles once the thing it stands for can serve
- * (base_ha's first leader poll returned or failed for good, an `sd: dns`
- * first answer); each bounds its own wait. A rejection counts as settled:
- * the source gave up and its upstream answers its own errors from then on.
- * Readiness only goes from false to true. `/__health` answers 503 while it
- * is false; other probes (`/readyz`) read the same object.
+ * Whether this process should receive new traffic: what `/readyz` answers,
+ * and what makes `/__health` 503. Anything that can hold traffic back names a
+ * reason — start-up work not finished (an upstream's first leader poll, an
+ * `sd: dns` first answer), or `draining` once SIGTERM arrived — and the
+ * process is ready when no reason is left. Liveness (`/healthz`) does not read
+ * this: a draining process is alive.
  */
 export class Readiness {
-  private pending = 0;
-  private readonly all: Promise<void>;
+  private readonly reasons = new Set<string>();
 
-  constructor(sources: Iterable<Promise<void> | undefined>) {
-    const waits: Promise<void>[] = [];
-    for (const source of sources) {
-      if (!source) continue;
-      this.pending++;
-      const done = () => void this.pending--;
-      waits.push(source.then(done, done));
-    }
-    this.all = Promise.all(waits).then(() => undefined);
+  setNotReady(reason: string): void {
+    this.reasons.add(reason);
+  }
+
+  setReady(reason: string): void {
+    this.reasons.delete(reason);
   }
 
   isReady(): boolean {
-    return this.pending === 0;
+    return this.reasons.size === 0;
   }
 
-  /** Resolves (never rejects) once every source has settled. */
-  ready(): Promise<void> {
-    return this.all;
+  /** Why not ready, in the order the reasons were set. */
+  why(): string[] {
+    return [...this.reasons];
+  }
+
+  /**
+   * Not ready for `reason` until every source has settled. A source is a
+   * promise that settles once the thing it stands for can serve; each bounds
+   * its own wait. A rejection counts as settled: the source gave up and its
+   * upstream answers its own errors from then on. Resolves, never rejects.
+   */
+  track(reason: string, sources: Iterable<Promise<void> | undefined>): Promise<void> {
+    const waits: Promise<unknown>[] = [];
+    for (const source of sources) if (source) waits.push(source.catch(() => undefined));
+    if (waits.length === 0) return Promise.resolve();
+    this.setNotReady(reason);
+    return Promise.all(waits).then(() => this.setReady(reason));
   }
 }

@@ -13,7 +13,9 @@ const VALID_HOST = /^[A-Za-z0-9!$%&'()*+,\-.:;=[\]_~]*$/;
 
 /** Go's text for a head it refuses (after `400 Bad Request`), or undefined when the head is fine. */
 export function malformedHead(req: IncomingMessage): string | undefined {
-  if (req.httpVersionMajor !== 1) return req.httpVersionMajor === 0 ? '' : 'unsupported protocol version';
+  // HTTP/2 arrives only through the TLS or h2c front (an Http2ServerRequest, which has a `stream`); a
+  // request line claiming HTTP/2.0 on the HTTP/1 parser is refused, as Go does.
+  if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req)) return req.httpVersionMajor === 0 ? '' : 'unsupported protocol version';
   const raw = req.rawHeaders;
   let host: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {

@@ -1,16 +1,27 @@
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server, type ServerOptions as HttpServerOptions } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { SecureContext, Server as TlsServer, TlsOptions } from 'node:tls';
+import { createH2cFront, createTlsFront, type Http2Front } from './http2-front.js';
+import { PROBES, probeFor, type Probe } from './probes.js';
+import { Readiness } from './readiness.js';
+import { serverTlsOptions } from './tls-options.js';
 import { UPGRADE, type UpgradeRequest } from './middleware.js';
 import type { ServicePlan } from '../plan/plan.js';
 import type { RequestListener } from './gateway.js';
 
 /**
- * The HTTP server and its lifecycle. Draining (SIGTERM/SIGINT): the listener
- * closes, requests already running finish, a new request arriving on a
- * kept-alive connection gets 503 with `Connection: close`, and once nothing
- * runs the remaining idle connections are closed. `max_shutdown_wait_time`
- * bounds the wait (0: wait as long as requests run, as Go's Shutdown does).
+ * The HTTP(S) server and its lifecycle. Service `tls` makes it HTTPS with
+ * HTTP/2 and HTTP/1.1 by ALPN (keys re-read by `reloadTls`); `use_h2c` adds
+ * HTTP/2 in clear (http2-front.ts). Stopping has two phases. Leaving (`leave`):
+ * readiness turns 503 at once while the listener keeps accepting, and every
+ * answer carries `Connection: close` so kept-alive clients move elsewhere —
+ * the time Kubernetes needs to take the pod out of its endpoints. Draining
+ * (`drain`): the listener closes, requests already running finish, a new
+ * request arriving on a kept-alive connection gets 503 with `Connection:
+ * close`, and once nothing runs the remaining idle connections are closed.
+ * `max_shutdown_wait_time` bounds the wait (0: wait as long as requests run,
+ * as Go's Shutdown does). `/healthz` and `/readyz` are answered here, first.
  */
 export interface ServerOptions {
   port: number;
@@ -24,6 +35,10 @@ export interface GatewayServerOptions {
    * requests, which is all KrakenD endpoints do with them.
    */
   upgrades?: boolean;
+  /** What `/readyz` reports; the server adds `draining` to it when it leaves. */
+  readiness?: Readiness;
+  /** Probe paths answered before anything else (default PROBES: `/healthz`, `/readyz`); a profile may choose others. */
+  probes?: Readonly<Record<string, Probe>>;
 }
 
 /**
@@ -40,8 +55,15 @@ export function requestTimeoutMs(readTimeoutMs: number): number {
 
 export class GatewayServer {
   readonly server: Server;
+  readonly readiness: Readiness;
   private inFlight = 0;
+  private leaving = false;
   private draining = false;
+  /** The served TLS settings, swapped by reloadTls; the SNI callback reads the current ones. */
+  private tls: TlsOptions | undefined;
+  /** With `tls` or `use_h2c`: the listener in front that sends HTTP/2 connections to an HTTP/2 server. */
+  private readonly front: Http2Front | undefined;
+  private readonly probes: Readonly<Record<string, Probe>>;
   private drained: (() => void) | null = null;
   /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
   private readonly upgraded = new Set<Duplex>();
@@ -52,20 +74,30 @@ export class GatewayServer {
     options: GatewayServerOptions = {},
   ) {
     const s = service.server;
-    this.server = createServer(
-      {
-        // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
-        maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
-        requestTimeout: requestTimeoutMs(s.readTimeoutMs),
-        // Node requires headersTimeout ≤ requestTimeout when both are set.
-        headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, requestTimeoutMs(s.readTimeoutMs)),
-        // Node checks those timeouts on this interval (30 s by default, which would stretch a 1 s read_timeout to 30).
-        connectionsCheckingInterval: 1000,
-        keepAliveTimeout: s.idleTimeoutMs > 0 ? s.idleTimeoutMs : 65_000,
-        noDelay: true,
-      },
-      (req, res) => this.onRequest(req, res, listener),
-    );
+    this.readiness = options.readiness ?? new Readiness();
+    this.probes = options.probes ?? PROBES;
+    const http: HttpServerOptions = {
+      // Go's default is no header limit beyond 1 MB; Node's 16 KB default is too tight for JWT-heavy clients.
+      maxHeaderSize: s.maxHeaderBytes > 0 ? s.maxHeaderBytes : 1 << 20,
+      requestTimeout: requestTimeoutMs(s.readTimeoutMs),
+      // Node requires headersTimeout ≤ requestTimeout when both are set.
+      headersTimeout: Math.min(s.readHeaderTimeoutMs > 0 ? s.readHeaderTimeoutMs : 60_000, requestTimeoutMs(s.readTimeoutMs)),
+      // Node checks those timeouts on this interval (30 s by default, which would stretch a 1 s read_timeout to 30).
+      connectionsCheckingInterval: 1000,
+      keepAliveTimeout: s.idleTimeoutMs > 0 ? s.idleTimeoutMs : 65_000,
+      noDelay: true,
+    };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res, listener);
+    this.server = createServer(http, onRequest);
+    const limits = { maxHeaderBytes: http.maxHeaderSize!, prefaceTimeoutMs: http.headersTimeout!, idleTimeoutMs: http.keepAliveTimeout! };
+    if (service.tls) {
+      this.tls = serverTlsOptions(service.tls);
+      const sni = (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => (this.tls?.SNICallback ? this.tls.SNICallback(name, cb) : cb(null));
+      // HTTPS serves HTTP/2 and HTTP/1.1 by ALPN, as Go's net/http does.
+      this.front = createTlsFront(this.server, onRequest, { ...this.tls, SNICallback: sni }, limits);
+    } else if (service.useH2c) {
+      this.front = createH2cFront(this.server, onRequest, limits);
+    }
     // Clients that send garbage get a 400 (one too slow to send its request a 408, one with too many header bytes
     // a 431, as Go answers) and the socket closes —
     // closed, not half-closed, so a request still being read fails and the backend call streaming it ends.
@@ -84,10 +116,14 @@ export class GatewayServer {
   listen(options: ServerOptions): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ port: options.port, host: options.host }, () => {
-        this.server.off('error', onError);
-        resolve(this.server.address() as AddressInfo);
+      const listener = this.front?.listener ?? this.server;
+      listener.once('error', onError);
+      listener.listen({ port: options.port, host: options.host }, () => {
+        listener.off('error', onError);
+        // The HTTP/1.1 server behind a front never listens itself, but only 'listening' starts its connection
+        // tracking: the header/request timeouts and closeAllConnections depend on it.
+        if (listener !== this.server) this.server.emit('listening');
+        resolve(listener.address() as AddressInfo);
       });
     });
   }
@@ -96,18 +132,42 @@ export class GatewayServer {
     return this.draining;
   }
 
+  /** Re-reads the TLS key pairs and CA files (SIGHUP); connections already open keep theirs. False without TLS. */
+  reloadTls(): boolean {
+    if (!this.service.tls) return false;
+    this.tls = serverTlsOptions(this.service.tls);
+    (this.front!.listener as TlsServer).setSecureContext(this.tls);
+    return true;
+  }
+
+  /** First phase of stopping: not ready, still serving, kept-alive connections told to close. */
+  leave(): void {
+    this.leaving = true;
+    this.readiness.setNotReady('draining');
+    // HTTP/2's Connection: close: GOAWAY lets running streams finish and sends new ones elsewhere.
+    this.front?.closeSessions();
+  }
+
   /** Stops accepting, lets running requests finish (bounded by max_shutdown_wait_time), closes every connection. */
   drain(): Promise<void> {
-    if (this.draining) return new Promise((resolve) => this.server.once('close', () => resolve()));
+    if (this.draining) return new Promise((resolve) => (this.front?.listener ?? this.server).once('close', () => resolve()));
+    this.leave();
     this.draining = true;
     // net.Server's close stops listening but, unlike http.Server's, keeps idle kept-alive connections
     // open, so a client that reuses one gets a clean 503 + Connection: close instead of a reset.
-    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
+    const closed = this.front
+      ? new Promise<void>((resolve) => this.front!.listener.close(() => resolve()))
+      : new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     const idle = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
     const limit = this.service.server.maxShutdownWaitMs;
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
     return bounded.then(() => {
       this.server.closeAllConnections();
+      if (this.front) {
+        this.front.destroySessions();
+        // Stops the HTTP/1.1 server's timeout sweep; it has no listener of its own to close.
+        this.server.close(() => undefined);
+      }
       // A tunnel would keep the listener's close waiting as long as it lives; the process is going, so are they.
       for (const socket of this.upgraded) socket.destroy();
       return closed;
@@ -115,9 +175,20 @@ export class GatewayServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, listener: RequestListener): void {
+    const probe = probeFor(req.url, this.probes);
+    if (probe !== undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      probe(res, this.readiness);
+      return;
+    }
     if (this.draining) {
       res.writeHead(503, { Connection: 'close', 'Content-Length': 0 }).end();
       return;
+    }
+    // Node then writes `Connection: close` and closes the socket once this answer is sent.
+    if (this.leaving) {
+      res.shouldKeepAlive = false;
+      // An HTTP/2 connection opened while leaving is told to go once its first answer is out.
+      (req as { stream?: { session?: { close(): void } } }).stream?.session?.close();
     }
     this.inFlight++;
     // `on`, not `once`: a response closes once, and `once` costs a wrapper per request.

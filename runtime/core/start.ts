@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
+import { DEFAULT_DRAIN_DELAY_MS, type EndpointPlan, type ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
 import { branding } from './branding.js';
@@ -11,8 +11,10 @@ import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
-import type { Codecs } from './pipe/codecs.js';
 import { Readiness } from './readiness.js';
+import { parseGoDurationSeconds } from '../security/cors/go-duration.js';
+import type { Codecs } from './pipe/codecs.js';
+import { probesFor } from './probes.js';
 
 /**
  * What a generated entry hands the runtime: build facts, the service Plan,
@@ -73,8 +75,13 @@ export interface StartOptions {
   debug?: boolean;
   /** Merged over the build's host map. */
   hostMap?: Record<string, string>;
-  /** Drain and exit on SIGTERM/SIGINT (the deployed artifact does; tests do not). */
+  /** Drain and exit on SIGTERM/SIGINT, reload on SIGHUP (the deployed artifact does; tests do not). */
   handleSignals?: boolean;
+  /**
+   * After SIGTERM (or `close()`), how long readiness is 503 while the listener
+   * still serves, before the drain: Kubernetes' endpoint propagation. SIGINT skips it.
+   */
+  drainDelayMs?: number;
   /** Where log lines go (default stdout). */
   write?: (line: string) => void;
   /** Environment for env-configured modules (default process.env). */
@@ -84,8 +91,10 @@ export interface StartOptions {
 export interface RunningGateway {
   port: number;
   log: Logger;
-  /** Whether the upstreams can route (base_ha knows its leader…); for probes such as `/readyz`. */
+  /** What `/readyz` answers; start-up work and draining set reasons on it. */
   readiness: Readiness;
+  /** Re-reads what can change without a restart (TLS keys) and says what it did. */
+  reload(): string[];
   /** Drains the server, then releases backend connections. */
   close(): Promise<void>;
 }
@@ -95,7 +104,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const logging = (service.extraConfig['telemetry/logging'] ?? {}) as { level?: string; prefix?: string };
   const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
   const brand = branding(build.brand, service.router.hideVersionHeader);
-  const pools = new UpstreamPools(service.client);
+  const readiness = new Readiness();
+  const pools = new UpstreamPools(service.client, service.clientTls);
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression, dnsCacheTtlMs: service.dnsCacheTtlMs };
 
   const releases: Array<() => Promise<void>> = [];
@@ -121,11 +131,10 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     return { plan: ep.plan, handler, middleware: (ep.middleware ?? []).map((f) => f(ep.plan, mwDeps)) };
   });
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long; each source bounds its own wait.
-  const readiness = new Readiness(upstreams.map((u) => u.ready));
-  await readiness.ready();
+  await readiness.track('upstreams', upstreams.map((u) => u.ready));
   const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);
   const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware, readiness });
-  const server = new GatewayServer(service, listener, { upgrades });
+  const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
   const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
@@ -143,17 +152,26 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   for (const feature of build.unimplemented) log.warn(`${feature}: configured but not enforced by hgw ${build.hgwVersion}`);
   const mapped = Object.keys(deps.hostMap);
   if (mapped.length > 0) log.info(`host map: ${mapped.map((k) => `${k} → ${deps.hostMap[k]}`).join(', ')}`);
-  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port} (config sha256 ${build.configSha256.slice(0, 12)})`);
 
   let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= server.drain().then(async () => {
+  const drainDelayMs = options.drainDelayMs ?? 0;
+  const close = (delayMs = drainDelayMs) =>
+    (closing ??= leaveThenDrain(server, delayMs, log).then(async () => {
       await Promise.allSettled(extra.map((l) => l.close()));
       await Promise.allSettled(upstreams.map((u) => u.close()));
       await pools.close();
       await Promise.allSettled(releases.map((release) => release()));
       log.info('server stopped');
     }));
+  const reload = (): string[] => {
+    try {
+      return server.reloadTls() ? ['tls key pairs and CAs'] : [];
+    } catch (e) {
+      // Unreadable new files leave the served ones in place.
+      log.error(`tls reload failed, keeping the current keys: ${(e as Error).message}`);
+      return [];
+    }
+  };
   if (options.handleSignals) {
     // Errors that escape a request's own handling (a stage's async callback) are logged, not fatal:
     // one bad request must not take every other request down with the process.
@@ -164,13 +182,45 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
         log.warn(`${signal} again: exiting without waiting`);
         process.exit(1);
       }
-      log.info(`${signal} received: draining (running requests finish, new ones get 503)`);
-      void close().then(() => process.exit(0));
+      // Ctrl-C is a person at a terminal, not an orchestrator that still routes traffic here.
+      const delay = signal === 'SIGINT' ? 0 : drainDelayMs;
+      // Readiness turns 503 inside close(), before anything else (even this log line) happens.
+      const stopped = close(delay);
+      log.info(`${signal} received: ${delay > 0 ? `not ready; serving ${delay} ms more, then ` : ''}draining (running requests finish, new ones get 503)`);
+      void stopped.then(() => process.exit(0));
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // SIGHUP never stops the process (Node's default would exit 129): it reloads what can be reloaded.
+    process.on('SIGHUP', () => {
+      const done = reload();
+      // A routes source (GATEWAY_ROUTES_FILE, KMS) listens for SIGHUP itself and logs its own reload.
+      if (process.listenerCount('SIGHUP') > 1) done.push('routes table from its source');
+      log.info(`SIGHUP: ${done.length > 0 ? `reloading ${done.join(', ')}` : 'nothing to reload (no tls, no routes source)'}; still serving`);
+    });
   }
-  return { port: address.port, log, readiness, close };
+  // Last, once every signal handler is in place: tests and supervisors take this line as "up".
+  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
+  return { port: address.port, log, readiness, reload, close: () => close() };
+}
+
+/** Readiness 503 first, the listener still serving for `delayMs`; then the drain. */
+async function leaveThenDrain(server: GatewayServer, delayMs: number, log: Logger): Promise<void> {
+  server.leave();
+  if (delayMs > 0) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    log.info('drain delay over: closing the listener');
+  }
+  await server.drain();
+}
+
+/** `HGW_DRAIN_DELAY` / `--drain-delay`: a Go duration (`5s`, `500ms`); the bundle's default is DEFAULT_DRAIN_DELAY_MS. */
+export function parseDrainDelay(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_DRAIN_DELAY_MS;
+  const seconds = parseGoDurationSeconds(text.trim());
+  // An hour is far beyond any grace period; a bigger value is a typo.
+  if (seconds === undefined || seconds < 0 || seconds > 3600) throw new Error(`invalid drain delay ${JSON.stringify(text)} (want a duration such as 5s, 0 for none)`);
+  return Math.round(seconds * 1000);
 }
 
 /** `node gateway.mjs [-p port] [-d] [--host-map from=to …]`; HGW_HOST_MAP and HGW_PORT work too. */
@@ -184,16 +234,17 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
         debug: { type: 'boolean', short: 'd', multiple: true },
         'host-map': { type: 'string', multiple: true },
         workers: { type: 'string', short: 'w' },
+        'drain-delay': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }).values;
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\nusage: node gateway.mjs [-p port] [-d] [-w workers] [--host-map http://from=http://to …]\n`);
+    process.stderr.write(`${(e as Error).message}\nusage: node gateway.mjs [-p port] [-d] [-w workers] [--drain-delay 5s] [--host-map http://from=http://to …]\n`);
     process.exit(2);
   }
   if (args.help) {
-    process.stdout.write('usage: node gateway.mjs [-p port] [-d] [-w workers] [--host-map http://from=http://to …]\nenv: HGW_PORT, HGW_HOST_MAP, HGW_WORKERS\n');
+    process.stdout.write('usage: node gateway.mjs [-p port] [-d] [-w workers] [--drain-delay 5s] [--host-map http://from=http://to …]\nenv: HGW_PORT, HGW_HOST_MAP, HGW_WORKERS, HGW_DRAIN_DELAY\n');
     return;
   }
   try {
@@ -204,11 +255,12 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
     const workersText = args.workers ?? env.HGW_WORKERS;
     const workers = workersText === undefined ? 1 : Number(workersText);
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new Error(`invalid worker count ${JSON.stringify(workersText)}`);
+    const drainDelayMs = parseDrainDelay(args['drain-delay'] ?? env.HGW_DRAIN_DELAY);
     if (workers > 1 && cluster.isPrimary) {
       superviseWorkers(workers);
       return;
     }
-    await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true });
+    await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true, drainDelayMs });
   } catch (e) {
     process.stderr.write(`gateway: ${(e as Error).message}\n`);
     process.exit(1);

@@ -5,6 +5,17 @@
  */
 export const PLAN_SCHEMA = 'hgw-plan/1' as const;
 
+/**
+ * The bundle's drain delay when HGW_DRAIN_DELAY is not set: after SIGTERM,
+ * readiness is 503 this long while the listener still serves (Kubernetes'
+ * endpoint propagation). Here because `hgw build --k8s` sizes the pod's
+ * grace period from it.
+ */
+export const DEFAULT_DRAIN_DELAY_MS = 5000;
+
+/** The probe paths the server answers before any route (runtime/core/probes.ts); `check` warns of endpoints they hide. */
+export const PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
+
 export interface Plan {
   schema: typeof PLAN_SCHEMA;
   source: { file: string; sha256: string; routesFile?: string };
@@ -91,11 +102,54 @@ export interface ServicePlan {
     dialerKeepAliveMs: number;
   };
   router: RouterPlan;
+  /** Service `tls`: serve HTTPS. Absent for no block, `null` or `disabled: true`. */
+  tls?: ServerTlsPlan;
+  /** Service `client_tls`: how every backend connection over https is made. */
+  clientTls?: ClientTlsPlan;
+  /** `use_h2c`: accept HTTP/2 with prior knowledge on the plain-HTTP listener. */
+  useH2c?: boolean;
   /** `dns_cache_ttl` for `sd: dns` backends (Lura: default 30 s, at least 1 s). */
   dnsCacheTtlMs?: number;
   /** Service extra_config with legacy namespace names rewritten to the short form. */
   extraConfig: Record<string, unknown>;
   plugin?: { folder: string; pattern: string };
+}
+
+/**
+ * TLS settings already in OpenSSL's terms (Go's ids and names mapped by the
+ * CLI). File paths are read when the gateway starts, relative to its working
+ * directory, as KrakenD reads them, so mounted secrets can change without a build.
+ */
+export interface TlsPlan {
+  minVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  maxVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  /** OpenSSL cipher string (TLS 1.3 suites always included, as Go cannot turn them off); absent: Node's defaults. */
+  ciphers?: string;
+  /** OpenSSL group list, e.g. `P-256:P-384:P-521`. */
+  ecdhCurve: string;
+  /** PEM files added to the trust store (client certificates for the server, backend certificates for the client). */
+  caCerts: string[];
+  /** Trust only `caCerts`, not the system's store. */
+  disableSystemCaPool: boolean;
+}
+
+export interface TlsKeyPair {
+  cert: string;
+  key: string;
+}
+
+export interface ServerTlsPlan extends TlsPlan {
+  /** Served certificates; the one whose names match the client's SNI is chosen, else the first. */
+  keys: TlsKeyPair[];
+  /** Require a client certificate signed by a trusted CA. */
+  enableMtls: boolean;
+}
+
+export interface ClientTlsPlan extends TlsPlan {
+  /** Do not verify backend certificates (`allow_insecure_connections`). */
+  allowInsecure: boolean;
+  /** Client certificates presented to backends that ask for one. */
+  clientCerts: TlsKeyPair[];
 }
 
 export interface RouterPlan {

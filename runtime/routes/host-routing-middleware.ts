@@ -33,7 +33,7 @@ export function hostRoutingMiddleware(routes: RoutesPlan): MiddlewareFactory {
       table = compileHostTable(plan, options);
       deps.log.info(`host routing: ${why} ${from}: ${table.summary}`);
     });
-    const pools = new UpstreamPools(deps.service.client);
+    const pools = new UpstreamPools(deps.service.client, deps.service.clientTls);
     deps.atClose?.(() => pools.close());
     const policy = hostRoutePolicy(deps.brand);
     const proxy = new ReverseProxy(pools, policy, deps.log);

@@ -174,12 +174,13 @@ describe('the hanzo profile (default), credential-policy form', () => {
     }
   });
 
-  it('serves /healthz with Lura\'s /__health off (§8.1)', async () => {
+  it('serves /healthz with Lura\'s /__health off (§8.1), and /readyz', async () => {
     const health = await request(`${gw.url}/healthz`);
     expect(health.status).toBe(200);
     expect(health.body).toBe('{"status":"ok"}');
     expect(health.headers['content-type']).toBe('application/json; charset=utf-8');
     expect((await request(`${gw.url}/__health`)).status).toBe(404);
+    expect((await request(`${gw.url}/readyz`)).body).toBe('{"status":"ready","service":"gateway"}');
   });
 });
 
@@ -214,7 +215,8 @@ describe('the krakend profile of the same config', () => {
       expect(headerLines(res.rawHeaders, 'x-powered-by')).toEqual(['hanzoai/gateway Version 2.13.0', 'Express']);
       expect(headerLines(res.rawHeaders, 'server')).toEqual(['backend/1.0']);
       expect((await request(`${gw.url}/__health`)).status).toBe(200);
-      expect((await request(`${gw.url}/healthz`)).status).toBe(404);
+      // The probes answer under both profiles; only the liveness body differs (the Go default build's here).
+      expect((await request(`${gw.url}/healthz`)).body).toBe('{"status":"ok","service":"gateway"}');
     } finally {
       gw.proc.child.kill('SIGKILL');
     }

@@ -24,7 +24,7 @@ describe('cluster workers', () => {
     try {
       writeFileSync(join(dir, 'gateway.json'), JSON.stringify(base([{ endpoint: '/x', output_encoding: 'no-op', backend: [{ url_pattern: '/x', host: [be.url] }] }])));
       expect(runHgw(['build', join(dir, 'gateway.json'), '--out', join(dir, 'dist')]).code).toBe(0);
-      const gw = spawnWatched(process.execPath, [join(dir, 'dist/gateway.mjs'), '-p', '0', '-w', '2'], { PATH: process.env.PATH, HGW_PORT: '0' });
+      const gw = spawnWatched(process.execPath, [join(dir, 'dist/gateway.mjs'), '-p', '0', '-w', '2'], { PATH: process.env.PATH, HGW_PORT: '0', HGW_DRAIN_DELAY: '0' });
       const port = Number((await gw.waitFor(LISTENING))[1]);
       await gw.waitFor(/listening on port \d+[\s\S]*listening on port \d+/);
       // Ten client connections (the primary deals them out round-robin); the backend sees which processes called it.

@@ -23,26 +23,29 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 describe('Readiness', () => {
-  it('is ready only when every source has settled; a rejected source counts as settled', async () => {
+  it('is ready only when every tracked source has settled; a rejected source counts as settled', async () => {
     const a = deferred();
     const b = deferred();
-    const r = new Readiness([a.promise, undefined, b.promise]);
+    const r = new Readiness();
     let resolved = false;
-    void r.ready().then(() => (resolved = true));
-    expect(r.isReady()).toBe(false);
+    const tracked = r.track('upstreams', [a.promise, undefined, b.promise]);
+    void tracked.then(() => (resolved = true));
+    expect([r.isReady(), r.why()]).toEqual([false, ['upstreams']]);
     a.resolve();
     await a.promise;
     await Promise.resolve();
     expect([r.isReady(), resolved]).toEqual([false, false]);
     b.reject(new Error('gave up'));
-    await r.ready();
+    await tracked;
     expect([r.isReady(), resolved]).toEqual([true, true]);
   });
 
-  it('with no sources is ready at once', async () => {
-    const r = new Readiness([undefined]);
+  it('with no sources is ready at once; other reasons (draining) hold it back too', async () => {
+    const r = new Readiness();
+    await r.track('upstreams', [undefined]);
     expect(r.isReady()).toBe(true);
-    await r.ready();
+    r.setNotReady('draining');
+    expect([r.isReady(), r.why()]).toEqual([false, ['draining']]);
   });
 });
 
@@ -50,7 +53,8 @@ describe('/__health and readiness', () => {
   it('answers 503 {"agents":{},"now":…,"status":"unavailable"} until the sources settle, then 200 "ok"', async () => {
     const plan = planOf(base([{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }]));
     const source = deferred();
-    const readiness = new Readiness([source.promise]);
+    const readiness = new Readiness();
+    const tracked = readiness.track('upstreams', [source.promise]);
     const listener = createRequestListener(plan.service, branding({ name: 'hanzoai/gateway', version: '2.13.8' }, false), [], {
       debug: false,
       log: createLogger({ write: () => {} }),
@@ -63,7 +67,7 @@ describe('/__health and readiness', () => {
     const before = await request(url);
     expect([before.status, before.headers['content-type'], before.body.match(shape)?.[2]]).toEqual([503, 'application/json; charset=utf-8', 'unavailable']);
     source.resolve();
-    await readiness.ready();
+    await tracked;
     const after = await request(url);
     expect([after.status, after.body.match(shape)?.[2]]).toEqual([200, 'ok']);
   });

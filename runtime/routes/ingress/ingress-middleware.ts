@@ -45,7 +45,7 @@ const INGRESS_POLICY: RelayPolicy = {
 export function createIngressMiddleware(plan: IngressPlan, deps: MiddlewareDeps, gate?: IngressGate): UpgradeAwareMiddleware {
   if (!gate && plan.hosts.some((h) => h.auth)) throw new Error('ingress: hosts with auth: true need the IAM gate (ingressMiddlewareWithIam)');
   const table = compileIngressTable(plan, deps.hostMap, deps.log);
-  const pools = new UpstreamPools(deps.service.client);
+  const pools = new UpstreamPools(deps.service.client, deps.service.clientTls);
   deps.atClose?.(() => pools.close());
   const proxy = new ReverseProxy(pools, INGRESS_POLICY, deps.log);
   deps.log.info(`ingress: ${plan.hosts.length} host(s), ${plan.hosts.filter((h) => h.auth).length} behind IAM; health at ${plan.healthPath}`);

@@ -1,16 +1,25 @@
 import { Pool } from 'undici';
 import type { ServicePlan } from '../../plan/plan.js';
+import type { ConnectionOptions } from 'node:tls';
+import { clientTlsOptions } from './client-tls.js';
 import { connectorWithoutConnectionHeader } from './no-connection-header.js';
 
 /**
  * One undici Pool (kept-alive connections) per backend origin, shared by every
  * backend of the process that names that origin, sized from the service's
- * `client` settings as Go's transport would use them.
+ * `client` settings as Go's transport would use them, and `client_tls` for https origins.
  */
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly client: ServicePlan['client']) {}
+  private readonly tls: ConnectionOptions;
+
+  constructor(
+    private readonly client: ServicePlan['client'],
+    clientTls?: ServicePlan['clientTls'],
+  ) {
+    this.tls = clientTlsOptions(clientTls);
+  }
 
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
@@ -26,6 +35,7 @@ export class UpstreamPools {
         bodyTimeout: 0,
         pipelining: 1,
         connect: connectorWithoutConnectionHeader({
+          ...this.tls,
           timeout: c.dialerTimeoutMs > 0 ? c.dialerTimeoutMs : 30_000,
           keepAlive: true,
           keepAliveInitialDelay: c.dialerKeepAliveMs > 0 ? c.dialerKeepAliveMs : 15_000,
