@@ -86,6 +86,8 @@ const RULES = {
   'zap-peer-addr': { severity: 'error', stage: 'lint', doc: '`peer_addr` must be `host:port`, with a port from 1 to 65535.' },
   'zap-no-peer': { severity: 'error', stage: 'lint', doc: 'With `no_discovery: true` the node cannot find its peer: set `peer_addr`.' },
 
+  'not-enforced': { severity: 'warning', stage: 'lint', doc: 'A setting or namespace the schema knows but this hgw does not enforce: the gateway runs as if it were absent. `hgw build` names it too, and the manifest lists it; `--fail-on warning` makes CI stop on it.' },
+
   // --- lint: profiles (hanzo engine / plain KrakenD) ---
   'credential-policy-missing': { severity: 'error', stage: 'lint', doc: 'Once endpoints carry `auth/public`, every endpoint must state a credential policy (an `auth/*` key): the Go engine refuses to start otherwise, and so does hgw.' },
   'cors-not-wired': { severity: 'warning', stage: 'lint', doc: 'Under the hanzo profile `security/cors` is not wired: the Go engine answers CORS with its one policy. `--profile krakend` keeps KrakenD\'s CORS.' },

@@ -5,6 +5,7 @@ import type { GatewayRule } from './context.js';
 import type { ProfileName } from '../../runtime/plan/plan.js';
 import { resolveProfile } from '../plan/profile.js';
 import { profileRule } from './rules/profile.js';
+import { notEnforcedRule } from './rules/not-enforced.js';
 import { backendsRule } from './rules/backends.js';
 import { celRule } from './rules/cel.js';
 import { jsonSchemaRule } from './rules/json-schema.js';
@@ -50,6 +51,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   regexpsRule,
   revokerRule,
   profileRule,
+  notEnforcedRule,
 ];
 
 export interface LintOptions {

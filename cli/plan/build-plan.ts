@@ -11,7 +11,7 @@ import type { LoadedDocument } from '../load/document.js';
 import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
 import { sanitizeHost } from '../config/hosts.js';
 import { clientTlsPlan, serverTlsPlan } from '../config/tls.js';
-import { modulesFor } from './modules.js';
+import { modulesFor, settingsNotEnforced } from './modules.js';
 import { resolveEdge, resolveProfile } from './profile.js';
 import { routesPlan } from '../../runtime/routes/routes-plan.js';
 
@@ -286,6 +286,6 @@ export function buildPlan({ gateway, routes, profile, profileDefault }: PlanInpu
     plan.routes = routesPlan(routes.value);
     plan.source.routesFile = routes.file;
   }
-  plan.modules = modulesFor(service, endpoints, routes !== undefined);
+  plan.modules = modulesFor(service, endpoints, routes !== undefined, settingsNotEnforced(c));
   return plan;
 }

@@ -66,6 +66,45 @@ const ALWAYS_HANDLED = new Set([
   'modifier/lua-proxy',
 ]);
 
+export type ConfigLevel = 'service' | 'endpoint' | 'backend';
+
+const LEVEL_NAMESPACES: Record<ConfigLevel, Record<string, string>> = { service: SERVICE_NAMESPACES, endpoint: ENDPOINT_NAMESPACES, backend: BACKEND_NAMESPACES };
+
+/**
+ * The module a namespace at this level needs: its id, or undefined when code
+ * that is always linked reads it (router, proxy, the Hanzo namespaces, …) or
+ * it is a comment. A namespace hgw has no runtime for is its own id.
+ */
+export function namespaceModule(level: ConfigLevel, ns: string): string | undefined {
+  if (/^[@$_#]/.test(ns)) return undefined;
+  const id = LEVEL_NAMESPACES[level][ns];
+  if (id) return id;
+  return ALWAYS_HANDLED.has(ns) ? undefined : ns;
+}
+
+/**
+ * Settings the schema knows that no runtime reads, with what they would do;
+ * a config that sets one gets a check warning at its position and a build
+ * warning, and the manifest lists them (as `setting/<key>`).
+ */
+export const SETTINGS_NOT_ENFORCED: Readonly<Record<string, string>> = {
+  write_timeout: 'Go\'s http.Server WriteTimeout (a bound on writing the answer)',
+  disable_keep_alives: 'closing every backend connection after one request',
+  max_idle_connections: 'a cap on idle backend connections across hosts',
+  max_idle_connections_per_host: 'a cap on idle backend connections per host',
+  expect_continue_timeout: 'how long to wait for a backend\'s 100 Continue',
+  async_agent: 'KrakenD\'s async agents (consumers of message queues)',
+  sequential_start: 'starting async agents one after another',
+};
+
+/** The service settings in SETTINGS_NOT_ENFORCED this config sets (a false or zero value changes nothing, so it is not named). */
+export function settingsNotEnforced(config: Record<string, unknown>): string[] {
+  return Object.keys(SETTINGS_NOT_ENFORCED).filter((k) => {
+    const v = config[k];
+    return v !== undefined && v !== null && v !== false && v !== 0 && v !== '0s' && !(Array.isArray(v) && v.length === 0);
+  });
+}
+
 function addNamespaces(set: Set<string>, extra: Record<string, unknown>, known: Record<string, string>, service: ServicePlan): void {
   for (const ns of Object.keys(extra)) {
     if (/^[@$_#]/.test(ns)) continue; // comments
@@ -112,8 +151,8 @@ export function krakendCorsLinked(service: ServicePlan): boolean {
   return service.profile.name === 'krakend';
 }
 
-export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean): string[] {
-  const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service)]);
+export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean, settings: readonly string[] = []): string[] {
+  const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service), ...settings.map((k) => `setting/${k}`)]);
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) set.add('zap/listeners');
   addNamespaces(set, service.extraConfig, SERVICE_NAMESPACES, service);
   if (hasRoutes) set.add('routes/host-routing');
@@ -123,6 +162,7 @@ export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasR
     addNamespaces(set, ep.extraConfig, ENDPOINT_NAMESPACES, service);
     if (ep.proxy.sequential) set.add('core/sequential');
     if (ep.proxy.static) set.add('core/static');
+    if (ep.proxy.combiner) set.add('setting/proxy.combiner');
     if (ep.proxy.flatmapFilter) set.add('core/flatmap');
     const outMod = ENCODINGS[ep.outputEncoding];
     if (outMod) set.add(outMod);
