@@ -19,7 +19,6 @@ import { connectTarget, rawHeaderLines, respondUnavailable, type ZapTarget } fro
  * client that goes away sends the peer a `cancel` Push.
  */
 const MAX_QUEUED = 8 * 1024 * 1024;
-const FRAMING = new Set(['transfer-encoding', 'content-length']);
 const CONN_PREFIX = `hgw-${randomBytes(6).toString('hex')}-`;
 let nextConn = 0;
 
@@ -60,10 +59,8 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
     const res = decodeForwardResponse(reply);
     if (cancelled) return;
     const streamed = res.headers.some(([k, v]) => isStreamMark(k, v));
-    // Framing is ours to write: a peer's Content-Length (Go's forward.Serve keeps it) could disagree with the body.
-    const headers = res.headers.filter(([k]) => !FRAMING.has(k.toLowerCase()));
     answered = true;
-    live.start(res.status, headers, res.body, streamed);
+    live.start(res.status, res.headers, res.body, streamed);
   } catch (e) {
     if (!cancelled && !answered) respondUnavailable(handler, zap, e as Error);
   }
