@@ -57,8 +57,12 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
       throw e;
     }
     const res = decodeForwardResponse(reply);
-    if (cancelled) return;
     const streamed = res.headers.some(([k, v]) => isStreamMark(k, v));
+    if (cancelled) {
+      // The client left before the Response: a cancel sent then found no stream at the peer yet.
+      if (streamed) cancelPeer();
+      return;
+    }
     answered = true;
     live.start(res.status, res.headers, res.body, streamed);
   } catch (e) {
