@@ -46,6 +46,10 @@ export class PushRelay {
     return relayConnId;
   }
 
+  isOpen(relayConnId: string): boolean {
+    return this.byRelayId.has(relayConnId);
+  }
+
   close(relayConnId: string): void {
     if (this.byRelayId.delete(relayConnId)) this.onClosed();
   }

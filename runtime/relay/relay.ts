@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Server as NetServer } from 'node:net';
 import type { Logger } from '../core/logger.js';
 import { ZapPeers } from '../upstream/zap/zap-peers.js';
-import { decodeForward, decodeForwardResponse, encodeForward, encodeForwardResponse, MSG_FORWARD } from '../zap/wire/forward-envelopes.js';
-import { isStreamMark } from '../zap/wire/push-stream-rules.js';
+import { decodeForward, decodeForwardResponse, encodeForward, encodeForwardResponse, encodePush, MSG_FORWARD } from '../zap/wire/forward-envelopes.js';
+import { isStreamMark, PUSH_CANCEL } from '../zap/wire/push-stream-rules.js';
 import { createZapNodeServer, type ZapConnection } from '../zap/wire/zap-connection.js';
 import { parseZapMessage, ZapMessageError } from '../zap/wire/zap-message.js';
 import { createRelayGate } from './relay-gate.js';
@@ -66,7 +66,11 @@ export async function startRelay(config: RelayConfig, env: Readonly<Record<strin
       log.error(`[RELAY] ${forward.method} ${forward.path}: ${which} at ${addr}: ${(e as Error).message}`);
       return answer(502, 'peer_failed', `${which} at ${addr}: ${(e as Error).message}`);
     }
-    if (relayConnId !== '' && !streams(reply)) pushes.close(relayConnId);
+    if (relayConnId !== '') {
+      if (!streams(reply)) pushes.close(relayConnId);
+      // Cancelled by the caller before the Response: the peer had no stream to stop then; it has now.
+      else if (!pushes.isOpen(relayConnId)) peer.send(encodePush({ connId: relayConnId, frame: Buffer.alloc(0), encoding: PUSH_CANCEL })).catch(() => {});
+    }
     log.debug(`[RELAY] ${forward.method} ${forward.path} → ${which}`);
     return reply;
   };

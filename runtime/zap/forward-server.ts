@@ -52,7 +52,7 @@ export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, lo
     } catch (e) {
       return fail(502, 'zap_unavailable', e as Error);
     }
-    const streamed = f.connId !== '' && !res.sized && f.method !== 'HEAD' && res.status !== 204 && res.status !== 304;
+    const streamed = f.connId !== '' && res.length === undefined && f.method !== 'HEAD' && res.status !== 204 && res.status !== 304;
     if (!streamed) {
       try {
         const body = await readWithin(res, NODE_MAX_CALL_MESSAGE - ZAP_HEADER_SIZE - FORWARD_RESPONSE_DATA_SIZE - encodeHeaderJsonMap(res.headers).length);

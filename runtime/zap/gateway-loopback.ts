@@ -35,8 +35,8 @@ export interface LoopbackResponse {
 export interface OpenedResponse {
   status: number;
   headers: Array<[string, string]>;
-  /** False when the answer states no Content-Length (SSE, chunked): its end is unknown until it comes. */
-  sized: boolean;
+  /** The answer's Content-Length; undefined when it states none (SSE, chunked): its end is unknown until it comes. */
+  length: number | undefined;
   body: AsyncIterable<Buffer> & { destroy(err?: Error): void };
 }
 
@@ -78,7 +78,8 @@ export class GatewayLoopback {
       if (v === undefined || HOP_BY_HOP.has(k)) continue;
       for (const one of Array.isArray(v) ? v : [v]) out.push([k, one]);
     }
-    return { status: res.statusCode, headers: out, sized: res.headers['content-length'] !== undefined, body: res.body as OpenedResponse['body'] };
+    const length = res.headers['content-length'];
+    return { status: res.statusCode, headers: out, length: typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : undefined, body: res.body as OpenedResponse['body'] };
   }
 
   /**

@@ -1,8 +1,10 @@
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import type { Logger } from '../core/logger.js';
-import { encodeHeaderPairs } from './wire/header-pair-block.js';
-import { decodeZapHttpRequest, encodeZapHttpResponse, ZAP_HTTP_MAX_FRAME } from './wire/zap-http-codec.js';
-import { AnswerTooLargeError, GatewayLoopback } from './gateway-loopback.js';
+import {
+  createZapHttpFrameDecoder, decodeZapHttpRequest, encodeZapHttpData, encodeZapHttpEnd, encodeZapHttpResponse, encodeZapHttpResponseHead, type ZapHttpWireRequest,
+} from './wire/zap-http-codec.js';
+import { pushEncodingFor, PUSH_SSE } from './wire/push-stream-rules.js';
+import { GatewayLoopback, type OpenedResponse } from './gateway-loopback.js';
 
 /**
  * The Go gateway's loopback ZAP-HTTP listener (`GATEWAY_ZAP_LISTEN`, spec C7):
@@ -11,12 +13,13 @@ import { AnswerTooLargeError, GatewayLoopback } from './gateway-loopback.js';
  * host:port values are honoured; a malformed frame gets a 400 and the
  * connection closes. Each request is logged as `[ZAP-WIRE] <method> <path> <status>`.
  * The peer (the TLS terminator, or a local client) is the client address the
- * handler chain sees; an answer that would not fit one 64 MiB frame is cut
- * off there and answered 502, logged.
+ * handler chain sees. Request frames are read whole (64 MiB cap, one at a
+ * time: the socket is paused while a request is served); answers stream
+ * (see `answer`), so no answer is held whole.
  */
-const MAX_FRAME = ZAP_HTTP_MAX_FRAME;
-/** Room for the message header, the 48-byte object and the reason and proto texts. */
-const RESPONSE_OVERHEAD = 1024;
+/** Answers that end within this many bytes go out as one response frame. */
+const WHOLE_ANSWER_MAX = 1024 * 1024;
+const DATA_CHUNK = 1024 * 1024;
 const DISABLED = new Set(['', 'off', 'OFF', 'Off', 'false', '0']);
 
 /** The address to listen on, or undefined when the value disables it or is not loopback host:port. */
@@ -51,56 +54,113 @@ export async function startZapHttpListener(addr: { host: string; port: number },
 }
 
 function serveConnection(socket: Socket, loopback: GatewayLoopback, log: Logger): void {
-  let buffered: Buffer = Buffer.alloc(0);
+  const decoder = createZapHttpFrameDecoder();
   let busy = false;
   const next = (): void => {
-    if (busy || buffered.length < 4) return;
-    const length = buffered.readUInt32BE(0);
-    if (length === 0 || length > MAX_FRAME) {
-      reject(socket, `frame length ${length}`);
-      return;
-    }
-    if (buffered.length < 4 + length) return;
-    const frame = buffered.subarray(4, 4 + length);
-    buffered = buffered.subarray(4 + length);
-    let req;
-    try {
-      req = decodeZapHttpRequest(frame);
-    } catch (e) {
-      reject(socket, (e as Error).message);
-      return;
-    }
-    busy = true;
-    loopback
-      .serve({ method: req.method, target: req.target, headers: req.headers, body: req.body }, socket.remoteAddress, (headers) => MAX_FRAME - RESPONSE_OVERHEAD - encodeHeaderPairs(headers).length)
-      .then(
-        (res) => {
-          log.info(`[ZAP-WIRE] ${req.method || 'GET'} ${req.target} ${res.status}`);
-          writeFrame(socket, encodeZapHttpResponse({ status: res.status, headers: res.headers, body: res.body }));
-        },
-        (e: Error) => {
-          const status = e instanceof AnswerTooLargeError ? 502 : 500;
-          log.error(`[ZAP-WIRE] ${req.method || 'GET'} ${req.target}: ${e.message}; answered ${status}`);
-          writeFrame(socket, encodeZapHttpResponse({ status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(e.message) }));
-        },
-      )
-      .finally(() => {
+    while (!busy) {
+      let frame: Buffer | undefined;
+      let req: ZapHttpWireRequest;
+      try {
+        frame = decoder.next();
+        if (frame === undefined) return void socket.resume();
+        req = decodeZapHttpRequest(frame);
+      } catch (e) {
+        reject(socket, (e as Error).message);
+        return;
+      }
+      // One request at a time, as zap-proto/http: what the peer sends meanwhile waits in its socket, not here.
+      busy = true;
+      socket.pause();
+      void answer(socket, loopback, log, req).finally(() => {
         busy = false;
         next();
       });
+    }
   };
   socket.on('data', (chunk: Buffer) => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    decoder.push(chunk);
     next();
   });
   socket.on('error', () => socket.destroy());
 }
 
-function writeFrame(socket: Socket, message: Buffer): void {
-  if (socket.destroyed) return;
+/**
+ * One answer. An answer that ends within WHOLE_ANSWER_MAX bytes goes out as a
+ * single response frame (what a Go handler that never flushes produces);
+ * a longer one, and any event stream, as a head frame, a data frame per chunk
+ * (each written once the socket takes more) and an end frame — so no answer
+ * is held whole. A failure before the head is a 500 frame; after it the
+ * connection is closed (the peer sees the answer cut short).
+ */
+async function answer(socket: Socket, loopback: GatewayLoopback, log: Logger, req: ZapHttpWireRequest): Promise<void> {
+  const what = `[ZAP-WIRE] ${req.method || 'GET'} ${req.target}`;
+  let res: OpenedResponse;
+  try {
+    res = await loopback.open({ method: req.method, target: req.target, headers: req.headers, body: req.body }, socket.remoteAddress);
+  } catch (e) {
+    log.error(`${what}: ${(e as Error).message}; answered 500`);
+    writeFrame(socket, encodeZapHttpResponse({ status: 500, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from((e as Error).message) }));
+    return;
+  }
+  log.info(`${what} ${res.status}`);
+  const eventStream = pushEncodingFor(res.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1]) === PUSH_SSE;
+  const body = res.body[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  try {
+    if (!eventStream) {
+      for (let step = await body.next(); ; step = await body.next()) {
+        if (step.done) {
+          writeFrame(socket, encodeZapHttpResponse({ status: res.status, headers: res.headers, body: Buffer.concat(held, size) }));
+          return;
+        }
+        held.push(step.value);
+        size += step.value.length;
+        if (size > WHOLE_ANSWER_MAX) break;
+      }
+    }
+    await writeFlowing(socket, encodeZapHttpResponseHead({ status: res.status, headers: res.headers }));
+    for (const chunk of held.splice(0)) await writeData(socket, chunk);
+    for (let step = await body.next(); !step.done; step = await body.next()) await writeData(socket, step.value);
+    await writeFlowing(socket, encodeZapHttpEnd());
+  } catch (e) {
+    res.body.destroy();
+    log.error(`${what}: answer cut off: ${(e as Error).message}`);
+    socket.destroy();
+  }
+}
+
+async function writeData(socket: Socket, chunk: Buffer): Promise<void> {
+  for (let at = 0; at < chunk.length; at += DATA_CHUNK) await writeFlowing(socket, encodeZapHttpData(chunk.subarray(at, at + DATA_CHUNK)));
+}
+
+function writeFrame(socket: Socket, message: Buffer): boolean {
+  if (socket.destroyed) return false;
   const head = Buffer.alloc(4);
   head.writeUInt32BE(message.length, 0);
-  socket.write(Buffer.concat([head, message]));
+  socket.cork();
+  socket.write(head);
+  const flowing = socket.write(message);
+  socket.uncork();
+  return flowing;
+}
+
+/** Write a frame; resolves once the socket takes more, rejects when it closes first. */
+function writeFlowing(socket: Socket, message: Buffer): Promise<void> {
+  if (socket.destroyed) return Promise.reject(new Error('the peer closed the connection'));
+  if (writeFrame(socket, message)) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      socket.off('close', onClose);
+      resolve();
+    };
+    const onClose = (): void => {
+      socket.off('drain', onDrain);
+      reject(new Error('the peer closed the connection'));
+    };
+    socket.once('drain', onDrain);
+    socket.once('close', onClose);
+  });
 }
 
 function reject(socket: Socket, why: string): void {

@@ -57,11 +57,14 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
       throw e;
     }
     const res = decodeForwardResponse(reply);
-    if (cancelled) return;
     const streamed = res.headers.some(([k, v]) => isStreamMark(k, v));
-    const headers = res.headers.filter(([k]) => k.toLowerCase() !== 'transfer-encoding');
+    if (cancelled) {
+      // The client left before the Response: a cancel sent then found no stream at the peer yet.
+      if (streamed) cancelPeer();
+      return;
+    }
     answered = true;
-    live.start(res.status, headers, res.body, streamed);
+    live.start(res.status, res.headers, res.body, streamed);
   } catch (e) {
     if (!cancelled && !answered) respondUnavailable(handler, zap, e as Error);
   }

@@ -29,9 +29,17 @@ export function respondUnavailable(handler: UpstreamHandler, zap: ZapTarget, err
   handler.onComplete(null);
 }
 
-/** Header pairs as undici's raw header lines. */
+/**
+ * A peer's header pairs as undici's raw header lines, without the framing
+ * lines: the gateway frames the body it received itself, and a peer's
+ * Content-Length could disagree with it.
+ */
 export function rawHeaderLines(pairs: ReadonlyArray<readonly [string, string]>): Buffer[] {
   const raw: Buffer[] = [];
-  for (const [k, v] of pairs) raw.push(Buffer.from(k, 'latin1'), Buffer.from(v, 'latin1'));
+  for (const [k, v] of pairs) {
+    const lower = k.toLowerCase();
+    if (lower === 'content-length' || lower === 'transfer-encoding') continue;
+    raw.push(Buffer.from(k, 'latin1'), Buffer.from(v, 'latin1'));
+  }
   return raw;
 }

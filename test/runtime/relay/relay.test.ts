@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../runtime/core/logger.js';
 import { relayConfigFromEnv } from '../../../runtime/relay/relay-config.js';
 import { startRelay, type RunningRelay } from '../../../runtime/relay/relay.js';
-import { decodeForwardResponse, encodeForward, encodePush, receivedPush, type ForwardEnvelope, type PushEnvelope } from '../../../runtime/zap/wire/forward-envelopes.js';
-import { ZapConnection } from '../../../runtime/zap/wire/zap-connection.js';
+import { decodeForward, decodeForwardResponse, encodeForward, encodeForwardResponse, encodePush, receivedPush, type ForwardEnvelope, type PushEnvelope } from '../../../runtime/zap/wire/forward-envelopes.js';
+import { createZapNodeServer, ZapConnection } from '../../../runtime/zap/wire/zap-connection.js';
 import { base } from '../../helpers/check.js';
 import { startRuntime } from '../../helpers/gateway.js';
 import { echoHandler, request, startServer, type TestServer } from '../../helpers/servers.js';
@@ -284,6 +284,38 @@ describe('relay streams and drain', () => {
     } finally {
       await gw2.close();
       await hold.close();
+    }
+  });
+
+  it('tells the caller with an error Push when the peer goes away mid-stream', async () => {
+    // A bare peer: answers a streamed Response, sends one frame, then drops the connection.
+    const peer = createZapNodeServer('cloud', (conn) =>
+      conn.setRequestHandler((m) => {
+        const connId = decodeForward(m).connId;
+        setImmediate(() => {
+          void conn.send(encodePush({ connId, frame: Buffer.from('data: one\n\n'), encoding: 'sse' })).then(() => setImmediate(() => conn.close()));
+        });
+        return encodeForwardResponse({ status: 200, headers: [['Content-Type', 'text/event-stream'], ['Transfer-Encoding', 'chunked']], body: Buffer.alloc(0) });
+      }),
+    );
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    try {
+      const c = await client(await relay({ CLOUD_ZAP_ADDR: `127.0.0.1:${(peer.address() as { port: number }).port}` }));
+      const seen: PushEnvelope[] = [];
+      let last: () => void = () => {};
+      const ended = new Promise<void>((r) => (last = r));
+      c.on('message', (m: Buffer) => {
+        const p = receivedPush(m);
+        if (p === undefined) return;
+        seen.push({ ...p, frame: Buffer.from(p.frame) });
+        if (p.encoding === 'error' || p.encoding === 'end') last();
+      });
+      expect(decodeForwardResponse(await c.call(forward('/v1/x', [], { connId: 'mine' }), 10_000)).status).toBe(200);
+      await ended;
+      expect(seen.map((p) => [p.connId, p.encoding])).toEqual([['mine', 'sse'], ['mine', 'error']]);
+      expect(seen[1]!.frame.toString()).toContain('went away');
+    } finally {
+      await new Promise<void>((r) => peer.close(() => r()));
     }
   });
 });

@@ -3,6 +3,7 @@ import { base } from '../../helpers/check.js';
 import { startRuntime } from '../../helpers/gateway.js';
 import { request, startServer, type TestServer } from '../../helpers/servers.js';
 import { createZapNodeServer } from '../../../runtime/zap/wire/zap-connection.js';
+import { encodeForwardResponse } from '../../../runtime/zap/wire/forward-envelopes.js';
 
 /** ZAP backends when the peer misbehaves: it dies mid-request, comes back, or is not there at start-up. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -66,5 +67,17 @@ describe('ZAP faults', () => {
     cleanups.push(() => a.close());
     expect((await request(`${a.url}/x`)).body).toBe('served /x');
     expect(a.logs.some((l) => l.includes('unreachable at start-up') && l.includes('served over HTTP'))).toBe(true);
+  });
+
+  it("does not take a peer's Content-Length on trust: the client gets the body the Response carried", async () => {
+    const liar = createZapNodeServer('peer', (conn) =>
+      conn.setRequestHandler(() => encodeForwardResponse({ status: 200, headers: [['Content-Length', '999'], ['X-From', 'liar']], body: Buffer.from('ok') })),
+    );
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => liar.close(() => r())));
+    const a = await caller(`127.0.0.1:${(liar.address() as { port: number }).port}`, 'http://127.0.0.1:99');
+    cleanups.push(() => a.close());
+    const res = await request(`${a.url}/x`);
+    expect([res.status, res.body, res.headers['x-from']]).toEqual([200, 'ok', 'liar']);
   });
 });

@@ -6,6 +6,10 @@ import { ZapConnection } from '../../../runtime/zap/wire/zap-connection.js';
 import { decodeHttpResponse, encodeHttpRequest } from '../../../runtime/zap/wire/http-messages.js';
 import { decodeForwardResponse, encodeForward, encodePush } from '../../../runtime/zap/wire/forward-envelopes.js';
 import { MAX_OPEN_STREAMS } from '../../../runtime/zap/forward-server.js';
+import {
+  createZapHttpFrameDecoder, decodeZapHttpData, decodeZapHttpResponseHead, encodeZapHttpRequest, zapHttpMessageType, ZAP_HTTP_DATA, ZAP_HTTP_END, ZAP_HTTP_RESPONSE_HEAD,
+} from '../../../runtime/zap/wire/zap-http-codec.js';
+import { connect } from 'node:net';
 
 /**
  * Issue 15 finding 4: the ZAP node listener replays requests into the
@@ -14,6 +18,8 @@ import { MAX_OPEN_STREAMS } from '../../../runtime/zap/forward-server.js';
  * handler chain sees (the loopback hop is a trusted proxy).
  */
 const HUGE = 256 * 1024 * 1024;
+const BIG = 80 * 1024 * 1024;
+let zapHttpPort = 0;
 let backend: TestServer;
 let gw: Awaited<ReturnType<typeof startRuntime>>;
 let zapPort = 0;
@@ -28,6 +34,21 @@ beforeAll(async () => {
       const pump = (): void => {
         while (hugeSent < HUGE && !res.destroyed) {
           hugeSent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
+    if (req.url === '/big') {
+      // 80 MiB with a Content-Length: more than one 64 MiB ZAP-HTTP frame holds.
+      const chunk = Buffer.alloc(1024 * 1024, 0x62);
+      let left = BIG;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(BIG) });
+      const pump = (): void => {
+        while (left > 0 && !res.destroyed) {
+          left -= chunk.length;
           if (!res.write(chunk)) return void res.once('drain', pump);
         }
         res.end();
@@ -50,14 +71,16 @@ beforeAll(async () => {
         ep('/huge', { timeout: '60s' }),
         ep('/small'),
         ep('/sse', { timeout: '60s' }),
+        ep('/big', { timeout: '60s' }),
         ep('/xff'),
         ep('/limited', { extra_config: { 'qos/ratelimit/router': { client_max_rate: 1, every: '1h', strategy: 'ip' } } }),
       ],
       { extra_config: { 'github.com/hanzoai/gateway/zap-listener': { node_id: 'bounded' } } },
     ),
-    { env: { HGW_ZAP_NODE_LISTEN: '127.0.0.1:0' } },
+    { env: { HGW_ZAP_NODE_LISTEN: '127.0.0.1:0', GATEWAY_ZAP_LISTEN: '127.0.0.1:0' } },
   );
   zapPort = Number(gw.logs.join('').match(/node bounded listening on [^:]*:(\d+)/)![1]);
+  zapHttpPort = Number(gw.logs.join('').match(/ZAP-HTTP listening on [^:]*:(\d+)/)![1]);
 });
 
 afterAll(async () => {
@@ -141,5 +164,39 @@ describe('ZAP node listener bounds (issue 15, finding 4)', () => {
     } finally {
       conn.close();
     }
+  });
+
+  it('ZAP-HTTP: streams an answer larger than one 64 MiB frame as head, data and end frames, memory bounded', async () => {
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 5);
+    const got = await new Promise<{ status: number; bytes: number; types: Set<number> }>((resolve, reject) => {
+      const decoder = createZapHttpFrameDecoder();
+      const frame = encodeZapHttpRequest({ method: 'GET', target: '/big', headers: [['Host', 'gw']], body: Buffer.alloc(0) });
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(frame.length, 0);
+      const socket = connect(zapHttpPort, '127.0.0.1', () => socket.write(Buffer.concat([head, frame])));
+      let status = 0;
+      let bytes = 0;
+      const types = new Set<number>();
+      socket.on('data', (d: Buffer) => {
+        decoder.push(d);
+        for (let m = decoder.next(); m !== undefined; m = decoder.next()) {
+          const type = zapHttpMessageType(m);
+          types.add(type);
+          if (type === ZAP_HTTP_RESPONSE_HEAD) status = decodeZapHttpResponseHead(m).status;
+          else if (type === ZAP_HTTP_DATA) bytes += decodeZapHttpData(m).length;
+          else if (type === ZAP_HTTP_END) {
+            socket.end();
+            resolve({ status, bytes, types });
+          }
+        }
+      });
+      socket.on('error', reject);
+    });
+    clearInterval(sampler);
+    expect([got.status, got.bytes]).toEqual([200, BIG]);
+    expect([...got.types].sort()).toEqual([ZAP_HTTP_RESPONSE_HEAD, ZAP_HTTP_DATA, ZAP_HTTP_END].sort());
+    expect(peak - before).toBeLessThan(48 * 1024 * 1024);
   });
 });
