@@ -5,6 +5,7 @@ import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
 import { backendStages, backendUpstream, backendWrappers, CODECS, endpointWrappers, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
 import { HgwError } from '../errors.js';
+import { EXPORTS } from '../plan/module-registry.js';
 import { stageModules } from '../plan/modules.js';
 import type { PluginFile } from './plugin-files.js';
 
@@ -22,10 +23,10 @@ export interface CodegenOptions {
 }
 
 const PLUGIN_EXPORTS = {
-  bundled: { from: '@hgw/runtime/plugins/bundled-plugins.js', name: 'bundledPlugins' },
-  server: { from: '@hgw/runtime/plugins/server-plugin-middleware.js', name: 'serverPluginMiddlewareFactory' },
-  client: { from: '@hgw/runtime/plugins/client-plugin-upstream.js', name: 'clientPluginUpstream' },
-  modifier: { from: '@hgw/runtime/plugins/modifier-stage.js', name: 'modifierStage' },
+  bundled: EXPORTS.bundledPlugins,
+  server: EXPORTS.serverPlugins,
+  client: EXPORTS.clientPlugins,
+  modifier: EXPORTS.modifierPlugins,
 } as const;
 
 export interface GeneratedEntry {

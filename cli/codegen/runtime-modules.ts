@@ -1,73 +1,22 @@
 import type { BackendPlan, EndpointPlan, ServicePlan } from '../../runtime/plan/plan.js';
 import { edgeModules, krakendCorsLinked } from '../plan/modules.js';
 
+import { EXPORTS, IMPLEMENTED, type RuntimeExport } from '../plan/module-registry.js';
+
 /**
- * What codegen may link: for each Plan module id, whether this hgw version has
- * a runtime for it, and which runtime export implements an endpoint or a
- * backend. A module is linked iff the generated entry imports its export, so
- * this table plus the Plan decides what reaches the bundle.
+ * Which runtime export fills each slot of the generated entry, chosen from the
+ * Plan: endpoint handlers, upstreams, codecs, router and endpoint middleware,
+ * proxy wrappers, backend stages, listeners. The modules that exist and the
+ * exports they may link are listed once, in plan/module-registry.ts.
  */
-export interface RuntimeExport {
-  /** Import specifier; `@hgw/runtime/` resolves to this package's runtime/. */
-  from: string;
-  name: string;
-}
+export { IMPLEMENTED, type RuntimeExport };
 
-const NOOP_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/noop-endpoint.js', name: 'noopEndpoint' };
-const DECODING_ENDPOINT: RuntimeExport = { from: '@hgw/runtime/core/decoding-endpoint.js', name: 'decodingEndpoint' };
-const HTTP_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/http/http-upstream.js', name: 'httpUpstream' };
-const BASE_HA_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-ha/base-ha-upstream.js', name: 'baseHaUpstream' };
-const BASE_NETWORK_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-network/base-network-upstream.js', name: 'baseNetworkUpstream' };
-const BASE_HA_REDIS_UPSTREAM: RuntimeExport = { from: '@hgw/runtime/upstream/base-ha/base-ha-redis.js', name: 'baseHaUpstreamWithRedisPins' };
-
-/** Module ids with a runtime in this version. */
-export const IMPLEMENTED = new Set([
-  'core/server',
-  'core/router',
-  'core/no-op',
-  'core/endpoint',
-  'core/merge',
-  'core/manipulation',
-  'core/flatmap',
-  'core/sequential',
-  'core/static',
-  'upstream/http',
-  'upstream/base-ha',
-  'upstream/base-ha-redis-pins',
-  'upstream/base-network',
-  'upstream/zap',
-  'zap/listeners',
-  'qos/circuit-breaker',
-  'qos/http-cache',
-  'qos/ratelimit-router',
-  'qos/ratelimit-proxy',
-  'plugins/http-server',
-  'plugins/http-client',
-  'plugins/req-resp-modifier',
-  'telemetry/logging', // level and prefix of the gateway's log lines
-  'auth/validator',
-  'auth/signer',
-  'security/cors',
-  'security/bot-detector',
-  'security/hanzo-cors',
-  'auth/hanzo-iam',
-  'auth/widget-gate',
-  'auth/require-identity',
-  'auth/identity-strip',
-  'core/production-headers',
-  'routes/host-routing',
-  'routes/ingress',
-  'validation/cel',
-  'validation/json-schema',
-  'telemetry/opentelemetry',
-  'security/http',
-  'modifier/lua',
-  'modifier/lua-router',
-  'telemetry/metrics',
-  'modifier/martian',
-  'auth/revoker',
-  'auth/client-credentials',
-]);
+const NOOP_ENDPOINT = EXPORTS.noopEndpoint;
+const DECODING_ENDPOINT = EXPORTS.decodingEndpoint;
+const HTTP_UPSTREAM = EXPORTS.httpUpstream;
+const BASE_HA_UPSTREAM = EXPORTS.baseHaUpstream;
+const BASE_NETWORK_UPSTREAM = EXPORTS.baseNetworkUpstream;
+const BASE_HA_REDIS_UPSTREAM = EXPORTS.baseHaRedisUpstream;
 
 /**
  * Modules whose absence would change where a request goes. A config that needs
@@ -90,7 +39,7 @@ export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; not
     case 'base_ha':
       return { use: backend.upstream.readYourWritesStore ? BASE_HA_REDIS_UPSTREAM : BASE_HA_UPSTREAM };
     case 'zap':
-      return { use: { from: '@hgw/runtime/upstream/zap/zap-upstream.js', name: 'zapUpstream' }, note: `ZAP to ${backend.upstream.peerAddr || '(no peer_addr: HTTP)'}` };
+      return { use: EXPORTS.zapUpstream, note: `ZAP to ${backend.upstream.peerAddr || '(no peer_addr: HTTP)'}` };
     default:
       throw new Error(`no runtime for upstream ${(backend.upstream as { kind: string }).kind}`);
   }
@@ -98,47 +47,47 @@ export function backendUpstream(backend: BackendPlan): { use: RuntimeExport; not
 
 /** Codecs the pipe looks up by encoding name; linked only when a Plan module asks for them. */
 export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
-  xml: { module: 'encoding/xml', use: { from: '@hgw/runtime/encoding/xml-codec.js', name: 'xmlCodec' } },
-  yaml: { module: 'encoding/yaml', use: { from: '@hgw/runtime/encoding/yaml-codec.js', name: 'yamlCodec' } },
-  negotiate: { module: 'encoding/negotiate', use: { from: '@hgw/runtime/encoding/negotiate-codec.js', name: 'negotiateCodec' } },
-  rss: { module: 'encoding/rss', use: { from: '@hgw/runtime/encoding/rss-codec.js', name: 'rssCodec' } },
+  xml: { module: 'encoding/xml', use: EXPORTS.xmlCodec },
+  yaml: { module: 'encoding/yaml', use: EXPORTS.yamlCodec },
+  negotiate: { module: 'encoding/negotiate', use: EXPORTS.negotiateCodec },
+  rss: { module: 'encoding/rss', use: EXPORTS.rssCodec },
 };
 
 /** Endpoint middleware, in the order a request meets it. */
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
-  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
-  if (metricsLayer(service, 'router_disabled')) out.push({ from: '@hgw/runtime/telemetry/metrics/router-metrics.js', name: 'routerMetrics' });
+  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push(EXPORTS.endpointTelemetry);
+  if (metricsLayer(service, 'router_disabled')) out.push(EXPORTS.routerMetrics);
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
-  if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push({ from: '@hgw/runtime/modifier/lua/lua-router.js', name: 'luaEndpointScript' });
+  if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaEndpointScript);
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
-    out.push({ from: '@hgw/runtime/auth/iam/require-identity.js', name: 'requireIdentity' });
+    out.push(EXPORTS.requireIdentity);
   }
   if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
-    out.push({ from: '@hgw/runtime/auth/validator/jwt-validator.js', name: 'jwtValidator' });
+    out.push(EXPORTS.jwtValidator);
     // krakend-cel's JWT rejecter runs on the claims the validator just verified.
     if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
     // auth/revoker refuses verified tokens whose watched claims were revoked.
-    if (service.extraConfig['auth/revoker'] !== undefined) out.push({ from: '@hgw/runtime/auth/revoker/revoker.js', name: 'revokedTokens' });
+    if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
   }
   const rateLimit = (endpoint.extraConfig['qos/ratelimit/router'] ?? service.extraConfig['qos/ratelimit/router']) as { store?: unknown } | undefined;
   if (rateLimit !== undefined) {
     const shared = rateLimit.store !== undefined || (service.extraConfig['qos/ratelimit/router'] as { store?: unknown } | undefined)?.store !== undefined;
     out.push(
       shared
-        ? { from: '@hgw/runtime/qos/ratelimit/redis-rate-limits.js', name: 'routerRateLimitWithRedis' }
-        : { from: '@hgw/runtime/qos/ratelimit/router-rate-limit.js', name: 'routerRateLimit' },
+        ? EXPORTS.routerRateLimitWithRedis
+        : EXPORTS.routerRateLimit,
     );
   }
   return out;
 }
 
-const CEL_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-proxy.js', name: 'celProxy' };
-const METRICS_PROXY: RuntimeExport = { from: '@hgw/runtime/telemetry/metrics/proxy-metrics.js', name: 'proxyMetrics' };
-const LUA_PROXY: RuntimeExport = { from: '@hgw/runtime/modifier/lua/lua-proxy.js', name: 'luaProxy' };
-const JSON_SCHEMA_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/json-schema/json-schema-proxy.js', name: 'jsonSchemaProxy' };
-const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
+const CEL_PROXY: RuntimeExport = EXPORTS.celProxy;
+const METRICS_PROXY: RuntimeExport = EXPORTS.proxyMetrics;
+const LUA_PROXY: RuntimeExport = EXPORTS.luaProxy;
+const JSON_SCHEMA_PROXY: RuntimeExport = EXPORTS.jsonSchemaProxy;
+const CEL_JWT_REJECTER: RuntimeExport = EXPORTS.celJwtRejecter;
 
 /** `telemetry/metrics` is on and this layer is not switched off. */
 function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disabled' | 'backend_disabled'): boolean {
@@ -172,26 +121,26 @@ export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, se
 /** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → martian → HTTP cache. */
 export function backendStages(backend: BackendPlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push({ from: '@hgw/runtime/qos/circuit-breaker/circuit-breaker-stage.js', name: 'circuitBreaker' });
+  if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push(EXPORTS.circuitBreaker);
   const proxyLimit = backend.extraConfig['qos/ratelimit/proxy'] as { store?: unknown } | undefined;
   if (proxyLimit !== undefined) {
     out.push(
       proxyLimit.store !== undefined
-        ? { from: '@hgw/runtime/qos/ratelimit/redis-rate-limits.js', name: 'proxyRateLimitWithRedis' }
-        : { from: '@hgw/runtime/qos/ratelimit/proxy-rate-limit.js', name: 'proxyRateLimit' },
+        ? EXPORTS.proxyRateLimitWithRedis
+        : EXPORTS.proxyRateLimit,
     );
   }
   // The gateway's own OAuth2 token goes on the request before martian and the cache see it.
-  if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push({ from: '@hgw/runtime/auth/client-credentials/client-credentials-stage.js', name: 'clientCredentials' });
+  if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
   // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
-  if (backend.extraConfig['modifier/martian'] !== undefined) out.push({ from: '@hgw/runtime/modifier/martian/martian-stage.js', name: 'martianStage' });
-  if (backend.extraConfig['qos/http-cache'] !== undefined) out.push({ from: '@hgw/runtime/qos/http-cache/http-cache-stage.js', name: 'httpCache' });
+  if (backend.extraConfig['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
+  if (backend.extraConfig['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
   return out;
 }
 
 /** What takes over an endpoint's answer, if anything. */
 export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefined {
-  return endpoint.extraConfig['auth/signer'] !== undefined ? { from: '@hgw/runtime/auth/signer/jwt-signer.js', name: 'jwtSigner' } : undefined;
+  return endpoint.extraConfig['auth/signer'] !== undefined ? EXPORTS.jwtSigner : undefined;
 }
 
 /**
@@ -202,36 +151,36 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   const edge = edgeModules(service);
   // Right after recovery: every answer below it, refusals included, leaves stamped.
-  if (edge.includes('core/production-headers')) out.push({ from: '@hgw/runtime/core/production-headers.js', name: 'productionHeadersMiddleware' });
+  if (edge.includes('core/production-headers')) out.push(EXPORTS.productionHeaders);
   // Host check and HTTPS redirect before anything else answers.
-  if (service.extraConfig['security/http'] !== undefined) out.push({ from: '@hgw/runtime/security/http/http-secure-middleware.js', name: 'httpSecureMiddleware' });
-  if (edge.includes('security/hanzo-cors')) out.push({ from: '@hgw/runtime/security/cors/hanzo-cors-middleware.js', name: 'hanzoCorsMiddleware' });
-  if (service.extraConfig['security/cors'] !== undefined && krakendCorsLinked(service)) out.push({ from: '@hgw/runtime/security/cors/cors-middleware.js', name: 'corsMiddleware' });
-  if (edge.includes('auth/hanzo-iam')) out.push({ from: '@hgw/runtime/auth/iam/iam-middleware.js', name: 'hanzoIamMiddleware' });
-  if (edge.includes('auth/identity-strip')) out.push({ from: '@hgw/runtime/auth/iam/identity-strip-middleware.js', name: 'identityStripMiddleware' });
-  if (edge.includes('auth/widget-gate')) out.push({ from: '@hgw/runtime/auth/widget-gate/widget-gate-middleware.js', name: 'widgetGateMiddleware' });
+  if (service.extraConfig['security/http'] !== undefined) out.push(EXPORTS.httpSecure);
+  if (edge.includes('security/hanzo-cors')) out.push(EXPORTS.hanzoCors);
+  if (service.extraConfig['security/cors'] !== undefined && krakendCorsLinked(service)) out.push(EXPORTS.krakendCors);
+  if (edge.includes('auth/hanzo-iam')) out.push(EXPORTS.hanzoIam);
+  if (edge.includes('auth/identity-strip')) out.push(EXPORTS.identityStrip);
+  if (edge.includes('auth/widget-gate')) out.push(EXPORTS.widgetGate);
   if (service.extraConfig['security/bot-detector'] !== undefined) {
-    out.push({ from: '@hgw/runtime/security/bot-detector/bot-detector-middleware.js', name: 'botDetectorMiddleware' });
+    out.push(EXPORTS.botDetector);
   }
-  if (service.extraConfig['modifier/lua-endpoint'] !== undefined) out.push({ from: '@hgw/runtime/modifier/lua/lua-router.js', name: 'luaServiceScript' });
+  if (service.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaServiceScript);
   return out;
 }
 
 /** routes.yaml host routing: the last router middleware, called with the compiled table. */
-export const HOST_ROUTING: RuntimeExport = { from: '@hgw/runtime/routes/host-routing-middleware.js', name: 'hostRoutingMiddleware' };
+export const HOST_ROUTING: RuntimeExport = EXPORTS.hostRouting;
 
 /** An ingress build: the whole request handling, with the IAM gate linked only when a host asks for it. */
 export function ingressMiddlewareExport(withIam: boolean): RuntimeExport {
   return withIam
-    ? { from: '@hgw/runtime/routes/ingress/ingress-iam-gate.js', name: 'ingressMiddlewareWithIam' }
-    : { from: '@hgw/runtime/routes/ingress/ingress-middleware.js', name: 'ingressMiddleware' };
+    ? EXPORTS.ingressWithIam
+    : EXPORTS.ingress;
 }
 
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push({ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' });
-  if (service.extraConfig['telemetry/metrics'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/metrics/stats-listener.js', name: 'statsListener' });
-  if (service.extraConfig['auth/revoker'] !== undefined) out.push({ from: '@hgw/runtime/auth/revoker/revoker.js', name: 'revokerListener' });
+  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push(EXPORTS.zapListeners);
+  if (service.extraConfig['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
+  if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
   return out;
 }

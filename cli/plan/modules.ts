@@ -1,47 +1,15 @@
 import type { BackendPlan, EndpointPlan, ServicePlan } from '../../runtime/plan/plan.js';
 
+import { namespacesAt, type ConfigLevel } from './module-registry.js';
+
 /**
  * Which runtime module each config feature needs. Codegen links a module iff
- * it appears in Plan.modules, so this table is where tree-shaking starts.
+ * it appears in Plan.modules, so this is where tree-shaking starts; the
+ * namespace → module tables come from the one registry.
  */
-const SERVICE_NAMESPACES: Record<string, string> = {
-  'security/cors': 'security/cors',
-  'security/bot-detector': 'security/bot-detector',
-  'security/http': 'security/http',
-  'qos/ratelimit/router': 'qos/ratelimit-router',
-  'auth/validator': 'auth/validator',
-  'auth/revoker': 'auth/revoker',
-  'telemetry/logging': 'telemetry/logging',
-  'telemetry/metrics': 'telemetry/metrics',
-  'telemetry/opentelemetry': 'telemetry/opentelemetry',
-  'plugin/http-server': 'plugins/http-server',
-  'modifier/lua-endpoint': 'modifier/lua-router',
-};
-
-const ENDPOINT_NAMESPACES: Record<string, string> = {
-  'auth/validator': 'auth/validator',
-  'auth/signer': 'auth/signer',
-  'qos/ratelimit/router': 'qos/ratelimit-router',
-  'validation/cel': 'validation/cel',
-  'validation/json-schema': 'validation/json-schema',
-  'modifier/lua-proxy': 'modifier/lua',
-  'modifier/lua-endpoint': 'modifier/lua-router',
-  'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
-  'security/cors': 'security/cors',
-  'security/bot-detector': 'security/bot-detector',
-};
-
-const BACKEND_NAMESPACES: Record<string, string> = {
-  'qos/circuit-breaker': 'qos/circuit-breaker',
-  'qos/http-cache': 'qos/http-cache',
-  'qos/ratelimit/proxy': 'qos/ratelimit-proxy',
-  'validation/cel': 'validation/cel',
-  'modifier/lua-backend': 'modifier/lua',
-  'modifier/martian': 'modifier/martian',
-  'plugin/http-client': 'plugins/http-client',
-  'plugin/req-resp-modifier': 'plugins/req-resp-modifier',
-  'auth/client-credentials': 'auth/client-credentials',
-};
+const SERVICE_NAMESPACES = namespacesAt('service');
+const ENDPOINT_NAMESPACES = namespacesAt('endpoint');
+const BACKEND_NAMESPACES = namespacesAt('backend');
 
 /**
  * Namespaces read by code that is always linked (router options, the proxy
@@ -66,7 +34,7 @@ const ALWAYS_HANDLED = new Set([
   'modifier/lua-proxy',
 ]);
 
-export type ConfigLevel = 'service' | 'endpoint' | 'backend';
+export type { ConfigLevel };
 
 const LEVEL_NAMESPACES: Record<ConfigLevel, Record<string, string>> = { service: SERVICE_NAMESPACES, endpoint: ENDPOINT_NAMESPACES, backend: BACKEND_NAMESPACES };
 
@@ -105,7 +73,7 @@ export function settingsNotEnforced(config: Record<string, unknown>): string[] {
   });
 }
 
-function addNamespaces(set: Set<string>, extra: Record<string, unknown>, known: Record<string, string>, service: ServicePlan): void {
+function addNamespaces(set: Set<string>, extra: Record<string, unknown>, known: Readonly<Record<string, string>>, service: ServicePlan): void {
   for (const ns of Object.keys(extra)) {
     if (/^[@$_#]/.test(ns)) continue; // comments
     if (ns === 'security/cors' && !krakendCorsLinked(service)) continue;

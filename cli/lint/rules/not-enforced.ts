@@ -8,7 +8,8 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
 import { backends as backendRefs, endpoints as endpointRefs, obj } from '../../config/view.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { IMPLEMENTED, CODECS } from '../../codegen/runtime-modules.js';
+import { CODECS } from '../../codegen/runtime-modules.js';
+import { IMPLEMENTED } from '../../plan/module-registry.js';
 import { namespaceModule, SETTINGS_NOT_ENFORCED, settingsNotEnforced, type ConfigLevel } from '../../plan/modules.js';
 import { LEGACY_NAMESPACES } from '../../validate/known-exceptions.js';
 import type { GatewayRule, LintContext } from '../context.js';
