@@ -73,7 +73,9 @@ describe('the npm package', () => {
     const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/hgw.mjs', 'lib/hgw.mjs', 'lib/schema-validators.cjs', 'lib/schema-validators.json', 'templates/entry.ts', 'schemas/gateway.schema.json', 'runtime/core/start.ts']));
     expect(files.filter((f) => /^(test|bench|fixtures|scripts|docs|\.ci)\//.test(f) || /\.test\.ts$/.test(f))).toEqual([]);
-    expect(files.filter((f) => !/^(bin|lib|runtime|templates|schemas)\//.test(f)).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+    expect(files.filter((f) => !/^(bin|lib|runtime|templates|schemas|deploy)\//.test(f)).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+    // hgw build --k8s copies the bundle Dockerfile from deploy/.
+    expect(files).toContain('deploy/bundle.Dockerfile');
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
   });
 
@@ -109,7 +111,8 @@ describe('the npm package', () => {
       const manifest = JSON.parse(readFileSync(join(scratch, 'dist/manifest.json'), 'utf8')) as Manifest;
       expect(manifest.hgw.version).toBe(pkg.version);
       // hgw's dependencies are its siblings in node_modules here; the manifest still names them as packages.
-      expect(manifest.linked.packages.map((p) => p.name)).toEqual(['undici']);
+      // The default (hanzo) profile links the IAM gate, so jose too.
+      expect(manifest.linked.packages.map((p) => p.name)).toEqual(['jose', 'undici']);
       expect(manifest.linked.runtime.every((r) => r.file.startsWith('runtime/'))).toBe(true);
       gateway = spawnWatched(process.execPath, ['dist/gateway.mjs', '-p', '0'], { PATH: process.env.PATH, NO_COLOR: '1' }, scratch);
       const port = (await gateway.waitFor(LISTENING))[1];
