@@ -1,0 +1,110 @@
+/** Sprig's string functions (trim, upper, replace, split, join, quote, indent, case changes, …). */
+import { FuncError } from './errors.js';
+import { fixed, variadic, type FuncMap } from './functions.js';
+import { goQuote } from './go-quote.js';
+import { strval, toInt } from './sprig-cast.js';
+import { isMap } from './values.js';
+
+const s = (v: unknown) => strval(v);
+const words = (x: string) => x.split(/[\s_\-]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
+const GO_SPACE = ' \t\n\v\f\r\u0085\u00a0';
+
+function trimCut(x: string, cut: string, left: boolean, right: boolean): string {
+  let a = 0;
+  let b = x.length;
+  while (left && a < b && cut.includes(x[a]!)) a++;
+  while (right && b > a && cut.includes(x[b - 1]!)) b--;
+  return x.slice(a, b);
+}
+
+function splitDict(parts: string[]): Record<string, string> {
+  return Object.fromEntries(parts.map((p, i) => [`_${i}`, p]));
+}
+
+/** Go's strings.SplitN: n < 0 all, n == 0 none, else at most n parts. */
+function splitN(x: string, sep: string, n: number): string[] {
+  if (n === 0) return [];
+  const all = sep === '' ? [...x] : x.split(sep);
+  if (n < 0 || all.length <= n) return all;
+  return [...all.slice(0, n - 1), all.slice(n - 1).join(sep)];
+}
+
+export const SPRIG_STRINGS: FuncMap = {
+  trim: fixed(1, ([a]) => trimCut(s(a), GO_SPACE, true, true)),
+  trimAll: fixed(2, ([cut, a]) => trimCut(s(a), s(cut), true, true)),
+  trimPrefix: fixed(2, ([p, a]) => (s(a).startsWith(s(p)) ? s(a).slice(s(p).length) : s(a))),
+  trimSuffix: fixed(2, ([p, a]) => (s(p) !== '' && s(a).endsWith(s(p)) ? s(a).slice(0, -s(p).length) : s(a))),
+  upper: fixed(1, ([a]) => s(a).toUpperCase()),
+  lower: fixed(1, ([a]) => s(a).toLowerCase()),
+  title: fixed(1, ([a]) => s(a).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
+  untitle: fixed(1, ([a]) => s(a).replace(/(^|\s)(\S)/g, (_m, pre: string, c: string) => pre + c.toLowerCase())),
+  repeat: fixed(2, ([n, a]) => s(a).repeat(Math.max(0, toInt(n)))),
+  substr: fixed(3, ([start, end, a]) => {
+    const x = s(a);
+    const st = toInt(start);
+    const en = toInt(end);
+    if (st < 0) return x.slice(0, en < 0 ? undefined : en);
+    if (en < 0 || en > x.length) return x.slice(st);
+    return x.slice(st, en);
+  }),
+  nospace: fixed(1, ([a]) => s(a).replace(/\s/g, '')),
+  trunc: fixed(2, ([n, a]) => {
+    const x = s(a);
+    const c = toInt(n);
+    if (c < 0 && x.length + c > 0) return x.slice(x.length + c);
+    if (c >= 0 && x.length > c) return x.slice(0, c);
+    return x;
+  }),
+  abbrev: fixed(2, ([w, a]) => {
+    const x = s(a);
+    const width = toInt(w);
+    if (width < 4 || x.length <= width) return x;
+    return `${x.slice(0, width - 3)}...`;
+  }),
+  initials: fixed(1, ([a]) => s(a).split(/\s+/).filter(Boolean).map((x) => x[0]).join('')),
+  contains: fixed(2, ([sub, a]) => s(a).includes(s(sub))),
+  hasPrefix: fixed(2, ([p, a]) => s(a).startsWith(s(p))),
+  hasSuffix: fixed(2, ([p, a]) => s(a).endsWith(s(p))),
+  quote: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => goQuote(s(x))).join(' ')),
+  squote: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => `'${s(x)}'`).join(' ')),
+  cat: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => s(x)).join(' ')),
+  indent: fixed(2, ([n, a]) => {
+    const pad = ' '.repeat(Math.max(0, toInt(n)));
+    return pad + s(a).replace(/\n/g, `\n${pad}`);
+  }),
+  nindent: fixed(2, ([n, a]) => {
+    const pad = ' '.repeat(Math.max(0, toInt(n)));
+    return `\n${pad}${s(a).replace(/\n/g, `\n${pad}`)}`;
+  }),
+  replace: fixed(3, ([o, n, a]) => s(a).split(s(o)).join(s(n))),
+  plural: fixed(3, ([one, many, n]) => (toInt(n) === 1 ? s(one) : s(many))),
+  snakecase: fixed(1, ([a]) => words(s(a)).map((w) => w.toLowerCase()).join('_')),
+  kebabcase: fixed(1, ([a]) => words(s(a)).map((w) => w.toLowerCase()).join('-')),
+  camelcase: fixed(1, ([a]) => words(s(a)).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')),
+  swapcase: fixed(1, ([a]) => [...s(a)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
+  split: fixed(2, ([sep, a]) => splitDict(s(a).split(s(sep)))),
+  splitList: fixed(2, ([sep, a]) => (s(sep) === '' ? [...s(a)] : s(a).split(s(sep)))),
+  splitn: fixed(3, ([sep, n, a]) => splitDict(splitN(s(a), s(sep), toInt(n)))),
+  join: fixed(2, ([sep, v]) => {
+    if (Array.isArray(v)) return v.filter((x) => x !== undefined && x !== null).map((x) => s(x)).join(s(sep));
+    if (isMap(v)) throw new FuncError('join: a map is not a list');
+    return s(v);
+  }),
+  sortAlpha: fixed(1, ([v]) => (Array.isArray(v) ? v.map((x) => s(x)).sort() : [s(v)])),
+  toString: fixed(1, ([a]) => s(a)),
+  toStrings: fixed(1, ([v]) => (Array.isArray(v) ? v.map((x) => s(x)) : [s(v)])),
+  wrap: fixed(2, ([w, a]) => wrapWords(s(a), toInt(w))),
+};
+
+function wrapWords(x: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of x.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
