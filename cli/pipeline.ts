@@ -62,7 +62,7 @@ export function checkFiles(inputs: CheckInputs): CheckResult {
     result.texts.set(file, doc.text);
     fc?.texts.forEach((text, f) => result.texts.set(f, text));
     const found = [...validateDocument(doc, schema), ...lint(doc)];
-    result.diagnostics.push(...(fc ? found.map(fc.place) : found));
+    result.diagnostics.push(...(fc ? fc.placeAll(found) : found));
     return doc;
   };
   if (inputs.gateway) result.docs.gateway = stage(inputs.gateway, 'gateway', (doc) => lintGateway(doc, { profile: inputs.profile }));

@@ -20,8 +20,8 @@ export interface FlexibleConfigLoad {
   loaded: LoadResult;
   /** Template files by path (main, sub-templates, partials, settings), for code frames. */
   texts: Map<string, string>;
-  /** Moves a finding on the rendered document to the template place that produced it. */
-  place(d: Diagnostic): Diagnostic;
+  /** Moves findings on the rendered document to the template places that produced them; one finding per place (a partial included three times is reported once). */
+  placeAll(ds: Diagnostic[]): Diagnostic[];
 }
 
 export function loadFlexibleConfig(file: string, options: FlexibleConfigOptions): FlexibleConfigLoad {
@@ -38,7 +38,7 @@ export function loadFlexibleConfig(file: string, options: FlexibleConfigOptions)
     const at = new LineIndex(text).range(e.offset, Math.min(text.length, e.offset + 1));
     const rule = e.kind === 'input' && !texts.has(e.file) ? 'input-unreadable' : 'template-error';
     const d = withRange(e.file, rule, '', at, e.message, { hint: hintFor(e) });
-    return { loaded: { ok: false, diagnostics: [d] }, texts, place: (x) => x };
+    return { loaded: { ok: false, diagnostics: [d] }, texts, placeAll: (x) => x };
   }
   const indexes = new Map<string, LineIndex>();
   const lineIndex = (f: string) => {
@@ -65,10 +65,19 @@ export function loadFlexibleConfig(file: string, options: FlexibleConfigOptions)
     });
     return { ...d, file: m.file, range: m.range, ...(related ? { related } : {}) };
   };
+  const placeAll = (ds: Diagnostic[]): Diagnostic[] => {
+    const seen = new Set<string>();
+    return ds.map(place).filter((d) => {
+      const key = `${d.file}\0${d.range.start.offset}\0${d.ruleId}\0${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
   const format = /\.ya?ml$/i.test(options.out ?? '') || /\.ya?ml(\.tmpl)?$/i.test(file) ? 'yaml' : 'json';
   const loaded = loadText(file, rendered, format);
-  if (!loaded.ok) return { loaded: { ok: false, diagnostics: loaded.diagnostics.map(place) }, texts, place };
-  return { loaded, texts, place };
+  if (!loaded.ok) return { loaded: { ok: false, diagnostics: placeAll(loaded.diagnostics) }, texts, placeAll };
+  return { loaded, texts, placeAll };
 }
 
 function hintFor(e: TemplateError): string {
