@@ -28,6 +28,7 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
 
 export const SPRIG_COLLECTIONS: FuncMap = {
   list: variadic(0, (a) => [...a]),
+  tuple: variadic(0, (a) => [...a]),
   first: fixed(1, ([l]) => asList(l, 'first')[0] ?? null),
   last: fixed(1, ([l]) => asList(l, 'last').at(-1) ?? null),
   rest: fixed(1, ([l]) => asList(l, 'rest').slice(1)),

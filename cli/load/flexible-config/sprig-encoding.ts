@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { RE2JS } from 're2js';
 import { FuncError } from './errors.js';
-import { fixed, variadic, type FuncMap } from './functions.js';
+import { fixed, type FuncMap } from './functions.js';
 import { goJson } from './go-json.js';
 import { strval, toInt } from './sprig-cast.js';
 
@@ -120,9 +120,6 @@ export const SPRIG_ENCODING: FuncMap = {
   ext: fixed(1, ([a]) => posix.extname(s(a))),
   clean: fixed(1, ([a]) => posix.normalize(s(a)).replace(/(.)\/$/, '$1')),
   isAbs: fixed(1, ([a]) => posix.isAbsolute(s(a))),
-  uuidv4: variadic(0, () => {
-    throw new FuncError('uuidv4 is not supported by hgw: a rendered config must be the same every time');
-  }),
 };
 
 type Match = ReturnType<RE2JS['matcher']>;
