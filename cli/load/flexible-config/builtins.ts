@@ -66,7 +66,7 @@ function basicKind(v: unknown): Basic | undefined {
 /** eq: arg1 == arg2 || arg1 == arg3 …, only for comparable basic values. */
 export function goEq(a: unknown, ...others: unknown[]): boolean {
   const ka = basicKind(a);
-  if (!ka) throw new FuncError(`error calling eq: non-comparable type ${formatValue(a)}: ${typeName(a)}`);
+  if (!ka) throw new FuncError(`non-comparable type ${formatValue(a)}: ${typeName(a)}`);
   if (others.length === 0) throw new FuncError('missing argument for comparison');
   for (const b of others) {
     const kb = basicKind(b);

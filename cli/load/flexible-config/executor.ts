@@ -182,9 +182,8 @@ export class Executor {
         if (hasArgs) this.fail(s, f.pos, operandString(f), `can't give argument to non-function ${operandString(f)}`);
         return this.evalOperand(s, dot, f);
       }
-      case 'pipe':
-        if (hasArgs) this.fail(s, f.pos, operandString(f), `can't give argument to non-function ${operandString(f)}`);
-        return this.evalOperand(s, dot, f);
+      case 'nil':
+        return this.fail(s, f.pos, 'nil', 'nil is not a command');
       default:
         if (hasArgs) this.fail(s, f.pos, operandString(f), `can't give argument to non-function ${operandString(f)}`);
         return this.evalOperand(s, dot, f);
@@ -225,7 +224,8 @@ export class Executor {
       case 'dot':
         return dot;
       case 'nil':
-        return this.fail(s, op.pos, 'nil', 'nil is not a command');
+        // As an argument nil is the nil interface; as a command it was refused when parsed.
+        return null;
       case 'bool':
       case 'number':
       case 'string':

@@ -40,11 +40,9 @@ function encode(v: unknown, o: GoJsonOptions, prefix: string): string {
   return encodeString(String(v), o.raw === true);
 }
 
-/** Go writes floats like %v but switches to exponent form below 1e-6 (not 1e-4) and keeps two exponent digits. */
+/** Go writes shortest digits, in exponent form below 1e-6 or from 1e21 on, with `e-7` (not `e-07`): what JS's String does. */
 function goJsonFloat(n: number): string {
-  const abs = Math.abs(n);
-  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) return n.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  return String(n);
+  return Object.is(n, -0) ? '-0' : String(n);
 }
 
 function encodeString(s: string, raw: boolean): string {

@@ -50,10 +50,21 @@ export function sprintf(format: string, args: unknown[]): string {
       return Number(m[0]);
     };
     spec.width = num();
+    let bad = '';
+    // Go's fmt refuses widths and precisions beyond a million (a bound on the padding it writes).
+    if (spec.width !== undefined && Math.abs(spec.width) > 1e6) {
+      bad = '%!(BADWIDTH)';
+      spec.width = undefined;
+    }
     if (format[i] === '.') {
       i++;
       spec.prec = num() ?? 0;
+      if (Math.abs(spec.prec) > 1e6) {
+        bad += '%!(BADPREC)';
+        spec.prec = undefined;
+      }
     }
+    out += bad;
     const verb = format[i++];
     if (verb === undefined) {
       out += '%!(NOVERB)';

@@ -4,6 +4,7 @@ import { fixed, variadic, type FuncMap } from './functions.js';
 import { goQuote } from './go-quote.js';
 import { strval, toInt } from './sprig-cast.js';
 import { isMap } from './values.js';
+import { MAX_OUTPUT } from './output.js';
 
 const s = (v: unknown) => strval(v);
 const words = (x: string) => x.split(/[\s_\-]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
@@ -15,6 +16,15 @@ function trimCut(x: string, cut: string, left: boolean, right: boolean): string 
   while (left && a < b && cut.includes(x[a]!)) a++;
   while (right && b > a && cut.includes(x[b - 1]!)) b--;
   return x.slice(a, b);
+}
+
+/** Every line of `x` after `n` spaces; refused before it is built when it would pass the output bound. */
+function indent(n: number, x: string): string {
+  const width = Math.max(0, n);
+  const lines = x.split('\n').length;
+  if (width * lines + x.length > MAX_OUTPUT) throw new FuncError(`indent: the result would exceed ${MAX_OUTPUT} characters`);
+  const pad = ' '.repeat(width);
+  return pad + x.replace(/\n/g, `\n${pad}`);
 }
 
 function splitDict(parts: string[]): Record<string, string> {
@@ -38,7 +48,11 @@ export const SPRIG_STRINGS: FuncMap = {
   lower: fixed(1, ([a]) => s(a).toLowerCase()),
   title: fixed(1, ([a]) => s(a).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
   untitle: fixed(1, ([a]) => s(a).replace(/(^|\s)(\S)/g, (_m, pre: string, c: string) => pre + c.toLowerCase())),
-  repeat: fixed(2, ([n, a]) => s(a).repeat(Math.max(0, toInt(n)))),
+  repeat: fixed(2, ([n, a]) => {
+    const count = Math.max(0, toInt(n));
+    if (count * s(a).length > MAX_OUTPUT) throw new FuncError(`repeat: the result would exceed ${MAX_OUTPUT} characters`);
+    return s(a).repeat(count);
+  }),
   substr: fixed(3, ([start, end, a]) => {
     const x = s(a);
     const st = toInt(start);
@@ -68,14 +82,8 @@ export const SPRIG_STRINGS: FuncMap = {
   quote: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => goQuote(s(x))).join(' ')),
   squote: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => `'${s(x)}'`).join(' ')),
   cat: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => s(x)).join(' ')),
-  indent: fixed(2, ([n, a]) => {
-    const pad = ' '.repeat(Math.max(0, toInt(n)));
-    return pad + s(a).replace(/\n/g, `\n${pad}`);
-  }),
-  nindent: fixed(2, ([n, a]) => {
-    const pad = ' '.repeat(Math.max(0, toInt(n)));
-    return `\n${pad}${s(a).replace(/\n/g, `\n${pad}`)}`;
-  }),
+  indent: fixed(2, ([n, a]) => indent(toInt(n), s(a))),
+  nindent: fixed(2, ([n, a]) => `\n${indent(toInt(n), s(a))}`),
   replace: fixed(3, ([o, n, a]) => s(a).split(s(o)).join(s(n))),
   plural: fixed(3, ([one, many, n]) => (toInt(n) === 1 ? s(one) : s(many))),
   snakecase: fixed(1, ([a]) => words(s(a)).map((w) => w.toLowerCase()).join('_')),

@@ -51,6 +51,10 @@ describe('pipelines, variables and functions', () => {
     ['assign in an inner scope changes the outer variable', '{{$x := 1}}{{if true}}{{$x = 2}}{{end}}{{$x}}', {}, '2'],
     ['a declaration prints nothing', '[{{$x := 5}}]', {}, '[]'],
     ['$ is the data wherever dot moved', '{{with .a}}{{$.top}}{{end}}', { a: 1, top: 'T' }, 'T'],
+    ['nil as an argument', '{{printf "%v" nil}} {{eq nil .missing}}', {}, '<nil> true'],
+    ['with declares a variable', '{{with $x := .a}}{{$x}}{{end}}', { a: 'A' }, 'A'],
+    ['a variable shadowed in a range is restored after it', '{{$v := "outer"}}{{range $v := .l}}{{$v}}{{end}}{{$v}}', { l: [1, 2] }, '12outer'],
+    ['a template defined after its call', '{{template "later" .}}{{define "later"}}L{{.}}{{end}}', 1, 'L1'],
     ['variable fields', '{{$m := .m}}{{$m.k}}', { m: { k: 'K' } }, 'K'],
     ['and returns the first false argument, or the last', '{{and 1 0 2}} {{and 1 2}}', {}, '0 2'],
     ['or returns the first true argument, or the last', '{{or 0 "" "x"}} {{or 0 ""}}', {}, 'x '],
@@ -151,13 +155,14 @@ describe('Sprig and KrakenD functions', () => {
     ['base64', '{{b64enc "hgw:1"}} {{b64dec "aGd3OjE="}}', 'aGd3OjE= hgw:1'],
     ['toJson is Go\'s Marshal: sorted keys, HTML escaped', '{{toJson .m}} {{toJson "<a&b>"}} {{toRawJson "<a>"}}', '{"a":[1,"x"],"b":{"c":true}} "\\u003ca\\u0026b\\u003e" "<a>"'],
     ['toPrettyJson', '{{toPrettyJson (dict "a" (list 1))}}', '{\n  "a": [\n    1\n  ]\n}'],
+    ['marshal writes floats as Go\'s encoding/json', '{{marshal .f}}', '[1.5,1e-7,0.000001,1e+21,100000000000000000000]'],
     ['marshal (KrakenD)', '{{marshal .m}} {{marshal .l}} {{marshal "s"}}', '{"a":[1,"x"],"b":{"c":true}} [1,2,3] "s"'],
     ['regular expressions (RE2)', '{{regexMatch "^a.c$" "abc"}} {{regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W"}} {{regexFindAll "[0-9]+" "a1b22c333" -1}}', 'true -W-xxW- [1 22 333]'],
     ['hashes', '{{sha256sum "a"}}', 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb'],
     ['case changes', '{{snakecase "FirstName"}} {{kebabcase "FirstName"}} {{camelcase "first_name"}}', 'first_name first-name FirstName'],
     ['type reflection', '{{typeOf "a"}} {{kindOf .l}} {{kindIs "map" .m}}', 'string slice true'],
   ])('%s', (_name, text, want) => {
-    expect(render(text, { l: [1, 2, 3], m: { b: { c: true }, a: [1, 'x'] }, n: 10, deep: { a: { b: 'B' } } })).toBe(want);
+    expect(render(text, { l: [1, 2, 3], m: { b: { c: true }, a: [1, 'x'] }, n: 10, deep: { a: { b: 'B' } }, f: [1.5, 1e-7, 1e-6, 1e21, 1e20] })).toBe(want);
   });
 
   it('env reads the environment; include inserts a partial verbatim, unevaluated', () => {
@@ -213,6 +218,14 @@ describe('bounds', () => {
   });
   it('the rendered output is bounded', () => {
     expect(renderError('{{range until 100}}0123456789{{end}}', {}, { limit: 500 })).toMatch(/^t\.tmpl:1:20: rendered output exceeds 500 characters/);
+  });
+  it('strings built in memory are bounded, and printf refuses widths over a million as Go does', () => {
+    expect(renderError('{{ repeat 100000000 "0123456789" }}')).toMatch(/error calling repeat: repeat: the result would exceed 33554432 characters/);
+    expect(renderError('{{ indent 100000000 "a\\nb" }}')).toMatch(/error calling indent: indent: the result would exceed/);
+    expect(render('{{ printf "%2000000d|%.2000000f" 1 1.5 }}')).toBe('%!(BADWIDTH)1|%!(BADPREC)1.500000');
+  });
+  it('a cyclic dict ends the render with an error, not a crash', () => {
+    expect(renderError('{{ $d := dict }}{{ $_ := set $d "self" $d }}{{ marshal $d }}')).toMatch(/error calling marshal: Maximum call stack size exceeded/);
   });
   it('lists built in memory are bounded', () => {
     expect(renderError('{{ len (until 100000000) }}')).toMatch(/error calling until: a list of 100000000 elements is more than 1000000/);
