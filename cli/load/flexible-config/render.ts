@@ -7,7 +7,7 @@
  * to FC_OUT when asked.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { FuncError, TemplateError } from './errors.js';
 import type { FlexibleConfigOptions } from './options.js';
 import { MAX_OUTPUT, type RenderOutput } from './output.js';
@@ -26,7 +26,8 @@ export function renderFlexibleConfig(file: string, options: FlexibleConfigOption
   const main: TemplateSource = { name: basename(file), file, text: readText(file, sources) };
   const subs: TemplateSource[] = options.templates
     ? listDir(options.templates, file)
-        .filter((n) => n.endsWith('.tmpl'))
+        // The base template may sit in the templates folder too; it is parsed once, under the path given.
+        .filter((n) => n.endsWith('.tmpl') && resolve(options.templates!, n) !== resolve(file))
         .map((name) => {
           const path = join(options.templates!, name);
           return { name, file: path, text: readText(path, sources) };

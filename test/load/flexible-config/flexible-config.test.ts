@@ -187,6 +187,20 @@ describe('findings on the rendered config point into the templates', () => {
     expect(where).toEqual(['krakend.tmpl:5:13 json-syntax']);
   });
 
+  it('a YAML template (name ending .yml.tmpl / .yaml.tmpl) is read as YAML once rendered', async () => {
+    const dir = copy();
+    const file = join(dir, 'gateway.yaml.tmpl');
+    writeFileSync(file, 'version: 3\nhost: {{ marshal .service.default_hosts }}\nendpoints:\n{{- range .endpoint.groups }}\n  - endpoint: {{ .endpoint }}\n    backend:\n      - url_pattern: {{ .backend }}\n{{- end }}\ntimeout: {{ .service.timeout }}\n');
+    const r = await runHgwInProcess(['check', '--profile', 'krakend', '-f', 'json', file], fcEnv(dir));
+    expect(r.code, r.stdout).toBe(0);
+    const bad = join(dir, 'bad.yaml.tmpl');
+    writeFileSync(bad, 'version: 3\nendpoints:\n{{- range .endpoint.groups }}\n  - endpoint: {{ .backend | trimPrefix "/" }}\n    backend: [{ url_pattern: /x, host: [http://a:8080] }]\n{{- end }}\n');
+    const found = (JSON.parse((await runHgwInProcess(['check', '--profile', 'krakend', '-f', 'json', bad], fcEnv(dir))).stdout) as { diagnostics: Finding[] }).diagnostics;
+    // One action in a range wrote three bad values: three findings at that action, one per value.
+    expect(found.map((d) => `${d.file.slice(dir.length + 1)}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`)).toEqual(Array(3).fill('bad.yaml.tmpl:4:15 endpoint-path-invalid'));
+    expect(found.map((d) => d.message)).toEqual(['catalog/products', 'catalog/products/{id}', 'marketing/offers'].map((p) => `endpoint path "${p}" must start with "/"`));
+  });
+
   it('FC_OUT is written even when the rendered config has findings (to look at what was rendered)', async () => {
     const dir = copy({ 'settings/endpoint.json': (t) => t.replace('"/offers"', '"offers"') });
     const out = join(dir, 'out.json');
