@@ -72,7 +72,8 @@ export type Operand =
   | { type: 'dot'; pos: number }
   | { type: 'nil'; pos: number }
   | { type: 'bool'; pos: number; value: boolean }
-  | { type: 'number'; pos: number; value: number; text: string }
+  /** `float`: a float64 literal (`1.5`, `1e3`); otherwise a Go int (`3`, `0x1F`, `'a'`). */
+  | { type: 'number'; pos: number; value: number; float: boolean; text: string }
   | { type: 'string'; pos: number; value: string }
   /** `.a.b` (receiver dot), `$x.a.b`, `(pipe).a.b`. */
   | { type: 'field'; pos: number; fields: string[] }

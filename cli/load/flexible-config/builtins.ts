@@ -6,7 +6,7 @@
 import { FuncError } from './errors.js';
 import { fixed, variadic, type FuncMap } from './functions.js';
 import { sprintf } from './printf.js';
-import { formatValue, isMap, truth, typeName } from './values.js';
+import { formatValue, GoFloat, isMap, truth, typeName } from './values.js';
 
 /** fmt.Sprint: a space between operands when neither side is a string. */
 export function sprint(args: unknown[]): string {
@@ -53,15 +53,19 @@ export function queryEscape(s: string): string {
   return out;
 }
 
-type Basic = 'bool' | 'number' | 'string' | 'nil';
+type Basic = 'bool' | 'int' | 'float' | 'string' | 'nil';
 
 function basicKind(v: unknown): Basic | undefined {
   if (v === undefined || v === null) return 'nil';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return 'number';
+  if (typeof v === 'number') return 'int';
+  if (v instanceof GoFloat) return 'float';
   if (typeof v === 'string') return 'string';
   return undefined;
 }
+
+/** The comparable payload: a float64's number, else the value itself. */
+const payload = (v: unknown) => (v instanceof GoFloat ? v.value : v);
 
 /** eq: arg1 == arg2 || arg1 == arg3 …, only for comparable basic values. */
 export function goEq(a: unknown, ...others: unknown[]): boolean {
@@ -76,7 +80,7 @@ export function goEq(a: unknown, ...others: unknown[]): boolean {
       continue;
     }
     if (ka !== kb) throw new FuncError('incompatible types for comparison');
-    if (a === b) return true;
+    if (payload(a) === payload(b)) return true;
   }
   return false;
 }
@@ -86,7 +90,7 @@ function goLt(a: unknown, b: unknown): boolean {
   const kb = basicKind(b);
   if (ka === 'bool' || ka === 'nil' || !ka || kb === 'bool' || kb === 'nil' || !kb) throw new FuncError('invalid type for comparison');
   if (ka !== kb) throw new FuncError('incompatible types for comparison');
-  return (a as number | string) < (b as number | string);
+  return (payload(a) as number | string) < (payload(b) as number | string);
 }
 
 function indexOne(item: unknown, key: unknown): unknown {

@@ -10,7 +10,7 @@ import { FuncError, TemplateError } from './errors.js';
 import type { FuncContext, FuncMap } from './functions.js';
 import { goQuote } from './go-quote.js';
 import type { RenderOutput } from './output.js';
-import { formatValue, isMap, sortedKeys, truth, typeName } from './values.js';
+import { formatValue, GoFloat, isMap, sortedKeys, truth, typeName } from './values.js';
 
 /** `{{template}}` calls nest at most this deep (Go allows 100000; a config needs a handful). */
 export const MAX_TEMPLATE_DEPTH = 1000;
@@ -102,7 +102,7 @@ export class Executor {
     const iterations: [unknown, unknown][] = [];
     if (Array.isArray(v)) v.forEach((x, i) => iterations.push([i, x]));
     else if (isMap(v)) for (const k of sortedKeys(v)) iterations.push([k, v[k]]);
-    else if (typeof v === 'number' && Number.isInteger(v)) {
+    else if (typeof v === 'number') {
       if (node.pipe.decl.length > 1) this.fail(s, node.pos, pipeString(node.pipe), `can't use ${v} to iterate over more than one variable`);
       for (let i = 0; i < v; i++) iterations.push([i, i]);
     } else if (v !== undefined && v !== null) this.fail(s, node.pos, pipeString(node.pipe), `range can't iterate over ${formatValue(v)}`);
@@ -210,6 +210,10 @@ export class Executor {
     }
     const args = argNodes.map((a) => this.evalOperand(s, dot, a));
     if (hasFinal) args.push(final);
+    // Go converts each argument to the parameter's type: a float64 or a string is no int.
+    for (const p of def.ints ?? []) {
+      if (p < args.length && typeof args[p] !== 'number') this.fail(s, cmd.pos, at, `wrong type for value; expected int; got ${typeName(args[p])}`);
+    }
     try {
       return def.fn(args, this.ctx);
     } catch (e) {
@@ -226,8 +230,9 @@ export class Executor {
       case 'nil':
         // As an argument nil is the nil interface; as a command it was refused when parsed.
         return null;
-      case 'bool':
       case 'number':
+        return op.float ? new GoFloat(op.value) : op.value;
+      case 'bool':
       case 'string':
         return op.value;
       case 'field':

@@ -3,7 +3,7 @@
  * sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped unless `raw` (sprig's
  * toRawJson), floats as Go writes them, and MarshalIndent's layout.
  */
-import { isMap, sortedKeys } from './values.js';
+import { formatFloat, GoFloat, isMap, sortedKeys } from './values.js';
 
 export interface GoJsonOptions {
   /** Keep `<>&` as they are (toRawJson); Go's Marshal escapes them for HTML. */
@@ -20,9 +20,10 @@ function encode(v: unknown, o: GoJsonOptions, prefix: string): string {
   if (v === undefined || v === null) return 'null';
   if (typeof v === 'string') return encodeString(v, o.raw === true);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`json: unsupported value: ${v}`);
-    return goJsonFloat(v);
+  if (typeof v === 'number') return String(v);
+  if (v instanceof GoFloat) {
+    if (!Number.isFinite(v.value)) throw new Error(`json: unsupported value: ${formatFloat(v.value)}`);
+    return goJsonFloat(v.value);
   }
   const nl = o.indent === undefined ? '' : `\n${prefix}${o.indent}`;
   const end = o.indent === undefined ? '' : `\n${prefix}`;

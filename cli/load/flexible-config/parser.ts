@@ -7,7 +7,7 @@
 import type { CommandNode, ListNode, Node, Operand, PipeNode, Template } from './ast.js';
 import { TemplateError } from './errors.js';
 import { lex, type Token } from './lexer.js';
-import { numberValue, unquote } from './unquote.js';
+import { isFloatLiteral, numberValue, unquote } from './unquote.js';
 
 /** Control structures and parentheses nest at most this deep: a template is config, not a program. */
 export const MAX_PARSE_DEPTH = 100;
@@ -310,7 +310,7 @@ class Parser {
       case 'number':
       case 'char':
         try {
-          return { type: 'number', pos: t.pos, value: numberValue(t.value), text: t.value };
+          return { type: 'number', pos: t.pos, value: numberValue(t.value), float: isFloatLiteral(t.value), text: t.value };
         } catch (e) {
           this.fail(t.pos, (e as Error).message);
         }

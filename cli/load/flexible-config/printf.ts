@@ -4,7 +4,7 @@
  * in-band errors (`%!d(string=x)`, `%!s(MISSING)`, `%!(EXTRA …)`).
  */
 import { goQuote } from './go-quote.js';
-import { formatFloat, formatValue, goExponent, typeName } from './values.js';
+import { formatFloat, formatValue, goExponent, GoFloat, typeName } from './values.js';
 
 interface Spec {
   minus: boolean;
@@ -107,7 +107,8 @@ function signed(s: string, n: number, spec: Spec): string {
 function formatOne(verb: string, v: unknown, spec: Spec): string {
   switch (verb) {
     case 'v':
-      if (typeof v === 'number') return signed(formatFloat(v), v, spec);
+      if (typeof v === 'number') return signed(String(v), v, spec);
+      if (v instanceof GoFloat) return signed(formatFloat(v.value), v.value, spec);
       return formatValue(v);
     case 'T':
       return typeName(v);
@@ -115,7 +116,7 @@ function formatOne(verb: string, v: unknown, spec: Spec): string {
       return typeof v === 'boolean' ? String(v) : bad(verb, v);
     case 's':
       if (typeof v === 'string') return spec.prec === undefined ? v : [...v].slice(0, spec.prec).join('');
-      if (typeof v === 'number' || typeof v === 'boolean') return bad(verb, v);
+      if (typeof v === 'number' || v instanceof GoFloat || typeof v === 'boolean') return bad(verb, v);
       return formatValue(v);
     case 'q':
       if (typeof v === 'string') return spec.sharp && !v.includes('`') ? `\`${v}\`` : goQuote(v);
@@ -149,17 +150,22 @@ function formatOne(verb: string, v: unknown, spec: Spec): string {
     case 'F':
     case 'g':
     case 'G': {
-      if (typeof v !== 'number') return bad(verb, v);
-      let s: string;
-      if (verb === 'f' || verb === 'F') s = v.toFixed(spec.prec ?? 6);
-      else if (verb === 'e' || verb === 'E') s = goExponent(v.toExponential(spec.prec ?? 6));
-      else s = spec.prec === undefined ? formatFloat(v) : precisionG(v, spec.prec || 1);
-      if (verb === 'E' || verb === 'G') s = s.toUpperCase();
-      return signed(s, v, spec);
+      if (!(v instanceof GoFloat)) return bad(verb, v);
+      return floatVerb(verb, v.value, spec);
     }
     default:
       return `%!${verb}(${typeName(v)}=${formatValue(v)})`;
   }
+}
+
+/** %e %f %g (and capitals) of a float64. */
+function floatVerb(verb: string, v: number, spec: Spec): string {
+  let s: string;
+  if (verb === 'f' || verb === 'F') s = v.toFixed(spec.prec ?? 6);
+  else if (verb === 'e' || verb === 'E') s = goExponent(v.toExponential(spec.prec ?? 6));
+  else s = spec.prec === undefined ? formatFloat(v) : precisionG(v, spec.prec || 1);
+  if (verb === 'E' || verb === 'G') s = s.toUpperCase();
+  return signed(s, v, spec);
 }
 
 /** %.Ng: N significant digits, exponent form when the exponent is < -4 or ≥ N, trailing zeros dropped. */

@@ -12,6 +12,7 @@ import { FuncError, TemplateError } from './errors.js';
 import type { FlexibleConfigOptions } from './options.js';
 import { MAX_OUTPUT, type RenderOutput } from './output.js';
 import { executeTemplates, type TemplateSource } from './template-set.js';
+import { parseGoJson } from './values.js';
 import { loadJson } from '../json.js';
 
 export interface RenderedConfig {
@@ -93,7 +94,7 @@ function listDir(dir: string, forFile: string): string[] {
 /** A settings file is JSON (duplicate keys keep the last, as Go's Unmarshal does); a syntax error points into it. */
 function readSettings(path: string, text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseGoJson(text);
   } catch {
     const loaded = loadJson(path, text);
     const d = loaded.ok ? undefined : loaded.diagnostics[0];

@@ -3,10 +3,11 @@
  * nil becomes an int64, a float64 or a string when a Sprig function wants one.
  * Failed conversions give 0, as cast's non-E functions do.
  */
-import { formatValue } from './values.js';
+import { formatValue, GoFloat } from './values.js';
 
 export function toInt(v: unknown): number {
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
+  if (typeof v === 'number') return v;
+  if (v instanceof GoFloat) return Number.isFinite(v.value) ? Math.trunc(v.value) : 0;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const s = v.trim().replace(/_/g, '');
@@ -24,6 +25,7 @@ export function toInt(v: unknown): number {
 
 export function toFloat(v: unknown): number {
   if (typeof v === 'number') return v;
+  if (v instanceof GoFloat) return v.value;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const n = Number(v.trim());

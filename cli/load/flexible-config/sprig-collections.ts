@@ -2,7 +2,7 @@
 import { FuncError } from './errors.js';
 import { fixed, variadic, type FuncMap } from './functions.js';
 import { asList, strval } from './sprig-cast.js';
-import { deepEqual } from './sprig-values.js';
+import { deepEqual, empty } from './sprig-values.js';
 import { isMap, sortedKeys, type GoMap } from './values.js';
 
 function asDict(v: unknown, fn: string): GoMap {
@@ -41,7 +41,7 @@ export const SPRIG_COLLECTIONS: FuncMap = {
   uniq: fixed(1, ([l]) => asList(l, 'uniq').filter((x, i, all) => all.findIndex((y) => deepEqual(x, y)) === i)),
   without: variadic(1, ([l, ...omit]) => asList(l, 'without').filter((x) => !omit.some((o) => deepEqual(x, o)))),
   has: fixed(2, ([needle, l]) => asList(l, 'has').some((x) => deepEqual(x, needle))),
-  compact: fixed(1, ([l]) => asList(l, 'compact').filter((x) => !(x === undefined || x === null || x === '' || x === 0 || x === false))),
+  compact: fixed(1, ([l]) => asList(l, 'compact').filter((x) => !empty(x))),
   dict: variadic(0, (a) => {
     const out: GoMap = {};
     for (let i = 0; i < a.length; i += 2) out[strval(a[i])] = i + 1 < a.length ? a[i + 1] : '';

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { RE2JS } from 're2js';
 import { FuncError } from './errors.js';
-import { fixed, type FuncMap } from './functions.js';
+import { fixed, ints, type FuncMap } from './functions.js';
 import { goJson } from './go-json.js';
 import { strval, toInt } from './sprig-cast.js';
+import { parseGoJson } from './values.js';
 
 const s = (v: unknown) => strval(v);
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -89,29 +90,29 @@ export const SPRIG_ENCODING: FuncMap = {
   mustToJson: fixed(1, ([v]) => goJson(v)),
   fromJson: fixed(1, ([a]) => {
     try {
-      return JSON.parse(s(a)) as unknown;
+      return parseGoJson(s(a));
     } catch {
       return {};
     }
   }),
   mustFromJson: fixed(1, ([a]) => {
     try {
-      return JSON.parse(s(a)) as unknown;
+      return parseGoJson(s(a));
     } catch (e) {
       throw new FuncError((e as Error).message);
     }
   }),
   regexMatch: fixed(2, ([re, a]) => regexp(re).matcher(s(a)).find()),
   regexFind: fixed(2, ([re, a]) => findAll(regexp(re), s(a), 1)[0] ?? ''),
-  regexFindAll: fixed(3, ([re, a, n]) => findAll(regexp(re), s(a), toInt(n))),
+  regexFindAll: ints(fixed(3, ([re, a, n]) => findAll(regexp(re), s(a), toInt(n))), 2),
   regexReplaceAll: fixed(3, ([re, a, r]) => replaceAll(regexp(re), s(a), (m) => expand(s(r), m))),
   regexReplaceAllLiteral: fixed(3, ([re, a, r]) => replaceAll(regexp(re), s(a), () => s(r))),
-  regexSplit: fixed(3, ([re, a, n]) => {
+  regexSplit: ints(fixed(3, ([re, a, n]) => {
     const parts = regexp(re).split(s(a), -1);
     const k = toInt(n);
     if (k === 0) return [];
     return k < 0 || parts.length <= k ? parts : [...parts.slice(0, k - 1), s(a).slice(parts.slice(0, k - 1).join('').length)];
-  }),
+  }), 2),
   regexQuoteMeta: fixed(1, ([a]) => RE2JS.quote(s(a))),
   env: fixed(1, ([k], ctx) => ctx.env[s(k)] ?? ''),
   expandenv: fixed(1, ([a], ctx) => s(a).replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, b: string, c: string) => ctx.env[b ?? c] ?? '')),

@@ -1,6 +1,6 @@
 /** Sprig's string functions (trim, upper, replace, split, join, quote, indent, case changes, …). */
 import { FuncError } from './errors.js';
-import { fixed, variadic, type FuncMap } from './functions.js';
+import { fixed, ints, variadic, type FuncMap } from './functions.js';
 import { goQuote } from './go-quote.js';
 import { strval, toInt } from './sprig-cast.js';
 import { isMap } from './values.js';
@@ -48,33 +48,33 @@ export const SPRIG_STRINGS: FuncMap = {
   lower: fixed(1, ([a]) => s(a).toLowerCase()),
   title: fixed(1, ([a]) => s(a).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
   untitle: fixed(1, ([a]) => s(a).replace(/(^|\s)(\S)/g, (_m, pre: string, c: string) => pre + c.toLowerCase())),
-  repeat: fixed(2, ([n, a]) => {
+  repeat: ints(fixed(2, ([n, a]) => {
     const count = Math.max(0, toInt(n));
     if (count * s(a).length > MAX_OUTPUT) throw new FuncError(`repeat: the result would exceed ${MAX_OUTPUT} characters`);
     return s(a).repeat(count);
-  }),
-  substr: fixed(3, ([start, end, a]) => {
+  }), 0),
+  substr: ints(fixed(3, ([start, end, a]) => {
     const x = s(a);
     const st = toInt(start);
     const en = toInt(end);
     if (st < 0) return x.slice(0, en < 0 ? undefined : en);
     if (en < 0 || en > x.length) return x.slice(st);
     return x.slice(st, en);
-  }),
+  }), 0, 1),
   nospace: fixed(1, ([a]) => s(a).replace(/\s/g, '')),
-  trunc: fixed(2, ([n, a]) => {
+  trunc: ints(fixed(2, ([n, a]) => {
     const x = s(a);
     const c = toInt(n);
     if (c < 0 && x.length + c > 0) return x.slice(x.length + c);
     if (c >= 0 && x.length > c) return x.slice(0, c);
     return x;
-  }),
-  abbrev: fixed(2, ([w, a]) => {
+  }), 0),
+  abbrev: ints(fixed(2, ([w, a]) => {
     const x = s(a);
     const width = toInt(w);
     if (width < 4 || x.length <= width) return x;
     return `${x.slice(0, width - 3)}...`;
-  }),
+  }), 0),
   initials: fixed(1, ([a]) => s(a).split(/\s+/).filter(Boolean).map((x) => x[0]).join('')),
   contains: fixed(2, ([sub, a]) => s(a).includes(s(sub))),
   hasPrefix: fixed(2, ([p, a]) => s(a).startsWith(s(p))),
@@ -82,17 +82,17 @@ export const SPRIG_STRINGS: FuncMap = {
   quote: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => goQuote(s(x))).join(' ')),
   squote: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => `'${s(x)}'`).join(' ')),
   cat: variadic(0, (args) => args.filter((x) => x !== undefined && x !== null).map((x) => s(x)).join(' ')),
-  indent: fixed(2, ([n, a]) => indent(toInt(n), s(a))),
-  nindent: fixed(2, ([n, a]) => `\n${indent(toInt(n), s(a))}`),
+  indent: ints(fixed(2, ([n, a]) => indent(toInt(n), s(a))), 0),
+  nindent: ints(fixed(2, ([n, a]) => `\n${indent(toInt(n), s(a))}`), 0),
   replace: fixed(3, ([o, n, a]) => s(a).split(s(o)).join(s(n))),
-  plural: fixed(3, ([one, many, n]) => (toInt(n) === 1 ? s(one) : s(many))),
+  plural: ints(fixed(3, ([one, many, n]) => (toInt(n) === 1 ? s(one) : s(many))), 2),
   snakecase: fixed(1, ([a]) => words(s(a)).map((w) => w.toLowerCase()).join('_')),
   kebabcase: fixed(1, ([a]) => words(s(a)).map((w) => w.toLowerCase()).join('-')),
   camelcase: fixed(1, ([a]) => words(s(a)).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')),
   swapcase: fixed(1, ([a]) => [...s(a)].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('')),
   split: fixed(2, ([sep, a]) => splitDict(s(a).split(s(sep)))),
   splitList: fixed(2, ([sep, a]) => (s(sep) === '' ? [...s(a)] : s(a).split(s(sep)))),
-  splitn: fixed(3, ([sep, n, a]) => splitDict(splitN(s(a), s(sep), toInt(n)))),
+  splitn: ints(fixed(3, ([sep, n, a]) => splitDict(splitN(s(a), s(sep), toInt(n)))), 1),
   join: fixed(2, ([sep, v]) => {
     if (Array.isArray(v)) return v.filter((x) => x !== undefined && x !== null).map((x) => s(x)).join(s(sep));
     if (isMap(v)) throw new FuncError('join: a map is not a list');
@@ -101,7 +101,7 @@ export const SPRIG_STRINGS: FuncMap = {
   sortAlpha: fixed(1, ([v]) => (Array.isArray(v) ? v.map((x) => s(x)).sort() : [s(v)])),
   toString: fixed(1, ([a]) => s(a)),
   toStrings: fixed(1, ([v]) => (Array.isArray(v) ? v.map((x) => s(x)) : [s(v)])),
-  wrap: fixed(2, ([w, a]) => wrapWords(s(a), toInt(w))),
+  wrap: ints(fixed(2, ([w, a]) => wrapWords(s(a), toInt(w))), 0),
 };
 
 function wrapWords(x: string, width: number): string {

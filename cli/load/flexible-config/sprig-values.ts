@@ -1,11 +1,12 @@
 /** Sprig's default/empty/coalesce/ternary family, type reflection and deepEqual. */
 import { FuncError } from './errors.js';
 import { fixed, variadic, type FuncMap } from './functions.js';
-import { isMap, kindName, typeName } from './values.js';
+import { GoFloat, isMap, kindName, typeName } from './values.js';
 
 /** Sprig's empty: nil, zero numbers, false, "" and empty collections. */
 export function empty(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === 0 || v === '') return true;
+  if (v instanceof GoFloat) return v.value === 0;
   if (Array.isArray(v)) return v.length === 0;
   if (isMap(v)) return Object.keys(v).length === 0;
   return false;
@@ -14,6 +15,7 @@ export function empty(v: unknown): boolean {
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (a instanceof GoFloat && b instanceof GoFloat) return a.value === b.value;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);

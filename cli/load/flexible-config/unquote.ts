@@ -30,6 +30,12 @@ export function unquote(raw: string): string {
   return out;
 }
 
+/** Whether a literal is a float64 for Go (`.`, an exponent; `e` is a digit in hex) rather than an int. */
+export function isFloatLiteral(text: string): boolean {
+  if (text[0] === "'") return false;
+  return /^[+-]?0[xX]/.test(text) ? /[.pP]/.test(text) : /[.eE]/.test(text);
+}
+
 /** A number literal's value: Go ints (decimal, 0x, 0o, 0b, legacy 0-octal, `_` separators), floats and 'c' runes. */
 export function numberValue(text: string): number {
   if (text[0] === "'") return unquote(`"${text.slice(1, -1).replace(/"/g, '\\"')}"`).codePointAt(0) ?? 0;

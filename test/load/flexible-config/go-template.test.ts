@@ -77,6 +77,26 @@ describe('pipelines, variables and functions', () => {
   });
 });
 
+describe('numbers: settings are float64, literals and integer math are int', () => {
+  it.each([
+    ['a float64 of a million or more prints in exponent form (the Helm/KrakenD 1e+06)', '{{.big}} {{1e6}} {{1000000}} {{add .big 0}} {{.port}} {{123456.5}}', '1e+06 1e+06 1000000 1000000 8080 123456.5'],
+    ['marshal writes it as encoding/json does', '{{marshal .big}} {{toJson .ratio}}', '1000000 0.25'],
+    ['type names', '{{typeOf .port}} {{typeOf 8080}} {{typeOf 1.5}} {{typeOf (len .l)}} {{typeOf (addf 1 2)}}', 'float64 int float64 int float64'],
+    ['printf %d refuses a float64 as Go does', '{{printf "%d|%v|%.0f" .port .port .port}}', '%!d(float64=8080)|8080|8080'],
+    ['eq between two float64s or two ints', '{{eq .port 8080.0}} {{eq (int .port) 8080}}', 'true true'],
+  ])('%s', (_name, text, want) => {
+    expect(render(text, { big: 1000000, port: 8080, ratio: 0.25, l: [1] })).toBe(want);
+  });
+
+  it('comparing a float64 with an int is an error, as in Go', () => {
+    expect(renderError('{{ eq .port 8080 }}', { port: 8080 })).toBe('t.tmpl:1:4: executing "t.tmpl" at <eq .port 8080>: error calling eq: incompatible types for comparison');
+  });
+  it('a float64 where a function takes an int is an error, as in Go', () => {
+    expect(renderError('{{ range until .n }}{{ end }}', { n: 3 })).toBe('t.tmpl:1:10: executing "t.tmpl" at <until .n>: wrong type for value; expected int; got float64');
+    expect(render('{{ range until (int .n) }}{{ . }}{{ end }}', { n: 3 })).toBe('012');
+  });
+});
+
 describe('printf', () => {
   it.each([
     ['%d %s %v %t', '{{printf "%d %s %v %t" 3 "s" .l true}}', '3 s [1 2] true'],
@@ -109,7 +129,7 @@ describe('control structures', () => {
     ['range else on empty', '{{range .l}}x{{else}}empty{{end}}', { l: [] }, 'empty'],
     ['range over nothing runs else', '{{range .missing}}x{{else}}empty{{end}}', {}, 'empty'],
     ['range over an integer', '{{range 3}}{{.}}{{end}}', {}, '012'],
-    ['break and continue', '{{range .l}}{{if eq . 2}}{{continue}}{{end}}{{if eq . 4}}{{break}}{{end}}{{.}}{{end}}', { l: [1, 2, 3, 4, 5] }, '13'],
+    ['break and continue', '{{range .l}}{{if eq . 2.0}}{{continue}}{{end}}{{if eq . 4.0}}{{break}}{{end}}{{.}}{{end}}', { l: [1, 2, 3, 4, 5] }, '13'],
     ['the comma idiom for JSON lists', '[{{range $i, $e := .l}}{{if $i}},{{end}}"{{$e}}"{{end}}]', { l: ['a', 'b', 'c'] }, '["a","b","c"]'],
   ])('%s', (_name, text, data, want) => {
     expect(render(text, data)).toBe(want);
@@ -148,7 +168,7 @@ describe('Sprig and KrakenD functions', () => {
     ['math on JSON numbers and strings', '{{add .n "2"}} {{div .n 3}}', '12 3'],
     ['float math', '{{addf 1.5 2}} {{mulf 1.5 2}} {{divf 1 4}} {{floor 1.7}} {{ceil 1.2}} {{round 1.256 2}}', '3.5 3 0.25 1 2 1.26'],
     ['until and list', '{{range until 3}}{{.}}{{end}} {{list 1 "a" 2}} {{len (list)}}', '012 [1 a 2] 0'],
-    ['lists', '{{first .l}} {{last .l}} {{rest .l}} {{initial .l}} {{append .l 4}} {{prepend .l 0}} {{reverse .l}} {{uniq (list 1 1 2)}} {{has 2 .l}} {{without .l 2}}', '1 3 [2 3] [1 2] [1 2 3 4] [0 1 2 3] [3 2 1] [1 2] true [1 3]'],
+    ['lists', '{{first .l}} {{last .l}} {{rest .l}} {{initial .l}} {{append .l 4}} {{prepend .l 0}} {{reverse .l}} {{uniq (list 1 1 2)}} {{has 2.0 .l}} {{has 2 .l}} {{without .l 2.0}}', '1 3 [2 3] [1 2] [1 2 3 4] [0 1 2 3] [3 2 1] [1 2] true false [1 3]'],
     ['dicts', '{{$d := dict "b" 2 "a" 1}}{{$d}} {{hasKey $d "a"}} {{keys $d}} {{get $d "b"}} {{$_ := set $d "c" 3}}{{$d.c}} {{pick $d "a"}} {{omit $d "a" "b"}}', 'map[a:1 b:2] true [a b] 2 3 map[a:1] map[c:3]'],
     ['merge keeps the destination, mergeOverwrite the source', '{{merge (dict "a" 1) (dict "a" 2 "b" 3)}} {{mergeOverwrite (dict "a" 1) (dict "a" 2)}}', 'map[a:1 b:3] map[a:2]'],
     ['dig', '{{dig "a" "b" "none" .deep}} {{dig "a" "x" "none" .deep}}', 'B none'],

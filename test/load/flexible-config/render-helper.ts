@@ -2,6 +2,7 @@
 import { TemplateError } from '../../../cli/load/flexible-config/errors.js';
 import { LineIndex } from '../../../cli/load/positions.js';
 import { executeTemplates } from '../../../cli/load/flexible-config/template-set.js';
+import { parseGoJson } from '../../../cli/load/flexible-config/values.js';
 
 export interface RenderExtras {
   templates?: Record<string, string>;
@@ -10,9 +11,10 @@ export interface RenderExtras {
   limit?: number;
 }
 
+/** `data` goes through JSON as a settings file does: its numbers are float64s. */
 export function render(text: string, data: unknown = {}, extras: RenderExtras = {}): string {
   const others = Object.entries(extras.templates ?? {}).map(([name, t]) => ({ name, file: `templates/${name}`, text: t }));
-  const output = executeTemplates({ name: 't.tmpl', file: 't.tmpl', text }, others, data, {
+  const output = executeTemplates({ name: 't.tmpl', file: 't.tmpl', text }, others, parseGoJson(JSON.stringify(data) ?? 'null'), {
     env: extras.env ?? {},
     partialFile: (name) => `partials/${name}`,
     readPartial(name) {
