@@ -1,9 +1,10 @@
 /**
  * The functions KrakenD's Flexible Configuration adds to Sprig's: `marshal`
- * (encoding/json of a value, as Go writes it) and `include` (a partial file's
- * bytes, inserted as they are, never evaluated).
+ * (encoding/json of a value, as Go writes it; KrakenD drops Marshal's error
+ * and writes nothing) and `include` (a partial file's bytes, inserted as they
+ * are, never evaluated; KrakenD drops a read error and inserts nothing, hgw
+ * reports it — a silently empty partial is a lost setting).
  */
-import { FuncError } from './errors.js';
 import { fixed, type FuncMap } from './functions.js';
 import { goJson } from './go-json.js';
 import { strval } from './sprig-cast.js';
@@ -12,8 +13,8 @@ export const KRAKEND_FUNCTIONS: FuncMap = {
   marshal: fixed(1, ([v]) => {
     try {
       return goJson(v);
-    } catch (e) {
-      throw new FuncError((e as Error).message);
+    } catch {
+      return '';
     }
   }),
   include: fixed(1, ([name], ctx) => ctx.readPartial(strval(name))),

@@ -32,9 +32,7 @@ export function loadFlexibleConfig(file: string, options: FlexibleConfigOptions)
     const r = renderFlexibleConfig(file, options, texts);
     output = r.output;
     rendered = r.text;
-  } catch (caught) {
-    // Recursion the bounds let through (a cyclic dict printed, deep nesting inside deep template calls) ends the render, not hgw.
-    const e = caught instanceof RangeError ? new TemplateError(file, 0, `rendering ran out of stack: ${caught.message}`, 'limit') : caught;
+  } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const text = texts.get(e.file) ?? '';
     const at = new LineIndex(text).range(e.offset, Math.min(text.length, e.offset + 1));

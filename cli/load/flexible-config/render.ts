@@ -12,7 +12,7 @@ import { FuncError, TemplateError } from './errors.js';
 import type { FlexibleConfigOptions } from './options.js';
 import { MAX_OUTPUT, type RenderOutput } from './output.js';
 import { executeTemplates, type TemplateSource } from './template-set.js';
-import { parseGoJson } from './values.js';
+import { isMap, parseGoJson, typeName } from './values.js';
 import { loadJson } from '../json.js';
 
 export interface RenderedConfig {
@@ -94,8 +94,12 @@ function listDir(dir: string, forFile: string): string[] {
 /** A settings file is JSON (duplicate keys keep the last, as Go's Unmarshal does); a syntax error points into it. */
 function readSettings(path: string, text: string): unknown {
   try {
-    return parseGoJson(text);
-  } catch {
+    const value = parseGoJson(text);
+    // KrakenD unmarshals each settings file into a map[string]interface{}.
+    if (!isMap(value)) throw new TemplateError(path, 0, `settings file: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeName(value)} into Go value of type map[string]interface {}`, 'input');
+    return value;
+  } catch (e) {
+    if (e instanceof TemplateError) throw e;
     const loaded = loadJson(path, text);
     const d = loaded.ok ? undefined : loaded.diagnostics[0];
     throw new TemplateError(path, d?.range.start.offset ?? 0, `settings file: ${d?.message ?? 'not valid JSON'}`, 'input');

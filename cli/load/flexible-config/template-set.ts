@@ -4,6 +4,7 @@
  * Flexible Configuration render and the tests both go through here.
  */
 import type { Template } from './ast.js';
+import { TemplateError } from './errors.js';
 import { Executor } from './executor.js';
 import { FC_FUNCTIONS } from './funcmap.js';
 import type { FuncContext } from './functions.js';
@@ -34,6 +35,12 @@ export function executeTemplates(main: TemplateSource, others: TemplateSource[],
     }
   }
   const output = new RenderOutput(limit);
-  new Executor(templates, FC_FUNCTIONS, ctx, output).execute(main.name, data);
+  try {
+    new Executor(templates, FC_FUNCTIONS, ctx, output).execute(main.name, data);
+  } catch (e) {
+    // Recursion the bounds let through (a cyclic dict printed, deep nesting inside deep template calls) ends the render, not hgw.
+    if (e instanceof RangeError) throw new TemplateError(main.file, 0, `rendering ran out of stack: ${e.message}`, 'limit');
+    throw e;
+  }
   return output;
 }

@@ -144,6 +144,9 @@ describe('template errors point at the template file and line', () => {
     expect((await findings(partial)).where).toEqual(['krakend.tmpl:8:24 template-error']);
     const settings = copy({ 'settings/service.json': (t) => t.replace('"port": 8080,', '"port": 8080') });
     expect((await findings(settings)).where).toEqual(['settings/service.json:4:5 template-error']);
+    const list = copy({ 'settings/service.json': () => '[1, 2]' });
+    const { found } = await findings(list);
+    expect(found.map((d) => d.message)).toEqual(['settings file: json: cannot unmarshal array into Go value of type map[string]interface {}']);
   });
 
   it('a missing key is Go\'s <no value>, not an error, as in KrakenD', async () => {
