@@ -13,6 +13,7 @@ export function toInt(v: unknown): number {
     const s = v.trim().replace(/_/g, '');
     // strconv.ParseInt(s, 0, 0): base prefixes allowed, a leading 0 is octal.
     if (/^[+-]?0[0-7]+$/.test(s)) return parseInt(s, 8);
+    if (/^[+-]?0\d+$/.test(s)) return 0;
     if (/^[+-]?(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|\d+)$/.test(s)) {
       const neg = s.startsWith('-');
       const n = Number(s.replace(/^[+-]/, ''));

@@ -166,6 +166,7 @@ describe('Sprig and KrakenD functions', () => {
     ['default, empty, coalesce, ternary', '{{default "d" .missing}} {{default "d" "v"}} {{empty ""}} {{empty .l}} {{coalesce 0 "" "c"}} {{ternary "y" "n" true}}', 'd v true false c y'],
     ['integer math', '{{add 1 2 3}} {{sub 5 7}} {{mul 2 3 4}} {{div 7 2}} {{mod 7 3}} {{add1 9}} {{max 3 9 2}} {{min 3 9 2}}', '6 -2 24 3 1 10 9 2'],
     ['math on JSON numbers and strings', '{{add .n "2"}} {{div .n 3}}', '12 3'],
+    ['strings to ints as spf13/cast reads them (base prefixes, leading-0 octal)', '{{int "0x10"}} {{int "010"}} {{int "08"}} {{int "x"}} {{atoi "08"}} {{int 2.9}}', '16 8 0 0 8 2'],
     ['float math', '{{addf 1.5 2}} {{mulf 1.5 2}} {{divf 1 4}} {{floor 1.7}} {{ceil 1.2}} {{round 1.256 2}}', '3.5 3 0.25 1 2 1.26'],
     ['until and list', '{{range until 3}}{{.}}{{end}} {{list 1 "a" 2}} {{len (list)}}', '012 [1 a 2] 0'],
     ['lists', '{{first .l}} {{last .l}} {{rest .l}} {{initial .l}} {{append .l 4}} {{prepend .l 0}} {{reverse .l}} {{uniq (list 1 1 2)}} {{has 2.0 .l}} {{has 2 .l}} {{without .l 2.0}}', '1 3 [2 3] [1 2] [1 2 3 4] [0 1 2 3] [3 2 1] [1 2] true false [1 3]'],
