@@ -46,7 +46,7 @@ export const SPRIG_STRINGS: FuncMap = {
   trimSuffix: fixed(2, ([p, a]) => (s(p) !== '' && s(a).endsWith(s(p)) ? s(a).slice(0, -s(p).length) : s(a))),
   upper: fixed(1, ([a]) => s(a).toUpperCase()),
   lower: fixed(1, ([a]) => s(a).toLowerCase()),
-  title: fixed(1, ([a]) => s(a).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
+  title: fixed(1, ([a]) => s(a).replace(/(^|[^\p{L}\p{N}_])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase())),
   untitle: fixed(1, ([a]) => s(a).replace(/(^|\s)(\S)/g, (_m, pre: string, c: string) => pre + c.toLowerCase())),
   repeat: ints(fixed(2, ([n, a]) => {
     const count = Math.max(0, toInt(n));

@@ -159,6 +159,7 @@ describe('define, template, block', () => {
 describe('Sprig and KrakenD functions', () => {
   it.each([
     ['strings', '{{upper "a"}} {{lower "B"}} {{trim "  x  "}} {{replace "a" "b" "aaa"}} {{title "hello world"}} {{repeat 3 "ab"}}', 'A b x bbb Hello World ababab'],
+    ['title as strings.Title: every ASCII non-alphanumeric separates words', '{{title "don\'t stop-me_now"}}', "Don'T Stop-Me_now"],
     ['prefixes and searching', '{{trimPrefix "/" "/api"}} {{trimSuffix ".json" "a.json"}} {{contains "pi" "api"}} {{hasPrefix "a" "api"}} {{hasSuffix "i" "api"}}', 'api a true true true'],
     ['split, splitList, join', '{{$p := split "," "a,b"}}{{$p._1}} {{join "-" (splitList "," "x,y,z")}}', 'b x-y-z'],
     ['quote and squote', '{{quote "a\\"b" 1}} {{squote "c"}}', '"a\\"b" "1" \'c\''],
