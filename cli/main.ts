@@ -7,6 +7,7 @@ import { isHgwError } from './errors.js';
 import { hgwBugsUrl, hgwVersion } from './version.js';
 import { RULE_REGISTRY } from './diagnostics/rules.js';
 import { renderRulesMarkdown } from './diagnostics/rules-doc.js';
+import { addFlexibleConfigFlags } from './load/flexible-config/options.js';
 
 /** Builds the `hgw` command line; `io` is injectable so tests can run it in-process. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -114,6 +115,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(() => {
       io.stdout.write(`hgw Version: ${hgwVersion()}\nNode Version: ${process.version}\n`);
     });
+
+  // KrakenD's Flexible Configuration, on every command that reads a gateway config.
+  for (const c of program.commands) if (['check', 'build', 'run'].includes(c.name())) addFlexibleConfigFlags(c);
 
   return program;
 }

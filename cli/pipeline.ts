@@ -8,6 +8,8 @@ import type { Plan, ProfileName } from '../runtime/plan/plan.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { isRuleId, ruleInfo } from './diagnostics/rules.js';
 import { loadFile } from './load/load-file.js';
+import { loadFlexibleConfig } from './load/flexible-config/load.js';
+import type { FlexibleConfigOptions } from './load/flexible-config/options.js';
 import type { LoadedDocument } from './load/document.js';
 import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
 import { buildPlan } from './plan/build-plan.js';
@@ -29,6 +31,8 @@ export interface CheckInputs {
   ingress?: string;
   /** `--profile`: wins over the config's own profile key. */
   profile?: ProfileName;
+  /** KrakenD's Flexible Configuration (FC_* / --fc-*): the gateway file is a Go template, rendered before it is read. */
+  flexibleConfig?: FlexibleConfigOptions;
 }
 
 export interface CheckResult {
@@ -44,16 +48,21 @@ export interface CheckResult {
 export function checkFiles(inputs: CheckInputs): CheckResult {
   const result: CheckResult = { diagnostics: [], texts: new Map(), fatal: false, docs: {}, profile: inputs.profile };
   const stage = (file: string, schema: 'gateway' | 'routes' | 'ingress', lint: (doc: LoadedDocument) => Diagnostic[]) => {
-    const loaded = loadFile(file);
+    // Under Flexible Configuration the findings on the rendered text are placed back in the template files.
+    const fc = schema === 'gateway' && inputs.flexibleConfig ? loadFlexibleConfig(file, inputs.flexibleConfig) : undefined;
+    const loaded = fc ? fc.loaded : loadFile(file);
     if (!loaded.ok) {
       if (loaded.text !== undefined) result.texts.set(file, loaded.text);
+      fc?.texts.forEach((text, f) => result.texts.set(f, text));
       result.diagnostics.push(...loaded.diagnostics);
       if (loaded.diagnostics.some((d) => isRuleId(d.ruleId) && ruleInfo(d.ruleId).fatal)) result.fatal = true;
       return undefined;
     }
     const doc = loaded.doc;
     result.texts.set(file, doc.text);
-    result.diagnostics.push(...validateDocument(doc, schema), ...lint(doc));
+    fc?.texts.forEach((text, f) => result.texts.set(f, text));
+    const found = [...validateDocument(doc, schema), ...lint(doc)];
+    result.diagnostics.push(...(fc ? fc.placeAll(found) : found));
     return doc;
   };
   if (inputs.gateway) result.docs.gateway = stage(inputs.gateway, 'gateway', (doc) => lintGateway(doc, { profile: inputs.profile }));

@@ -8,6 +8,7 @@ import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
 import { profileOption } from './checked-plan.js';
 import type { Plan } from '../../runtime/plan/plan.js';
+import { flexibleConfigOptions, type FlexibleConfigFlags } from '../load/flexible-config/options.js';
 
 const PROFILE_SOURCES = { flag: 'chosen with --profile', config: 'named by the config (github.com/hanzoai/gateway/profile)', default: 'the default' } as const;
 
@@ -18,7 +19,7 @@ export function profileLine(plan: Plan): string {
   return `Profile: ${name} (${what}), ${PROFILE_SOURCES[source]}`;
 }
 
-export interface CheckOptions {
+export interface CheckOptions extends FlexibleConfigFlags {
   config?: string;
   routes?: string;
   ingress?: string;
@@ -80,7 +81,8 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
     for (const f of [gateway, opts.routes, opts.ingress]) if (f) io.stderr.write(`Parsing configuration file: ${f}\n`);
   }
 
-  const result = checkFiles({ gateway, routes: opts.routes, ingress: opts.ingress, profile: profileOption(opts.profile) });
+  const flexibleConfig = flexibleConfigOptions(opts, io.env);
+  const result = checkFiles({ gateway, routes: opts.routes, ingress: opts.ingress, profile: profileOption(opts.profile), ...(flexibleConfig ? { flexibleConfig } : {}) });
   let diagnostics: Diagnostic[] = result.diagnostics;
   if (opts.lint) {
     // -l: KrakenD's schema lint rejects unknown keys and namespaces outright.

@@ -7,13 +7,14 @@ import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
 import { EXIT, pickFormat, pickPaint, type Io } from './check.js';
 import { parseHostMap } from '../../runtime/core/host-map.js';
+import { flexibleConfigOptions, type FlexibleConfigFlags } from '../load/flexible-config/options.js';
 
 /**
  * What `build` and `run` share: check the inputs exactly as `hgw check` does,
  * print the findings (warnings too), and hand back the Plan only when there
  * is no error — a config with errors is never built.
  */
-export interface InputOptions {
+export interface InputOptions extends FlexibleConfigFlags {
   config?: string;
   routes?: string;
   /** An ingress.json instead of a gateway config: the bundle is the Go ingress. */
@@ -36,7 +37,8 @@ export function checkedPlan(positional: string | undefined, opts: InputOptions, 
   const input = opts.ingress ?? gateway;
   if (!input) throw new HgwError('HGW_USAGE', 'Please, provide the path to the configuration file with --config or see all the options with --help');
   const format = pickFormat(opts.format, io);
-  const result = checkFiles(opts.ingress ? { ingress: opts.ingress } : { gateway, routes: opts.routes, profile: profileOption(opts.profile) });
+  const flexibleConfig = flexibleConfigOptions(opts, io.env);
+  const result = checkFiles(opts.ingress ? { ingress: opts.ingress } : { gateway, routes: opts.routes, profile: profileOption(opts.profile), ...(flexibleConfig ? { flexibleConfig } : {}) });
   const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
   const report = formatReport(format, { diagnostics: shown, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint: pickPaint(io, opts.color) });
   // Build and run print their own output on stdout; findings go to stderr like a compiler's.

@@ -24,6 +24,7 @@ const RULES = {
   'yaml-syntax': { severity: 'error', stage: 'load', fatal: true, doc: 'The file is not valid YAML 1.2 (bad indentation, tabs used for indentation, unclosed quotes).' },
   'nesting-too-deep': { severity: 'error', stage: 'load', fatal: true, doc: 'Arrays and objects nest more than 200 levels deep; no gateway config needs that, and deeper input is refused before it can exhaust the parser.' },
   'duplicate-key': { severity: 'error', stage: 'load', fatal: true, doc: 'An object has the same key twice. Go keeps the last one silently, so one of the two settings would be lost without notice.' },
+  'template-error': { severity: 'error', stage: 'load', fatal: true, doc: 'Flexible Configuration is on and the config template could not be rendered: Go template syntax (an undefined function or variable, an unclosed action), an execution error (a missing template, a field of nil, a failing function), a settings file that is not JSON, or a render bound.' },
 
   // --- schema: the value does not fit schemas/ ---
   'schema-type': { severity: 'error', stage: 'schema', doc: 'A value has the wrong JSON type for its key (for example a number where a duration string is expected).' },
