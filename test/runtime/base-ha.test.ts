@@ -73,15 +73,17 @@ describe('base_ha routing', () => {
 
   it('pins a client\'s reads to the writer for read_your_writes_ttl after its write', async () => {
     const c = await cluster();
-    const gw = await gateway(c, { read_your_writes_ttl: '500ms' });
+    const ttl = 1500; // the reads right after the write land well inside it, even on a loaded machine
+    const gw = await gateway(c, { read_your_writes_ttl: `${ttl}ms` });
     const who = { 'x-forwarded-for': '1.2.3.4', 'x-org-id': 'org-a' };
     await request(`${gw.url}/x`, { method: 'POST', headers: who, body: '{}' });
+    const pinnedBy = Date.now(); // the pin was set before the answer came
     await request(`${gw.url}/x`, { headers: who });
     expect([c.pods[0]!.calls.length, c.clusterIp.calls.length]).toEqual([2, 0]);
     // Another client is not pinned.
     await request(`${gw.url}/x`, { headers: { 'x-forwarded-for': '5.6.7.8', 'x-org-id': 'org-a' } });
     expect(c.clusterIp.calls).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 600));
+    await until(pinnedBy, ttl + 50);
     await request(`${gw.url}/x`, { headers: who });
     expect(c.clusterIp.calls).toHaveLength(2);
   });
@@ -97,7 +99,7 @@ describe('base_ha routing', () => {
 
   it('fails over once on a writer 5xx when the leader moves', async () => {
     const c = await cluster();
-    const gw = await gateway(c);
+    const gw = await gateway(c, { leader_poll_interval: '500ms' }); // the forced poll has 750 ms to bring the new writer
     c.pods[0]!.respond = (_q, res) => {
       c.leader.set({ url: c.pods[1]!.url, node: 'foo-1', term: 2 }); // elected before the forced poll asks
       res.writeHead(503).end('overloaded');
@@ -241,10 +243,11 @@ describe('base_ha start-up (issue 21: a gateway is ready only once its writer is
   });
 });
 
-describe('failover transcript (3 pods, poll 100ms, no read-your-writes)', () => {
+describe('failover transcript (3 pods, poll 500ms, no read-your-writes)', () => {
   it('moves writes to the new leader after one refused connection, and the client never sees a 307 or an error', async () => {
     const c = await cluster(3);
-    const gw = await gateway(c, { read_your_writes_ttl: '0s' });
+    // The forced poll after the refused write has 1.5 intervals (750 ms) to bring the new writer, a loaded machine included.
+    const gw = await gateway(c, { read_your_writes_ttl: '0s', leader_poll_interval: '500ms' });
     expect((await request(`${gw.url}/x`, { method: 'POST', body: '1' })).body).toBe('{"pod":"foo-0"}');
     expect((await request(`${gw.url}/x`)).body).toBe('{"pod":"cluster-ip"}');
     await c.pods[0]!.close();
