@@ -12,7 +12,7 @@ import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
-import { parseGoDurationSeconds } from '../security/cors/go-duration.js';
+import { parseGoDurationSeconds } from './go-duration.js';
 import type { Codecs } from './pipe/codecs.js';
 import { probesFor } from './probes.js';
 
