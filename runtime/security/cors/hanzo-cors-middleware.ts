@@ -1,4 +1,5 @@
 import { HANZO_PROPERTY_DOMAINS } from '../../core/hanzo-domains.js';
+import { originHost } from '../../core/origin-host.js';
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MiddlewareFactory } from '../../core/middleware.js';
 import { firstRequestHeader, requestHeaderLines } from '../../core/request-header-lines.js';
@@ -70,33 +71,8 @@ export function hanzoCorsPolicy(env: Readonly<Record<string, string | undefined>
   };
 }
 
-/**
- * The host of an Origin (or Referer) the way the Go gateway cuts it: drop up
- * to the first `://`, cut at the first `/`, then Go's `net.SplitHostPort`
- * when it applies (`[::1]:3000` → `::1`); no lower-casing.
- */
-export function originHost(value: string): string {
-  const scheme = value.indexOf('://');
-  let rest = scheme === -1 ? value : value.slice(scheme + 3);
-  const slash = rest.indexOf('/');
-  if (slash !== -1) rest = rest.slice(0, slash);
-  return splitHostPort(rest) ?? rest;
-}
-
-/** Go's net.SplitHostPort host part, or `undefined` where it returns an error. */
-function splitHostPort(hostport: string): string | undefined {
-  const colon = hostport.lastIndexOf(':');
-  if (colon === -1) return undefined; // missing port
-  if (hostport.startsWith('[')) {
-    const end = hostport.indexOf(']');
-    if (end === -1 || end + 1 !== colon) return undefined;
-    const host = hostport.slice(1, end);
-    return host.includes('[') || host.includes(']') ? undefined : host;
-  }
-  const host = hostport.slice(0, colon);
-  if (host.includes(':') || host.includes('[') || host.includes(']')) return undefined; // too many colons
-  return host;
-}
+/** The host of an Origin, as the widget gate cuts it too (one copy, in the floor). */
+export { originHost };
 
 /**
  * The credentialed headers for an allowlisted Origin; `full: false` sets only
