@@ -108,7 +108,9 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
-  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
+  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) {
+    out.push(prometheusConfigured(service) ? PROMETHEUS_TELEMETRY : { from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
+  }
   if (metricsLayer(service, 'router_disabled')) out.push({ from: '@hgw/runtime/telemetry/metrics/router-metrics.js', name: 'routerMetrics' });
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
   if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push({ from: '@hgw/runtime/modifier/lua/lua-router.js', name: 'luaEndpointScript' });
@@ -139,6 +141,14 @@ const METRICS_PROXY: RuntimeExport = { from: '@hgw/runtime/telemetry/metrics/pro
 const LUA_PROXY: RuntimeExport = { from: '@hgw/runtime/modifier/lua/lua-proxy.js', name: 'luaProxy' };
 const JSON_SCHEMA_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/json-schema/json-schema-proxy.js', name: 'jsonSchemaProxy' };
 const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
+
+const PROMETHEUS_TELEMETRY: RuntimeExport = { from: '@hgw/runtime/telemetry/opentelemetry/prometheus-exporter.js', name: 'endpointTelemetryWithPrometheus' };
+
+/** `telemetry/opentelemetry` lists a Prometheus exporter: the exporter library and the scrape listener are linked. */
+function prometheusConfigured(service: ServicePlan): boolean {
+  const otel = service.extraConfig['telemetry/opentelemetry'] as { exporters?: { prometheus?: unknown } } | undefined;
+  return Array.isArray(otel?.exporters?.prometheus) && otel.exporters.prometheus.length > 0;
+}
 
 /** `telemetry/metrics` is on and this layer is not switched off. */
 function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disabled' | 'backend_disabled'): boolean {
@@ -232,6 +242,7 @@ export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push({ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' });
   if (service.extraConfig['telemetry/metrics'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/metrics/stats-listener.js', name: 'statsListener' });
+  if (prometheusConfigured(service)) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/prometheus-exporter.js', name: 'prometheusListener' });
   if (service.extraConfig['auth/revoker'] !== undefined) out.push({ from: '@hgw/runtime/auth/revoker/revoker.js', name: 'revokerListener' });
   return out;
 }

@@ -61,6 +61,7 @@ export type ListenerFactory = (ctx: {
   env: Readonly<Record<string, string | undefined>>;
   port: number;
   log: Logger;
+  hostMap: HostMap;
 }) => Promise<{ close(): Promise<void> }>;
 
 export interface StartOptions {
@@ -124,7 +125,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, listener, { upgrades });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
-  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
+  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log, hostMap: deps.hostMap })));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // A gateway that cannot open all its listeners does not half-run: close what did open, then report.

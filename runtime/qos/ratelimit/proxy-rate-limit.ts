@@ -7,12 +7,14 @@
  */
 import type { BackendPlan } from '../../plan/plan.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
+import { counter } from '../../core/counters.js';
 import { BucketLimiter } from './bucket-limiter.js';
 import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
 import type { RateLimitOptions } from './router-rate-limit.js';
 
 /** krakend-ratelimit's ErrLimited, spelling included ("exceded"): it is what return_error_msg shows. */
 export const PROXY_RATE_LIMIT_ERROR = 'rate limit exceded';
+const REFUSALS = counter('gateway_ratelimit_refusals', 'Requests and backend calls refused by a rate limit, by layer');
 
 export const proxyRateLimit: BackendStageFactory = (backend, deps, next) => createProxyRateLimit(backend, deps, next);
 
@@ -36,7 +38,10 @@ export function createProxyRateLimit(
 
   const call = (request: UpstreamRequest, handler: UpstreamHandler, wait: number) => {
     if (wait === 0) next.dispatch(request, handler);
-    else handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
+    else {
+      REFUSALS.add({ layer: 'proxy' });
+      handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
+    }
   };
   return {
     dispatch(request, handler) {

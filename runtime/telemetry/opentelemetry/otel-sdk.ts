@@ -10,6 +10,7 @@ import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, Trace
 import { mapUrl, type HostMap } from '../../core/host-map.js';
 import type { Logger } from '../../core/logger.js';
 import type { OtelConfig } from './otel-config.js';
+import { eventCounterBridge } from './event-counters.js';
 
 /**
  * One OpenTelemetry SDK per process, shared by every endpoint: a tracer
@@ -17,13 +18,23 @@ import type { OtelConfig } from './otel-config.js';
  * client's sampled parent), a meter provider reporting every
  * `metric_reporting_period`, each with one OTLP exporter per configured
  * collector. Providers are this module's own, not registered globally, so
- * a plugin's OpenTelemetry setup is left alone.
+ * a plugin's OpenTelemetry setup is left alone. Pull exporters (Prometheus)
+ * come in through an extension, so a gateway that configures none links
+ * none; the runtime's event counters are reported either way.
  */
 export interface OtelSdk {
   tracer: Tracer;
   meter: Meter;
   propagator: W3CTraceContextPropagator;
+  /** Registers event counters made since the SDK started (before a scrape). */
+  syncCounters(): void;
   shutdown(): Promise<void>;
+}
+
+/** What a pull exporter adds: its readers, and instruments it wants (returns their stop). */
+export interface SdkExtension {
+  readers(config: OtelConfig): MetricReader[];
+  instrument(meter: Meter, config: OtelConfig): () => void;
 }
 
 let shared: { sdk: OtelSdk; users: number } | undefined;
@@ -31,7 +42,7 @@ let shared: { sdk: OtelSdk; users: number } | undefined;
 /** How long one export (and the final flush) may take before it is given up. */
 const EXPORT_TIMEOUT_MS = 5000;
 
-export function otelSdk(config: OtelConfig, hostMap: HostMap, log: Logger): OtelSdk {
+export function otelSdk(config: OtelConfig, hostMap: HostMap, log: Logger, extension?: SdkExtension): OtelSdk {
   if (shared) {
     shared.users++;
     return shared.sdk;
@@ -53,6 +64,8 @@ export function otelSdk(config: OtelConfig, hostMap: HostMap, log: Logger): Otel
     }
     log.info(`opentelemetry: ${e.name} → ${base} (OTLP/${e.useHttp ? 'HTTP' : 'gRPC'}${e.disableTraces ? ', no traces' : ''}${e.disableMetrics ? ', no metrics' : ''})`);
   }
+  if (extension) readers.push(...extension.readers(config));
+  else if (config.prometheus.length > 0) log.warn('opentelemetry: this build has no Prometheus exporter linked');
   for (const kind of config.unsupported) log.warn(`opentelemetry: the ${kind} exporter is not supported by hgw; use an OTLP collector`);
   const tracerProvider = new TracerProvider({
     resource,
@@ -60,13 +73,18 @@ export function otelSdk(config: OtelConfig, hostMap: HostMap, log: Logger): Otel
     spanProcessors,
   });
   const meterProvider = new MeterProvider({ resource, readers });
+  const meter = meterProvider.getMeter('hgw');
+  const syncCounters = eventCounterBridge(meter);
+  const stopInstruments = extension?.instrument(meter, config);
   const sdk: OtelSdk = {
     tracer: tracerProvider.getTracer('hgw'),
-    meter: meterProvider.getMeter('hgw'),
+    meter,
     propagator: new W3CTraceContextPropagator(),
+    syncCounters,
     async shutdown() {
       if (!shared || --shared.users > 0) return;
       shared = undefined;
+      stopInstruments?.();
       // Flushes what is batched; a collector that is down must not hold the shutdown.
       const flushed = Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
       await Promise.race([flushed, new Promise((r) => setTimeout(r, EXPORT_TIMEOUT_MS).unref())]);

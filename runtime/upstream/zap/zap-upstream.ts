@@ -4,6 +4,9 @@ import { httpUpstream } from '../http/http-upstream.js';
 import { bufferBody } from '../shared/synthetic-response.js';
 import { decodeHttpResponse, encodeHttpRequest } from '../../zap/wire/http-messages.js';
 import { zapNode, type ZapPeers } from './zap-peers.js';
+import { counter } from '../../core/counters.js';
+
+const FALLBACKS = counter('gateway_zap_fallbacks', 'ZAP backends served over HTTP because their peer was unreachable at start-up');
 
 /**
  * `github.com/hanzoai/gateway/zap`: the backend is called over ZAP — the
@@ -27,6 +30,7 @@ export function zapUpstream(backend: BackendPlan, deps: UpstreamDeps): Upstream 
         () => undefined,
         (e: Error) => {
           zap.fallback = true;
+          FALLBACKS.add();
           deps.log.warn(`[ZAP] ${zap.addr} unreachable at start-up (${e.message}): backend ${backend.urlPattern} is served over HTTP`);
         },
       );
