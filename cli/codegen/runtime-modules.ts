@@ -44,7 +44,7 @@ export const IMPLEMENTED = new Set([
   'plugins/http-server',
   'plugins/http-client',
   'plugins/req-resp-modifier',
-  'telemetry/logging', // level and prefix of the gateway's log lines
+  'telemetry/logging', // level, prefix, format, stdout and syslog of the gateway's log lines
   'auth/validator',
   'auth/signer',
   'security/cors',

@@ -10,6 +10,7 @@ import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
 import { MINTED_HEADERS, REQUEST_CLAIMS, type RequestWithClaims, type RequestWithMintedHeaders } from './middleware.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
+import { REQUEST_ID, REQUEST_ID_HEADER, type RequestWithId } from './request-id.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the
@@ -106,6 +107,7 @@ export class BackendRequestBuilder {
     const out: string[] = [];
     const trace = (req as TracedRequest)[TRACE_HEADERS];
     const minted = (req as RequestWithMintedHeaders)[MINTED_HEADERS];
+    const requestId = (req as RequestWithId)[REQUEST_ID];
     let xff: string | undefined;
     let realIp: string | undefined;
     let host: string | undefined;
@@ -124,9 +126,12 @@ export class BackendRequestBuilder {
       if (!this.headers.has(lower) && (minted === undefined || !minted.has(lower))) continue;
       // With telemetry on, the gateway's span is the parent the backend sees, not the client's.
       if (trace && TRACE_HEADER_NAMES.has(lower)) continue;
+      // The gateway's checked request id replaces whatever the client sent.
+      if (requestId !== undefined && lower === 'x-request-id') continue;
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
     }
     if (trace) out.push(...trace);
+    if (requestId !== undefined) out.push(REQUEST_ID_HEADER, requestId);
     out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);

@@ -9,7 +9,7 @@ import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, Ups
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, loggerOptions, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
 import type { Codecs } from './pipe/codecs.js';
 
@@ -90,15 +90,15 @@ export interface RunningGateway {
 
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
   const { build, service } = wiring;
-  const logging = (service.extraConfig['telemetry/logging'] ?? {}) as { level?: string; prefix?: string };
-  const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
+  const env = options.env ?? process.env;
+  const log = createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const pools = new UpstreamPools(service.client);
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression, dnsCacheTtlMs: service.dnsCacheTtlMs };
 
   const releases: Array<() => Promise<void>> = [];
   const mwDeps: MiddlewareDeps = {
-    service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap, endpoints: wiring.endpoints.map((ep) => ep.plan), atClose: (release) => releases.push(release),
+    service, brand, log, env, hostMap: deps.hostMap, endpoints: wiring.endpoints.map((ep) => ep.plan), atClose: (release) => releases.push(release),
   };
   // Router middleware first: a factory that refuses the config (the credential-policy boot check) does so before any upstream starts polling.
   const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));
@@ -134,6 +134,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     await Promise.allSettled(upstreams.map((u) => u.close()));
     await pools.close();
     await Promise.allSettled(releases.map((release) => release()));
+    log.close();
     throw failed.reason;
   }
   const extra = started.map((r) => (r as PromiseFulfilledResult<{ close(): Promise<void> }>).value);
@@ -150,6 +151,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       await pools.close();
       await Promise.allSettled(releases.map((release) => release()));
       log.info('server stopped');
+      log.close();
     }));
   if (options.handleSignals) {
     // Errors that escape a request's own handling (a stage's async callback) are logged, not fatal:
