@@ -11,6 +11,7 @@ import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, loggerOptions, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
+import { handOver } from './handover.js';
 import type { Codecs } from './pipe/codecs.js';
 
 /**
@@ -168,8 +169,23 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // Under `hgw run`'s supervisor: stop, or hand traffic over to a reloaded gateway, on its word.
+    if (process.send) process.on('message', (m: { hgw?: string }) => onSupervisor(m, server, close, log));
   }
   return { port: address.port, log, close };
+}
+
+/** How long a handed-over gateway waits for clients to use (and so close) their idle kept-alive connections. */
+const HANDOVER_GRACE_MS = 2000;
+
+function onSupervisor(m: { hgw?: string }, server: GatewayServer, close: () => Promise<void>, log: Logger): void {
+  if (m?.hgw === 'handover') {
+    log.info('reload: handing over to the new gateway (running requests finish; connections close after their next answer)');
+    void handOver(server, close, HANDOVER_GRACE_MS).then(() => process.exit(0));
+  } else if (m?.hgw === 'stop') {
+    log.info('stop: draining (running requests finish, new ones get 503)');
+    void close().then(() => process.exit(0));
+  }
 }
 
 /** `node gateway.mjs [-p port] [-d] [--host-map from=to …]`; HGW_HOST_MAP and HGW_PORT work too. */
@@ -207,10 +223,13 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
       superviseWorkers(workers);
       return;
     }
-    await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true });
+    const running = await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true });
+    process.send?.({ hgw: 'ready', port: running.port });
   } catch (e) {
     process.stderr.write(`gateway: ${(e as Error).message}\n`);
-    process.exit(1);
+    // A supervisor (hgw run) hears why before the exit; IPC is asynchronous, so exit once it is sent.
+    if (process.send) process.send({ hgw: 'failed', message: (e as Error).message }, () => process.exit(1));
+    else process.exit(1);
   }
 }
 
