@@ -250,6 +250,22 @@ describe('tree-shaking, proven from the metafile', () => {
       packages: ['yaml'],
     },
     {
+      name: 'telemetry/opentelemetry over OTLP only: no Prometheus exporter, scrape listener or process metrics',
+      config: base([{ endpoint: '/o', backend: [{ url_pattern: '/o' }] }], { extra_config: { 'telemetry/opentelemetry': { exporters: { otlp: [{ name: 'c', host: 'collector' }] } } } }),
+      linked: ['runtime/telemetry/opentelemetry/endpoint-telemetry.ts', 'runtime/telemetry/opentelemetry/event-counters.ts'],
+      absent: ['runtime/telemetry/opentelemetry/prometheus-exporter.ts', 'runtime/telemetry/opentelemetry/process-metrics.ts', 'runtime/telemetry/opentelemetry/node-runtime-metrics.ts'],
+      absentPackages: ['@opentelemetry/exporter-prometheus'],
+      packages: ['@opentelemetry/sdk-metrics'],
+    },
+    {
+      name: 'exporters.prometheus links the exporter library and the scrape listener (only then)',
+      config: base([{ endpoint: '/o', backend: [{ url_pattern: '/o' }] }], { extra_config: { 'telemetry/opentelemetry': { exporters: { prometheus: [{ name: 'p', port: 9090, process_metrics: true }] } } } }),
+      linked: ['runtime/telemetry/opentelemetry/prometheus-exporter.ts', 'runtime/telemetry/opentelemetry/process-metrics.ts'],
+      absent: [],
+      absentPackages: [],
+      packages: ['@opentelemetry/exporter-prometheus'],
+    },
+    {
       name: 'xml backend and negotiate output link the codecs (and only then)',
       config: base([{ endpoint: '/x', output_encoding: 'negotiate', backend: [{ url_pattern: '/x', encoding: 'xml' }] }]),
       linked: ['runtime/encoding/decode-xml.ts', 'runtime/encoding/encode-xml.ts', 'runtime/encoding/encode-yaml.ts', 'runtime/encoding/negotiate.ts'],
