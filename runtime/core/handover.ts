@@ -20,6 +20,8 @@ export async function handOver(server: GatewayServer, drain: () => Promise<void>
   NetServer.prototype.close.call(http);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && (await openConnections(http)) > 0) await new Promise((r) => setTimeout(r, 25));
+  // Connections still idle after the grace close now, before the drain would 503 a request arriving on one.
+  http.closeIdleConnections();
   await drain();
 }
 

@@ -159,11 +159,15 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     // one bad request must not take every other request down with the process.
     process.on('uncaughtException', (e) => log.error(`uncaught: ${e.stack ?? e.message}`));
     process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+    // A second *signal* exits at once; a drain the supervisor asked for (hgw run's stop, a reload's hand-over) does not count as one,
+    // so Ctrl-C reaching both hgw run and its worker still drains.
+    let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (closing) {
+      if (signalled) {
         log.warn(`${signal} again: exiting without waiting`);
         process.exit(1);
       }
+      signalled = true;
       log.info(`${signal} received: draining (running requests finish, new ones get 503)`);
       void close().then(() => process.exit(0));
     };
