@@ -109,7 +109,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
   if (service.extraConfig['telemetry/opentelemetry'] !== undefined) {
-    out.push(prometheusConfigured(service) ? PROMETHEUS_TELEMETRY : { from: '@hgw/runtime/telemetry/opentelemetry/endpoint-telemetry.js', name: 'endpointTelemetry' });
+    out.push(otelExport(service, 'endpointTelemetry'));
   }
   if (metricsLayer(service, 'router_disabled')) out.push({ from: '@hgw/runtime/telemetry/metrics/router-metrics.js', name: 'routerMetrics' });
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
@@ -142,12 +142,22 @@ const LUA_PROXY: RuntimeExport = { from: '@hgw/runtime/modifier/lua/lua-proxy.js
 const JSON_SCHEMA_PROXY: RuntimeExport = { from: '@hgw/runtime/validation/json-schema/json-schema-proxy.js', name: 'jsonSchemaProxy' };
 const CEL_JWT_REJECTER: RuntimeExport = { from: '@hgw/runtime/validation/cel/cel-jwt-rejecter.js', name: 'celJwtRejecter' };
 
-const PROMETHEUS_TELEMETRY: RuntimeExport = { from: '@hgw/runtime/telemetry/opentelemetry/prometheus-exporter.js', name: 'endpointTelemetryWithPrometheus' };
+/** Which exporter lists `telemetry/opentelemetry` fills: each links its own library (OTLP brings gRPC). */
+function otelExporters(service: ServicePlan): { otlp: boolean; prometheus: boolean } {
+  const exporters = (service.extraConfig['telemetry/opentelemetry'] as { exporters?: Record<string, unknown> } | undefined)?.exporters ?? {};
+  const listed = (k: string) => Array.isArray(exporters[k]) && (exporters[k] as unknown[]).length > 0;
+  return { otlp: listed('otlp'), prometheus: listed('prometheus') };
+}
 
-/** `telemetry/opentelemetry` lists a Prometheus exporter: the exporter library and the scrape listener are linked. */
-function prometheusConfigured(service: ServicePlan): boolean {
-  const otel = service.extraConfig['telemetry/opentelemetry'] as { exporters?: { prometheus?: unknown } } | undefined;
-  return Array.isArray(otel?.exporters?.prometheus) && otel.exporters.prometheus.length > 0;
+const OTLP_TELEMETRY = '@hgw/runtime/telemetry/opentelemetry/otlp-exporters.js';
+const PROMETHEUS_TELEMETRY = '@hgw/runtime/telemetry/opentelemetry/prometheus-exporter.js';
+
+/** The endpoint middleware or the scrape listener wired with exactly the configured exporters. */
+function otelExport(service: ServicePlan, kind: 'endpointTelemetry' | 'prometheusListener'): RuntimeExport {
+  const { otlp, prometheus } = otelExporters(service);
+  if (!prometheus) return { from: OTLP_TELEMETRY, name: 'endpointTelemetry' };
+  const names = kind === 'endpointTelemetry' ? ['endpointTelemetryWithPrometheus', 'endpointTelemetryWithPrometheusAndOtlp'] : ['prometheusListener', 'prometheusListenerWithOtlp'];
+  return { from: PROMETHEUS_TELEMETRY, name: names[otlp ? 1 : 0]! };
 }
 
 /** `telemetry/metrics` is on and this layer is not switched off. */
@@ -242,7 +252,7 @@ export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push({ from: '@hgw/runtime/zap/zap-listeners.js', name: 'zapListeners' });
   if (service.extraConfig['telemetry/metrics'] !== undefined) out.push({ from: '@hgw/runtime/telemetry/metrics/stats-listener.js', name: 'statsListener' });
-  if (prometheusConfigured(service)) out.push({ from: '@hgw/runtime/telemetry/opentelemetry/prometheus-exporter.js', name: 'prometheusListener' });
+  if (otelExporters(service).prometheus) out.push(otelExport(service, 'prometheusListener'));
   if (service.extraConfig['auth/revoker'] !== undefined) out.push({ from: '@hgw/runtime/auth/revoker/revoker.js', name: 'revokerListener' });
   return out;
 }

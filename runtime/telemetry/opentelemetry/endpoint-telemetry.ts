@@ -19,15 +19,13 @@ import { otelSdk, type OtelSdk, type SdkExtension } from './otel-sdk.js';
 let backendWatch: { sdk: OtelSdk; stop: () => void } | undefined;
 const durations = new WeakMap<OtelSdk, Histogram>();
 
-export const endpointTelemetry: EndpointMiddlewareFactory = endpointTelemetryWith(undefined);
-
-/** The endpoint telemetry of an SDK with this extension (the Prometheus build passes its own). */
-export function endpointTelemetryWith(extension: SdkExtension | undefined): EndpointMiddlewareFactory {
+/** The endpoint telemetry of an SDK with these exporters (otlp-exporters.ts and prometheus-exporter.ts pick them). */
+export function endpointTelemetryWith(extensions: readonly SdkExtension[]): EndpointMiddlewareFactory {
   return (endpoint, deps) => {
     const config = otelConfig(deps.service.extraConfig['telemetry/opentelemetry']);
     if (config.skipPaths.some((p) => endpoint.endpoint === p || (p.endsWith('/') && endpoint.endpoint.startsWith(p)))) return (_req, _res, _params, next) => next();
     const { layers } = config;
-    const sdk = otelSdk(config, deps.hostMap, deps.log, extension);
+    const sdk = otelSdk(config, deps.hostMap, deps.log, extensions);
     if (!backendWatch && (layers.backendMetrics || layers.backendTraces)) {
       const stop = watchBackendCalls(sdk, { metrics: layers.backendMetrics, traces: layers.backendTraces, buckets: config.timeBuckets });
       backendWatch = { sdk, stop };

@@ -6,6 +6,7 @@ import { endpointTelemetryWith } from './endpoint-telemetry.js';
 import { observeNodeRuntime } from './node-runtime-metrics.js';
 import { otelConfig, type OtelConfig } from './otel-config.js';
 import { otelSdk, type SdkExtension } from './otel-sdk.js';
+import { otlpExtension } from './otlp-exporters.js';
 import { observeProcess } from './process-metrics.js';
 
 /**
@@ -36,16 +37,18 @@ const prometheusExtension: SdkExtension = {
   },
 };
 
-/** `telemetry/opentelemetry` endpoint middleware for a build with Prometheus. */
-export const endpointTelemetryWithPrometheus = endpointTelemetryWith(prometheusExtension);
+/** `telemetry/opentelemetry` endpoint middleware for a gateway with Prometheus (and OTLP collectors too, in the second). */
+export const endpointTelemetryWithPrometheus = /* @__PURE__ */ endpointTelemetryWith([prometheusExtension]);
+export const endpointTelemetryWithPrometheusAndOtlp = /* @__PURE__ */ endpointTelemetryWith([otlpExtension, prometheusExtension]);
 
 /** Bounds of the scrape listener: a scraper sends one small GET. */
 const SCRAPE_HEADER_BYTES = 8 * 1024;
 const SCRAPE_TIMEOUT_MS = 10_000;
 
-export const prometheusListener: ListenerFactory = async ({ service, hostMap, log }) => {
+/** The scrape listeners; `extensions` must be the endpoint middleware's, as the first of the two makes the shared SDK. */
+const prometheusListenerWith = (extensions: readonly SdkExtension[]): ListenerFactory => async ({ service, hostMap, log }) => {
   const config: OtelConfig = otelConfig(service.extraConfig['telemetry/opentelemetry']);
-  const sdk = otelSdk(config, hostMap, log, prometheusExtension);
+  const sdk = otelSdk(config, hostMap, log, extensions);
   const servers: Server[] = [];
   const closeAll = async () => {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
@@ -78,3 +81,6 @@ export const prometheusListener: ListenerFactory = async ({ service, hostMap, lo
   }
   return { close: closeAll };
 };
+
+export const prometheusListener = /* @__PURE__ */ prometheusListenerWith([prometheusExtension]);
+export const prometheusListenerWithOtlp = /* @__PURE__ */ prometheusListenerWith([otlpExtension, prometheusExtension]);
