@@ -7,7 +7,7 @@ import { assignRequestId } from './request-id.js';
  * One access-log line per finished request, gin-style: status, latency,
  * client IP, method and path — `[ACCESS] 200 | 1.234ms | 127.0.0.1 | GET "/x"`
  * — and, when `telemetry/logging` is configured, the request id at the end
- * (assigned here, so the backends get it too). The logstash format writes the
+ * (assigned here, so backends that take X-Request-ID get the same one). The logstash format writes the
  * same facts as JSON keys.
  */
 export function logAccess(req: IncomingMessage, res: ServerResponse, log: Logger, skip: ReadonlySet<string>, withId: boolean): void {

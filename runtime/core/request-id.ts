@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
  * (at most 128 characters of `A-Z a-z 0-9 . _ ~ : / + = @ -`), else a fresh
  * UUID — so a hostile id can neither break a log line nor smuggle text into a
  * backend's logs. Kept on the request under a symbol; the request builder
- * sends it in place of the client's header.
+ * sends it where input_headers lets X-Request-ID through, in place of the
+ * client's header.
  */
 export const REQUEST_ID = Symbol('hgw.requestId');
 

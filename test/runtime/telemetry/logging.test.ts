@@ -28,8 +28,12 @@ async function idBackend(): Promise<TestServer & { ids: Array<string | string[] 
   return Object.assign(s, { ids });
 }
 
-async function gateway(logging: Record<string, unknown>, backendUrl: string, env: Record<string, string> = {}) {
-  const gw = await startRuntime(base([{ endpoint: '/x', backend: [{ host: [backendUrl], url_pattern: '/x' }] }], { extra_config: { 'telemetry/logging': logging } }), { env });
+async function gateway(logging: Record<string, unknown>, backendUrl: string, env: Record<string, string> = {}, inputHeaders?: string[]) {
+  const endpoints = [
+    { endpoint: '/x', ...(inputHeaders ? { input_headers: inputHeaders } : {}), backend: [{ host: [backendUrl], url_pattern: '/x' }] },
+    { endpoint: '/plain', backend: [{ host: [backendUrl], url_pattern: '/plain' }] },
+  ];
+  const gw = await startRuntime(base(endpoints, { extra_config: { 'telemetry/logging': logging } }), { env });
   cleanups.push(() => gw.close());
   return gw;
 }
@@ -47,7 +51,7 @@ async function accessLines(logs: string[], n: number, match = '[ACCESS]'): Promi
 describe('telemetry/logging format logstash', () => {
   it('writes every line as logstash JSON and access lines with their fields and the request id', async () => {
     const backend = await idBackend();
-    const gw = await gateway({ level: 'INFO', prefix: '[KRAKEND]', stdout: true, format: 'logstash' }, backend.url);
+    const gw = await gateway({ level: 'INFO', prefix: '[KRAKEND]', stdout: true, format: 'logstash' }, backend.url, {}, ['X-Request-ID']);
     await request(`${gw.url}/x?q=1`, { headers: { 'X-Request-ID': 'trace-abc.123' } });
     await request(`${gw.url}/x`, { headers: { 'X-Request-ID': `${'x'.repeat(129)}` } }); // too long: replaced
     await request(`${gw.url}/x`, { headers: { 'X-Request-ID': 'has space' } }); // outside the charset: replaced
@@ -68,6 +72,18 @@ describe('telemetry/logging format logstash', () => {
     expect(access[1]!.request_id).not.toBe(access[2]!.request_id);
     // Each backend got the id its access line names, and only that one.
     expect(backend.ids).toEqual(access.map((a) => a.request_id));
+  });
+
+  it('sends the id only where input_headers lets X-Request-ID through, as KrakenD forwards headers', async () => {
+    const backend = await idBackend();
+    const gw = await gateway({ level: 'INFO', format: 'logstash' }, backend.url, {}, ['*']);
+    await request(`${gw.url}/plain`, { headers: { 'X-Request-ID': 'kept-out' } }); // default input_headers: not forwarded
+    await request(`${gw.url}/x`); // '*' and no id sent: nothing added
+    await request(`${gw.url}/x`, { headers: { 'X-Request-ID': 'bad id' } }); // '*': the checked id replaces the client's
+    const access = (await accessLines(gw.logs, 3)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(access.map((a) => typeof a.request_id)).toEqual(['string', 'string', 'string']);
+    expect(backend.ids).toEqual([undefined, undefined, access[2]!.request_id]);
+    expect(access[2]!.request_id).not.toBe('bad id');
   });
 });
 
