@@ -14,6 +14,8 @@ export interface Counter {
   readonly name: string;
   readonly help: string;
   add(labels?: Labels, by?: number): void;
+  /** One label set, looked up once: what a hot path holds and bumps (no key built per event). */
+  series(labels: Labels): { add(by?: number): void };
 }
 
 export interface CounterSeries {
@@ -25,7 +27,7 @@ export const MAX_SERIES = 64;
 const OVERFLOW = 'other';
 
 class EventCounter implements Counter {
-  private readonly series = new Map<string, CounterSeries>();
+  private readonly bySet = new Map<string, CounterSeries>();
 
   constructor(
     readonly name: string,
@@ -33,25 +35,38 @@ class EventCounter implements Counter {
   ) {}
 
   add(labels: Labels = {}, by = 1): void {
+    this.entry(labels).value += by;
+  }
+
+  series(labels: Labels): { add(by?: number): void } {
+    const s = this.entry(labels);
+    return {
+      add(by = 1) {
+        s.value += by;
+      },
+    };
+  }
+
+  private entry(labels: Labels): CounterSeries {
     let key = seriesKey(labels);
-    let s = this.series.get(key);
+    let s = this.bySet.get(key);
     if (!s) {
       // Past the cap, new label sets share one `other` series (which may be the cap's one extra).
-      if (this.series.size >= MAX_SERIES) {
+      if (this.bySet.size >= MAX_SERIES) {
         labels = overflowLabels(labels);
         key = seriesKey(labels);
-        s = this.series.get(key);
+        s = this.bySet.get(key);
       }
       if (!s) {
         s = { labels: { ...labels }, value: 0 };
-        this.series.set(key, s);
+        this.bySet.set(key, s);
       }
     }
-    s.value += by;
+    return s;
   }
 
   snapshot(): CounterSeries[] {
-    return [...this.series.values()].map((s) => ({ labels: s.labels, value: s.value }));
+    return [...this.bySet.values()].map((s) => ({ labels: s.labels, value: s.value }));
   }
 }
 

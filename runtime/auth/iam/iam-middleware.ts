@@ -52,7 +52,10 @@ const PASS: Verdict = { kind: 'pass' };
 
 /** By outcome: public, anonymous, api-key, verified, or the refusal's kind (invalid-token, authentication-required, …). */
 const OUTCOMES = counter('gateway_iam_requests', 'Requests through the IAM gate, by outcome');
-const outcome = (name: string) => OUTCOMES.add({ outcome: name });
+const OUTCOME_SERIES = new Map(
+  ['public', 'anonymous', 'api-key', 'verified', 'disabled', 'invalid-token', 'authentication-required', 'insufficient-balance', 'billing-unavailable'].map((o) => [o, OUTCOMES.series({ outcome: o })]),
+);
+const outcome = (name: string) => OUTCOME_SERIES.get(name)?.add();
 
 export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamExtra): Middleware {
   // The Go engine's boot check: a config in the credential-policy form must classify every endpoint.

@@ -7,14 +7,13 @@
  */
 import type { BackendPlan } from '../../plan/plan.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
-import { counter } from '../../core/counters.js';
+import { PROXY_REFUSALS } from './refusal-counter.js';
 import { BucketLimiter } from './bucket-limiter.js';
 import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
 import type { RateLimitOptions } from './router-rate-limit.js';
 
 /** krakend-ratelimit's ErrLimited, spelling included ("exceded"): it is what return_error_msg shows. */
 export const PROXY_RATE_LIMIT_ERROR = 'rate limit exceded';
-const REFUSALS = counter('gateway_ratelimit_refusals', 'Requests and backend calls refused by a rate limit, by layer');
 
 export const proxyRateLimit: BackendStageFactory = (backend, deps, next) => createProxyRateLimit(backend, deps, next);
 
@@ -39,7 +38,7 @@ export function createProxyRateLimit(
   const call = (request: UpstreamRequest, handler: UpstreamHandler, wait: number) => {
     if (wait === 0) next.dispatch(request, handler);
     else {
-      REFUSALS.add({ layer: 'proxy' });
+      PROXY_REFUSALS.add();
       handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
     }
   };

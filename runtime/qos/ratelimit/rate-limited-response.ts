@@ -7,17 +7,16 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Branding } from '../../core/branding.js';
-import { counter } from '../../core/counters.js';
 import { writeGatewayError } from '../../core/responses.js';
+import { ROUTER_REFUSALS } from './refusal-counter.js';
 
 export const RATE_LIMITED_STATUS = 429;
 export const RATE_LIMITED_BODY = '{"message":"rate limit exceeded"}';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const REFUSALS = counter('gateway_ratelimit_refusals', 'Requests and backend calls refused by a rate limit, by layer');
 
 /** `waitMs`: ms until a token is there; undefined when no wait would help. */
 export function writeRateLimited(res: ServerResponse, brand: Branding, waitMs: number | undefined): void {
-  REFUSALS.add({ layer: 'router' });
+  ROUTER_REFUSALS.add();
   if (waitMs !== undefined && !res.headersSent) res.setHeader('Retry-After', String(retryAfterSeconds(waitMs)));
   writeGatewayError(res, brand, RATE_LIMITED_STATUS, RATE_LIMITED_BODY, JSON_TYPE);
 }

@@ -22,4 +22,13 @@ describe('event counters', () => {
     expect(series.find((s) => s.labels.host === 'other')?.value).toBe(50);
     expect(series.reduce((n, s) => n + s.value, 0)).toBe(MAX_SERIES + 50);
   });
+
+  it('a held series adds to the same label set as add() does, and shows at zero before the first event', () => {
+    const c = counter('test_counter_held', 'help');
+    const held = c.series({ layer: 'router' });
+    expect(counterSeries('test_counter_held')).toEqual([{ labels: { layer: 'router' }, value: 0 }]);
+    held.add();
+    c.add({ layer: 'router' }, 2);
+    expect(counterSeries('test_counter_held')).toEqual([{ labels: { layer: 'router' }, value: 3 }]);
+  });
 });
