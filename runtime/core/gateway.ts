@@ -11,6 +11,7 @@ import { writeGatewayError, writeRedirect, writeRouterMiss } from './responses.j
 import { cleanPath, Router } from './router.js';
 import { POWERED_BY_HEADER } from './branding.js';
 import { logAccess } from './access-log.js';
+import { assignRequestId } from './request-id.js';
 import { encodeJson } from './json/encode-json.js';
 import { malformedHead, writeMalformedHead } from './request-head.js';
 import type { JsonValue } from './json/json-number.js';
@@ -124,6 +125,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
   return (req, res) => {
     if (accessLog) logAccess(req, res, options.log, skipLog, requestIds);
+    else if (requestIds) assignRequestId(req); // backends taking X-Request-ID still get a checked one
     const malformed = malformedHead(req);
     if (malformed !== undefined) {
       writeMalformedHead(res, malformed);
