@@ -17,22 +17,20 @@ import { observeProcess } from './process-metrics.js';
  * never raw paths. This module, and the exporter library, are linked only
  * into gateways that configure a Prometheus exporter.
  */
-const exporters = new Map<string, PrometheusExporter>();
+/** The SDK's Prometheus readers, in the order of `exporters.prometheus`. */
+let exporters: PrometheusExporter[] = [];
 
 const prometheusExtension: SdkExtension = {
   readers(config) {
-    return config.prometheus.map((e) => {
-      const reader = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-      exporters.set(e.name, reader);
-      return reader;
-    });
+    exporters = config.prometheus.map(() => new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true }));
+    return exporters;
   },
   instrument(meter, config) {
     if (config.prometheus.some((e) => e.processMetrics)) observeProcess(meter);
     const stop = config.prometheus.some((e) => e.goMetrics) ? observeNodeRuntime(meter) : undefined;
     return () => {
       stop?.();
-      exporters.clear();
+      exporters = [];
     };
   },
 };
@@ -41,29 +39,37 @@ const prometheusExtension: SdkExtension = {
 export const endpointTelemetryWithPrometheus = /* @__PURE__ */ endpointTelemetryWith([prometheusExtension]);
 export const endpointTelemetryWithPrometheusAndOtlp = /* @__PURE__ */ endpointTelemetryWith([otlpExtension, prometheusExtension]);
 
-/** Bounds of the scrape listener: a scraper sends one small GET. */
+/** Bounds of the scrape listener: a scraper sends one small GET, and a few at a time are plenty. */
 const SCRAPE_HEADER_BYTES = 8 * 1024;
 const SCRAPE_TIMEOUT_MS = 10_000;
+const SCRAPES_AT_ONCE = 4;
 
 /** The scrape listeners; `extensions` must be the endpoint middleware's, as the first of the two makes the shared SDK. */
 const prometheusListenerWith = (extensions: readonly SdkExtension[]): ListenerFactory => async ({ service, hostMap, log }) => {
   const config: OtelConfig = otelConfig(service.extraConfig['telemetry/opentelemetry']);
   const sdk = otelSdk(config, hostMap, log, extensions);
   const servers: Server[] = [];
-  const closeAll = async () => {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+  const closeOne = (s: Server) =>
+    new Promise<void>((resolve) => {
       s.closeAllConnections();
       s.close(() => resolve());
-    })));
+    });
+  const closeAll = async () => {
+    await Promise.all(servers.map(closeOne));
     await sdk.shutdown();
   };
   try {
-    for (const e of config.prometheus) {
-      const exporter = exporters.get(e.name)!;
+    let scraping = 0;
+    for (const [i, e] of config.prometheus.entries()) {
+      const exporter = exporters[i];
+      if (!exporter) throw new Error('opentelemetry: the Prometheus exporter was not set up with the SDK');
       const server = createServer({ maxHeaderSize: SCRAPE_HEADER_BYTES, requestTimeout: SCRAPE_TIMEOUT_MS, headersTimeout: SCRAPE_TIMEOUT_MS }, (req, res) => {
         const path = (req.url ?? '/').split('?')[0];
         if (path !== '/metrics') return void res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found');
         if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+        if (scraping >= SCRAPES_AT_ONCE) return void res.writeHead(503, { 'Retry-After': '1' }).end();
+        scraping++;
+        res.once('close', () => scraping--);
         sdk.syncCounters();
         exporter.getMetricsRequestHandler(req, res);
       });
