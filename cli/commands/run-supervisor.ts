@@ -53,6 +53,13 @@ export class RunSupervisor {
       rmSync(generation.dir, { recursive: true, force: true });
       return result;
     }
+    if (this.stopping) {
+      // A stop arrived while this generation started: it drains with the rest.
+      this.retired.add(next);
+      this.watch(next);
+      worker.send({ hgw: 'stop' });
+      return result;
+    }
     const previous = this.current;
     this.current = next;
     this.watch(next);
