@@ -18,6 +18,8 @@ export interface PrometheusExporterConfig {
   name: string;
   port: number;
   listenIp: string;
+  /** `listen_ip` was not set: the loopback default, said at start-up for users used to KrakenD's 0.0.0.0. */
+  listenIpDefaulted: boolean;
   /** CPU, memory, file descriptors, start time (Prometheus' process_* names). */
   processMetrics: boolean;
   /** Go's runtime metrics, for Node: heap, event-loop delay, GC (nodejs_* names). */
@@ -79,6 +81,7 @@ export function otelConfig(value: unknown): OtelConfig {
       name: typeof x.name === 'string' ? x.name : `prometheus-${i}`,
       port: typeof x.port === 'number' ? x.port : PROMETHEUS_DEFAULT_PORT,
       listenIp: typeof x.listen_ip === 'string' && x.listen_ip !== '' ? x.listen_ip : PROMETHEUS_DEFAULT_LISTEN_IP,
+      listenIpDefaulted: !(typeof x.listen_ip === 'string' && x.listen_ip !== ''),
       processMetrics: x.process_metrics === true,
       goMetrics: x.go_metrics === true,
     }));

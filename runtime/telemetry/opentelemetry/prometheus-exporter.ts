@@ -79,7 +79,8 @@ const prometheusListenerWith = (extensions: readonly SdkExtension[]): ListenerFa
         server.listen({ port: e.port, host: e.listenIp }, () => resolve());
       });
       const address = server.address() as AddressInfo;
-      log.info(`opentelemetry: ${e.name} → Prometheus /metrics on ${address.address}:${address.port}`);
+      const note = e.listenIpDefaulted ? ' (loopback by default: set listen_ip to be scraped from another host)' : '';
+      log.info(`opentelemetry: ${e.name} → Prometheus /metrics on ${address.address}:${address.port}${note}`);
     }
   } catch (err) {
     await closeAll();

@@ -51,7 +51,8 @@ describe('telemetry/opentelemetry exporters.prometheus', () => {
       ),
       'hanzo',
     );
-    expect(gw.scrapeHost).toBe('127.0.0.1'); // loopback unless listen_ip says otherwise
+    expect(gw.scrapeHost).toBe('127.0.0.1'); // loopback unless listen_ip says otherwise, and the log says so
+    expect(gw.logs.join('')).toContain('loopback by default: set listen_ip');
     for (const id of ['1', '2', '3']) expect((await request(`${gw.url}/users/${id}`)).status).toBe(200);
     expect((await request(`${gw.url}/limited`)).status).toBe(200);
     expect((await request(`${gw.url}/limited`)).status).toBe(429);
@@ -84,7 +85,8 @@ describe('telemetry/opentelemetry exporters.prometheus', () => {
   });
 
   it('leaves out process and runtime metrics unless asked, and answers only /metrics', async () => {
-    const gw = await gateway(base([{ endpoint: '/x', backend: [{ host: ['http://127.0.0.1:9'], url_pattern: '/' }] }], prometheus({})));
+    const gw = await gateway(base([{ endpoint: '/x', backend: [{ host: ['http://127.0.0.1:9'], url_pattern: '/' }] }], prometheus({ listen_ip: '127.0.0.1' })));
+    expect(gw.logs.join('')).not.toContain('loopback by default');
     const e = parseExposition((await request(gw.scrapeUrl)).body);
     expect(e.types.has('process_resident_memory_bytes')).toBe(false);
     expect(e.types.has('nodejs_heap_used_bytes')).toBe(false);
