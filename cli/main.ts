@@ -66,7 +66,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('run')
-    .description('Build the config into a temporary folder and serve it (SIGTERM/SIGINT drain and exit 0)')
+    .description('Build the config into a temporary folder and serve it (SIGHUP reloads without dropping requests; SIGTERM/SIGINT drain and exit 0)')
     .argument('[config]', 'gateway config file')
     .option('-c, --config <file>', 'gateway config file')
     .option('--routes <file>', 'host-routing routes.yaml')
@@ -77,6 +77,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--brand <name>', 'brand in X-Powered-By and the backend User-Agent', DEFAULT_BRAND)
     .option('--brand-version <version>', 'version reported after the brand (default: hgw\'s own)')
     .option('--host-map <from=to>', 'send a backend host to another URL; * maps all (repeatable; HGW_HOST_MAP too)', collect)
+    .option('--watch', 'reload without dropping requests when the config or routes.yaml changes (SIGHUP reloads too)')
     .addOption(new Option('-f, --format <format>', 'format of findings: pretty | compact | json | sarif | github'))
     .option('-q, --quiet', 'print only errors among the findings')
     .option('--no-color', 'disable colors')

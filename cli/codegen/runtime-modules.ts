@@ -57,7 +57,7 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
-  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push(EXPORTS.endpointTelemetry);
+  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push(otelExport(service, 'endpointTelemetry'));
   if (metricsLayer(service, 'router_disabled')) out.push(EXPORTS.routerMetrics);
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
   if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaEndpointScript);
@@ -88,6 +88,21 @@ const METRICS_PROXY: RuntimeExport = EXPORTS.proxyMetrics;
 const LUA_PROXY: RuntimeExport = EXPORTS.luaProxy;
 const JSON_SCHEMA_PROXY: RuntimeExport = EXPORTS.jsonSchemaProxy;
 const CEL_JWT_REJECTER: RuntimeExport = EXPORTS.celJwtRejecter;
+
+/** Which exporter lists `telemetry/opentelemetry` fills: each links its own library (OTLP brings gRPC). */
+function otelExporters(service: ServicePlan): { otlp: boolean; prometheus: boolean } {
+  const exporters = (service.extraConfig['telemetry/opentelemetry'] as { exporters?: Record<string, unknown> } | undefined)?.exporters ?? {};
+  const listed = (k: string) => Array.isArray(exporters[k]) && (exporters[k] as unknown[]).length > 0;
+  return { otlp: listed('otlp'), prometheus: listed('prometheus') };
+}
+
+/** The endpoint middleware or the scrape listener wired with exactly the configured exporters. */
+function otelExport(service: ServicePlan, kind: 'endpointTelemetry' | 'prometheusListener'): RuntimeExport {
+  const { otlp, prometheus } = otelExporters(service);
+  if (!prometheus) return EXPORTS.endpointTelemetry;
+  if (kind === 'endpointTelemetry') return otlp ? EXPORTS.endpointTelemetryWithPrometheusAndOtlp : EXPORTS.endpointTelemetryWithPrometheus;
+  return otlp ? EXPORTS.prometheusListenerWithOtlp : EXPORTS.prometheusListener;
+}
 
 /** `telemetry/metrics` is on and this layer is not switched off. */
 function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disabled' | 'backend_disabled'): boolean {
@@ -181,6 +196,7 @@ export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push(EXPORTS.zapListeners);
   if (service.extraConfig['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
+  if (otelExporters(service).prometheus) out.push(otelExport(service, 'prometheusListener'));
   if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
   return out;
 }

@@ -33,7 +33,11 @@ export const EXPORTS = {
   yamlCodec: x('encoding/yaml-codec', 'yamlCodec'),
   negotiateCodec: x('encoding/negotiate-codec', 'negotiateCodec'),
   rssCodec: x('encoding/rss-codec', 'rssCodec'),
-  endpointTelemetry: x('telemetry/opentelemetry/endpoint-telemetry', 'endpointTelemetry'),
+  endpointTelemetry: x('telemetry/opentelemetry/otlp-exporters', 'endpointTelemetry'),
+  endpointTelemetryWithPrometheus: x('telemetry/opentelemetry/prometheus-exporter', 'endpointTelemetryWithPrometheus'),
+  endpointTelemetryWithPrometheusAndOtlp: x('telemetry/opentelemetry/prometheus-exporter', 'endpointTelemetryWithPrometheusAndOtlp'),
+  prometheusListener: x('telemetry/opentelemetry/prometheus-exporter', 'prometheusListener'),
+  prometheusListenerWithOtlp: x('telemetry/opentelemetry/prometheus-exporter', 'prometheusListenerWithOtlp'),
   routerMetrics: x('telemetry/metrics/router-metrics', 'routerMetrics'),
   proxyMetrics: x('telemetry/metrics/proxy-metrics', 'proxyMetrics'),
   statsListener: x('telemetry/metrics/stats-listener', 'statsListener'),
@@ -132,9 +136,13 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'modifier/lua', namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
   { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
   { id: 'modifier/martian', namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
-  { id: 'telemetry/logging', namespaces: { service: ['telemetry/logging'] }, links: [] }, // level and prefix of the gateway's log lines
+  { id: 'telemetry/logging', namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
   { id: 'telemetry/metrics', namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
-  { id: 'telemetry/opentelemetry', namespaces: { service: ['telemetry/opentelemetry'] }, links: [E.endpointTelemetry] },
+  {
+    id: 'telemetry/opentelemetry',
+    namespaces: { service: ['telemetry/opentelemetry'] },
+    links: [E.endpointTelemetry, E.endpointTelemetryWithPrometheus, E.endpointTelemetryWithPrometheusAndOtlp, E.prometheusListener, E.prometheusListenerWithOtlp],
+  },
   { id: 'plugins/http-server', namespaces: { service: ['plugin/http-server'] }, links: [E.bundledPlugins, E.serverPlugins] },
   { id: 'plugins/http-client', namespaces: { backend: ['plugin/http-client'] }, links: [E.bundledPlugins, E.clientPlugins] },
   { id: 'plugins/req-resp-modifier', namespaces: { endpoint: ['plugin/req-resp-modifier'], backend: ['plugin/req-resp-modifier'] }, links: [E.bundledPlugins, E.modifierPlugins] },

@@ -10,7 +10,8 @@ import type { EndpointMiddleware, Middleware } from './middleware.js';
 import { writeGatewayError, writeRedirect, writeRouterMiss } from './responses.js';
 import { cleanPath, Router } from './router.js';
 import { POWERED_BY_HEADER } from './branding.js';
-import { clientIp } from './client-ip.js';
+import { logAccess } from './access-log.js';
+import { assignRequestId } from './request-id.js';
 import { encodeJson } from './json/encode-json.js';
 import { malformedHead, writeMalformedHead } from './request-head.js';
 import type { JsonValue } from './json/json-number.js';
@@ -60,6 +61,8 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const decode = !r.disablePathDecoding;
   const skipLog = new Set(r.loggerSkipPaths);
   const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
+  // Request ids come with structured logging: a config without telemetry/logging sends backends nothing new.
+  const requestIds = service.extraConfig['telemetry/logging'] !== undefined;
 
   const route: RequestListener = (req, res) => {
     const url = req.url ?? '/';
@@ -118,7 +121,8 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   };
   const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
   return (req, res) => {
-    if (accessLog) logAccess(req, res, options.log, skipLog);
+    if (accessLog) logAccess(req, res, options.log, skipLog, requestIds);
+    else if (requestIds) assignRequestId(req); // backends taking X-Request-ID still get a checked one
     const malformed = malformedHead(req);
     if (malformed !== undefined) {
       writeMalformedHead(res, malformed);
@@ -216,19 +220,4 @@ function forwardedPrefix(req: IncomingMessage): string {
   if (typeof p !== 'string' || p === '') return '';
   // cleanPath roots the prefix; the redirect target after it starts with `/`.
   return cleanPath(p).replace(/[^a-zA-Z0-9/-]+/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
-}
-
-/** One access-log line per finished request, gin-style: status, latency, client IP, method and path. */
-function logAccess(req: IncomingMessage, res: ServerResponse, log: Logger, skip: Set<string>): void {
-  const started = process.hrtime.bigint();
-  // Read now: by 'finish' Node may have let go of the request's socket.
-  const ip = clientIp(req);
-  res.once('finish', () => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    if (skip.has(path)) return;
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    log.info(`[ACCESS] ${res.statusCode} | ${ms.toFixed(3)}ms | ${ip} | ${req.method} ${JSON.stringify(url)}`);
-  });
 }

@@ -10,6 +10,7 @@ import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
 import { REQUEST_CLAIMS, VERIFIED_IDENTITY, type RequestWithClaims, type RequestWithIdentity, type VerifiedIdentity } from './middleware.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
+import { REQUEST_ID, REQUEST_ID_HEADER, type RequestWithId } from './request-id.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the
@@ -46,6 +47,12 @@ export class BackendRequestBuilder {
   private readonly forwardsContentLength: boolean;
   private readonly maxPayload: number;
   private readonly canonical = new Map<string, string>();
+  /**
+   * input_headers names X-Request-ID: the backend always gets the request id
+   * (generated when the client sent none). Under `*` it only replaces the
+   * client's own line, so no backend sees a header KrakenD would not send.
+   */
+  private readonly namesRequestId: boolean;
 
   constructor(
     endpoint: EndpointPlan,
@@ -64,6 +71,7 @@ export class BackendRequestBuilder {
     const all = endpoint.inputQueryStrings.includes('*') && (!backend.inputQueryStrings || backend.inputQueryStrings.includes('*'));
     this.query = all ? 'all' : queryNames.length > 0 ? new Set(queryNames.filter((q) => q !== '*')) : null;
     this.forwardsUserAgent = this.headers.has('user-agent');
+    this.namesRequestId = this.headers.allowed?.has('x-request-id') === true;
     this.maxPayload = endpoint.maxPayload;
     this.forwardsContentLength = this.headers.has('content-length') && (this.backendHeaders === null || this.backendHeaders.has('content-length'));
   }
@@ -109,6 +117,8 @@ export class BackendRequestBuilder {
     const out: string[] = [];
     const trace = (req as TracedRequest)[TRACE_HEADERS];
     const minted = (req as RequestWithIdentity)[VERIFIED_IDENTITY];
+    const requestId = (req as RequestWithId)[REQUEST_ID];
+    let sentId = false;
     let xff: string | undefined;
     let realIp: string | undefined;
     let host: string | undefined;
@@ -127,9 +137,16 @@ export class BackendRequestBuilder {
       if (!this.headers.has(lower) && (minted === undefined || !isMinted(minted, lower))) continue;
       // With telemetry on, the gateway's span is the parent the backend sees, not the client's.
       if (trace && TRACE_HEADER_NAMES.has(lower)) continue;
+      // The gateway's checked request id stands in for the client's (once); a named X-Request-ID is added below.
+      if (requestId !== undefined && lower === 'x-request-id') {
+        if (!this.namesRequestId && !sentId) out.push(REQUEST_ID_HEADER, requestId);
+        sentId = true;
+        continue;
+      }
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
     }
     if (trace) out.push(...trace);
+    if (requestId !== undefined && this.namesRequestId) out.push(REQUEST_ID_HEADER, requestId);
     out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);

@@ -9,10 +9,11 @@ import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, Ups
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, loggerOptions, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
 import { parseGoDurationSeconds } from './go-duration.js';
+import { handOver } from './handover.js';
 import type { Codecs } from './pipe/codecs.js';
 import { probesFor } from './probes.js';
 
@@ -64,6 +65,7 @@ export type ListenerFactory = (ctx: {
   env: Readonly<Record<string, string | undefined>>;
   port: number;
   log: Logger;
+  hostMap: HostMap;
 }) => Promise<{ close(): Promise<void> }>;
 
 export interface StartOptions {
@@ -101,8 +103,8 @@ export interface RunningGateway {
 
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
   const { build, service } = wiring;
-  const logging = (service.extraConfig['telemetry/logging'] ?? {}) as { level?: string; prefix?: string };
-  const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
+  const env = options.env ?? process.env;
+  const log = createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const readiness = new Readiness();
   const pools = new UpstreamPools(service.client, service.clientTls);
@@ -110,7 +112,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
 
   const releases: Array<() => Promise<void>> = [];
   const mwDeps: MiddlewareDeps = {
-    service, brand, log, env: options.env ?? process.env, hostMap: deps.hostMap, endpoints: wiring.endpoints.map((ep) => ep.plan), atClose: (release) => releases.push(release),
+    service, brand, log, env, hostMap: deps.hostMap, endpoints: wiring.endpoints.map((ep) => ep.plan), atClose: (release) => releases.push(release),
   };
   // Router middleware first: a factory that refuses the config (the credential-policy boot check) does so before any upstream starts polling.
   const routerMiddleware = (wiring.middleware ?? []).map((f) => f(mwDeps));
@@ -137,7 +139,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
-  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log })));
+  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log, hostMap: deps.hostMap })));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // A gateway that cannot open all its listeners does not half-run: close what did open, then report.
@@ -146,6 +148,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     await Promise.allSettled(upstreams.map((u) => u.close()));
     await pools.close();
     await Promise.allSettled(releases.map((release) => release()));
+    log.close();
     throw failed.reason;
   }
   const extra = started.map((r) => (r as PromiseFulfilledResult<{ close(): Promise<void> }>).value);
@@ -162,6 +165,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       await pools.close();
       await Promise.allSettled(releases.map((release) => release()));
       log.info('server stopped');
+      log.close();
     }));
   const reload = (): string[] => {
     try {
@@ -177,11 +181,15 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     // one bad request must not take every other request down with the process.
     process.on('uncaughtException', (e) => log.error(`uncaught: ${e.stack ?? e.message}`));
     process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+    // A second *signal* exits at once; a drain the supervisor asked for (hgw run's stop, a reload's hand-over) does not count as one,
+    // so Ctrl-C reaching both hgw run and its worker still drains.
+    let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (closing) {
+      if (signalled) {
         log.warn(`${signal} again: exiting without waiting`);
         process.exit(1);
       }
+      signalled = true;
       // Ctrl-C is a person at a terminal, not an orchestrator that still routes traffic here.
       const delay = signal === 'SIGINT' ? 0 : drainDelayMs;
       // Readiness turns 503 inside close(), before anything else (even this log line) happens.
@@ -198,6 +206,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
       if (process.listenerCount('SIGHUP') > 1) done.push('routes table from its source');
       log.info(`SIGHUP: ${done.length > 0 ? `reloading ${done.join(', ')}` : 'nothing to reload (no tls, no routes source)'}; still serving`);
     });
+    // Under `hgw run`'s supervisor: stop, or hand traffic over to a reloaded gateway, on its word.
+    if (process.send) process.on('message', (m: { hgw?: string }) => onSupervisor(m, server, () => close(), log));
   }
   // Last, once every signal handler is in place: tests and supervisors take this line as "up".
   log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
@@ -221,6 +231,19 @@ export function parseDrainDelay(text: string | undefined): number {
   // An hour is far beyond any grace period; a bigger value is a typo.
   if (seconds === undefined || seconds < 0 || seconds > 3600) throw new Error(`invalid drain delay ${JSON.stringify(text)} (want a duration such as 5s, 0 for none)`);
   return Math.round(seconds * 1000);
+}
+
+/** How long a handed-over gateway waits for clients to use (and so close) their idle kept-alive connections. */
+const HANDOVER_GRACE_MS = 2000;
+
+function onSupervisor(m: { hgw?: string }, server: GatewayServer, close: () => Promise<void>, log: Logger): void {
+  if (m?.hgw === 'handover') {
+    log.info('reload: handing over to the new gateway (running requests finish; connections close after their next answer)');
+    void handOver(server, close, HANDOVER_GRACE_MS).then(() => process.exit(0));
+  } else if (m?.hgw === 'stop') {
+    log.info('stop: draining (running requests finish, new ones get 503)');
+    void close().then(() => process.exit(0));
+  }
 }
 
 /** `node gateway.mjs [-p port] [-d] [--host-map from=to …]`; HGW_HOST_MAP and HGW_PORT work too. */
@@ -260,10 +283,13 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
       superviseWorkers(workers);
       return;
     }
-    await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true, drainDelayMs });
+    const running = await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true, drainDelayMs });
+    process.send?.({ hgw: 'ready', port: running.port });
   } catch (e) {
     process.stderr.write(`gateway: ${(e as Error).message}\n`);
-    process.exit(1);
+    // A supervisor (hgw run) hears why before the exit; IPC is asynchronous, so exit once it is sent.
+    if (process.send) process.send({ hgw: 'failed', message: (e as Error).message }, () => process.exit(1));
+    else process.exit(1);
   }
 }
 

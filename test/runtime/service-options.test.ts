@@ -95,7 +95,7 @@ describe('router options', () => {
     await request(`${gw.url}/__health`);
     const access = gw.logs.filter((l) => l.includes('[ACCESS]'));
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatch(/^\[EDGE\] \d{4}\/\d\d\/\d\d - [\d:.]+ ▶ INFO \[ACCESS\] 200 \| [\d.]+ms \| 127\.0\.0\.1 \| GET "\/x\?y=1"\n$/);
+    expect(access[0]).toMatch(/^\[EDGE\] \d{4}\/\d\d\/\d\d - [\d:.]+ ▶ INFO \[ACCESS\] 200 \| [\d.]+ms \| 127\.0\.0\.1 \| GET "\/x\?y=1" \| [0-9a-f-]{36}\n$/); // the request id, generated
   });
 });
 

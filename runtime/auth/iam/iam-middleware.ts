@@ -32,6 +32,7 @@ import { bothForms, eitherForm, isIngestPath, isPublicHost, isPublicPath, reques
 import { fromHeaderValue } from './request-headers.js';
 import { requestToken } from './token-sources.js';
 import { mapUrl } from '../../core/host-map.js';
+import { counter } from '../../core/counters.js';
 
 export interface HanzoIamExtra {
   /**
@@ -49,6 +50,13 @@ type Verdict = { kind: 'pass' } | { kind: 'refuse'; refusal: AuthRefusal };
 
 const PASS: Verdict = { kind: 'pass' };
 
+/** By outcome: public, anonymous, api-key, verified, or the refusal's kind (invalid-token, authentication-required, …). */
+const OUTCOMES = counter('gateway_iam_requests', 'Requests through the IAM gate, by outcome');
+const OUTCOME_SERIES = new Map(
+  ['public', 'anonymous', 'api-key', 'verified', 'disabled', 'invalid-token', 'authentication-required', 'insufficient-balance', 'billing-unavailable'].map((o) => [o, OUTCOMES.series({ outcome: o })]),
+);
+const outcome = (name: string) => OUTCOME_SERIES.get(name)?.add();
+
 export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamExtra): Middleware {
   // The Go engine's boot check: a config in the credential-policy form must classify every endpoint.
   if (deps.service.edge?.requireIdentity === 'policy' && deps.endpoints) {
@@ -63,6 +71,7 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
     log.warn('hanzo auth: AUTH_ENABLED=false, tokens are not checked (client identity headers are still stripped)');
     return (req, _res, next) => {
       stripIdentityHeaders(req);
+      outcome('disabled');
       next();
     };
   }
@@ -80,17 +89,26 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
   return (req, res, next) => {
     const selectedOrg = stripIdentityHeaders(req);
     const target = requestTarget(req);
-    if (bothForms(target, (p) => isIngestPath(target.method, p))) return next();
-    if (isPublicHost(target.host, config.publicHosts)) return next();
-    if (bothForms(target, (p) => isPublicPath(p, config.publicPaths))) return next();
-    if (publicRoutes && bothForms(target, (p) => publicRoutes(target.method, p))) return next();
+    if (
+      bothForms(target, (p) => isIngestPath(target.method, p)) ||
+      isPublicHost(target.host, config.publicHosts) ||
+      bothForms(target, (p) => isPublicPath(p, config.publicPaths)) ||
+      (publicRoutes && bothForms(target, (p) => publicRoutes(target.method, p)))
+    ) {
+      outcome('public');
+      return next();
+    }
 
     const token = requestToken(req);
     if (token === '') {
-      if (config.requireAuth) return writeAuthRefusal(res, brand, { kind: 'authentication-required' });
+      if (config.requireAuth) return refuse(res, { kind: 'authentication-required' });
+      outcome('anonymous');
       return next();
     }
-    if (isApiKey(token)) return next();
+    if (isApiKey(token)) {
+      outcome('api-key');
+      return next();
+    }
 
     const billed = config.billingEnabled && eitherForm(target, (p) => billingPathMatch(p, config.billingPaths));
     admitToken(req, token, fromHeaderValue(selectedOrg), billed).then(
@@ -136,16 +154,19 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
   }
 
   function finish(verdict: Verdict, res: ServerResponse, next: Next): void {
-    if (verdict.kind === 'refuse') {
-      writeAuthRefusal(res, brand, verdict.refusal);
-      return;
-    }
+    if (verdict.kind === 'refuse') return refuse(res, verdict.refusal);
+    outcome('verified');
     try {
       next();
     } catch (err) {
       log.error(`hanzo auth: downstream handler threw: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       if (!res.headersSent) res.destroy();
     }
+  }
+
+  function refuse(res: ServerResponse, refusal: AuthRefusal): void {
+    outcome(refusal.kind);
+    writeAuthRefusal(res, brand, refusal);
   }
 }
 

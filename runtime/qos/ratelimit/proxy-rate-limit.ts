@@ -7,6 +7,7 @@
  */
 import type { BackendPlan } from '../../plan/plan.js';
 import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
+import { PROXY_REFUSALS } from './refusal-counter.js';
 import { BucketLimiter } from './bucket-limiter.js';
 import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
 import type { RateLimitOptions } from './router-rate-limit.js';
@@ -36,7 +37,10 @@ export function createProxyRateLimit(
 
   const call = (request: UpstreamRequest, handler: UpstreamHandler, wait: number) => {
     if (wait === 0) next.dispatch(request, handler);
-    else handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
+    else {
+      PROXY_REFUSALS.add();
+      handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
+    }
   };
   return {
     dispatch(request, handler) {

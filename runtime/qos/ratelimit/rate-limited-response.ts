@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Branding } from '../../core/branding.js';
 import { writeGatewayError } from '../../core/responses.js';
+import { ROUTER_REFUSALS } from './refusal-counter.js';
 
 export const RATE_LIMITED_STATUS = 429;
 export const RATE_LIMITED_BODY = '{"message":"rate limit exceeded"}';
@@ -15,6 +16,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** `waitMs`: ms until a token is there; undefined when no wait would help. */
 export function writeRateLimited(res: ServerResponse, brand: Branding, waitMs: number | undefined): void {
+  ROUTER_REFUSALS.add();
   if (waitMs !== undefined && !res.headersSent) res.setHeader('Retry-After', String(retryAfterSeconds(waitMs)));
   writeGatewayError(res, brand, RATE_LIMITED_STATUS, RATE_LIMITED_BODY, JSON_TYPE);
 }

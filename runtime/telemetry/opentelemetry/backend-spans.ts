@@ -9,6 +9,7 @@ import type { OtelSdk } from './otel-sdk.js';
  * `traceparent` the endpoint telemetry put on it; its span becomes the
  * parent the backend sees (the header is rewritten before undici writes
  * it). Calls without one (key fetches, leader polls) are not traced.
+ * `layers.backend` can leave out the spans or the durations.
  */
 interface UndiciRequest {
   origin: unknown;
@@ -18,28 +19,28 @@ interface UndiciRequest {
 }
 
 interface Open {
-  span: Span;
+  span: Span | undefined;
   started: number;
   attributes: Record<string, string | number>;
 }
 
 const CHANNELS = ['undici:request:create', 'undici:request:headers', 'undici:request:trailers', 'undici:request:error'] as const;
 
-export function watchBackendCalls(sdk: OtelSdk): () => void {
+export function watchBackendCalls(sdk: OtelSdk, measure: { metrics: boolean; traces: boolean; buckets: number[] }): () => void {
   const open = new WeakMap<object, Open>();
-  const duration: Histogram = sdk.meter.createHistogram('http.client.request.duration', { unit: 's', description: 'Duration of the gateway\'s calls to backends' });
+  const duration: Histogram = sdk.meter.createHistogram('http.client.request.duration', { unit: 's', description: 'Duration of the gateway\'s calls to backends', advice: { explicitBucketBoundaries: measure.buckets } });
 
   const finish = (request: object, error?: Error) => {
     const o = open.get(request);
     if (!o) return;
     open.delete(request);
     if (error) {
-      o.span.recordException(error);
-      o.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      o.span?.recordException(error);
+      o.span?.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
       o.attributes['error.type'] = error.name;
     }
-    o.span.end();
-    duration.record((performance.now() - o.started) / 1000, o.attributes);
+    o.span?.end();
+    if (measure.metrics) duration.record((performance.now() - o.started) / 1000, o.attributes);
   };
 
   const handlers: Record<(typeof CHANNELS)[number], (message: unknown) => void> = {
@@ -62,10 +63,13 @@ export function watchBackendCalls(sdk: OtelSdk): () => void {
         attributes['server.address'] = origin.hostname;
         attributes['server.port'] = Number(origin.port || (origin.protocol === 'https:' ? 443 : 80));
       }
-      const span = sdk.tracer.startSpan(request.method, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': `${origin?.origin ?? ''}${request.path}` } }, parent);
-      const out: Record<string, string> = {};
-      sdk.propagator.inject(trace.setSpan(parent, span), out, SETTER);
-      if (out.traceparent) request.headers[at + 1] = out.traceparent;
+      let span: Span | undefined;
+      if (measure.traces) {
+        span = sdk.tracer.startSpan(request.method, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'url.full': `${origin?.origin ?? ''}${request.path}` } }, parent);
+        const out: Record<string, string> = {};
+        sdk.propagator.inject(trace.setSpan(parent, span), out, SETTER);
+        if (out.traceparent) request.headers[at + 1] = out.traceparent;
+      }
       open.set(request, { span, started: performance.now(), attributes });
     },
     'undici:request:headers': (message) => {
@@ -73,8 +77,8 @@ export function watchBackendCalls(sdk: OtelSdk): () => void {
       const o = open.get(request);
       if (!o) return;
       o.attributes['http.response.status_code'] = response.statusCode;
-      o.span.setAttribute('http.response.status_code', response.statusCode);
-      if (response.statusCode >= 500) o.span.setStatus({ code: SpanStatusCode.ERROR });
+      o.span?.setAttribute('http.response.status_code', response.statusCode);
+      if (response.statusCode >= 500) o.span?.setStatus({ code: SpanStatusCode.ERROR });
     },
     'undici:request:trailers': (message) => finish((message as { request: object }).request),
     'undici:request:error': (message) => {

@@ -4,7 +4,7 @@ import { clientIp } from '../../core/client-ip.js';
 import { TRACE_HEADERS, type TracedRequest } from '../../core/trace-headers.js';
 import { GETTER, SETTER, watchBackendCalls } from './backend-spans.js';
 import { otelConfig } from './otel-config.js';
-import { otelSdk, type OtelSdk } from './otel-sdk.js';
+import { otelSdk, type OtelSdk, type SdkExtension } from './otel-sdk.js';
 
 /**
  * `telemetry/opentelemetry` for one endpoint: a server span per request,
@@ -13,51 +13,63 @@ import { otelSdk, type OtelSdk } from './otel-sdk.js';
  * status. The span's context goes to every backend as `traceparent`, where
  * the undici watcher opens the client spans under it. It is the endpoint's
  * outermost middleware, so refusals by auth or rate limits are traced too.
- * Endpoints under `skip_paths` are left alone.
+ * Endpoints under `skip_paths` are left alone; `layers` switches spans,
+ * metrics and the client's trace context off.
  */
 let backendWatch: { sdk: OtelSdk; stop: () => void } | undefined;
 const durations = new WeakMap<OtelSdk, Histogram>();
 
-export const endpointTelemetry: EndpointMiddlewareFactory = (endpoint, deps) => {
-  const config = otelConfig(deps.service.extraConfig['telemetry/opentelemetry']);
-  if (config.skipPaths.some((p) => endpoint.endpoint === p || (p.endsWith('/') && endpoint.endpoint.startsWith(p)))) return (_req, _res, _params, next) => next();
-  const sdk = otelSdk(config, deps.hostMap, deps.log);
-  if (!backendWatch) {
-    const stop = watchBackendCalls(sdk);
-    backendWatch = { sdk, stop };
-    deps.atClose?.(async () => {
-      stop();
-      backendWatch = undefined;
-    });
-  }
-  deps.atClose?.(() => sdk.shutdown());
-  let duration = durations.get(sdk);
-  if (!duration) {
-    duration = sdk.meter.createHistogram('http.server.request.duration', { unit: 's', description: 'Duration of requests to the gateway\'s endpoints' });
-    durations.set(sdk, duration);
-  }
-  const histogram = duration;
-  const name = `${endpoint.method} ${endpoint.endpoint}`;
+/** The endpoint telemetry of an SDK with these exporters (otlp-exporters.ts and prometheus-exporter.ts pick them). */
+export function endpointTelemetryWith(extensions: readonly SdkExtension[]): EndpointMiddlewareFactory {
+  return (endpoint, deps) => {
+    const config = otelConfig(deps.service.extraConfig['telemetry/opentelemetry']);
+    if (config.skipPaths.some((p) => endpoint.endpoint === p || (p.endsWith('/') && endpoint.endpoint.startsWith(p)))) return (_req, _res, _params, next) => next();
+    const { layers } = config;
+    const sdk = otelSdk(config, deps.hostMap, deps.log, extensions);
+    if (!backendWatch && (layers.backendMetrics || layers.backendTraces)) {
+      const stop = watchBackendCalls(sdk, { metrics: layers.backendMetrics, traces: layers.backendTraces, buckets: config.timeBuckets });
+      backendWatch = { sdk, stop };
+      deps.atClose?.(async () => {
+        stop();
+        backendWatch = undefined;
+      });
+    }
+    deps.atClose?.(() => sdk.shutdown());
+    let duration = durations.get(sdk);
+    if (!duration) {
+      duration = sdk.meter.createHistogram('http.server.request.duration', { unit: 's', description: 'Duration of requests to the gateway\'s endpoints', advice: { explicitBucketBoundaries: config.timeBuckets } });
+      durations.set(sdk, duration);
+    }
+    const histogram = duration;
+    const name = `${endpoint.method} ${endpoint.endpoint}`;
+    const record = (started: number, status: number) => histogram.record((performance.now() - started) / 1000, { 'http.request.method': endpoint.method, 'http.route': endpoint.endpoint, 'http.response.status_code': status });
 
-  return (req, res, _params, next) => {
-    const parent = sdk.propagator.extract(ROOT_CONTEXT, req.headers, GETTER);
-    const span = sdk.tracer.startSpan(
-      name,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': endpoint.method, 'http.route': endpoint.endpoint, 'url.path': (req.url ?? '/').split('?')[0]!, 'client.address': clientIp(req) } },
-      parent,
-    );
-    const carrier: Record<string, string> = {};
-    sdk.propagator.inject(trace.setSpan(parent, span), carrier, SETTER);
-    (req as TracedRequest)[TRACE_HEADERS] = Object.entries(carrier).flat();
-    const started = performance.now();
-    res.once('close', () => {
-      const status = res.statusCode;
-      span.setAttribute('http.response.status_code', status);
-      if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client went away before the answer was sent' });
-      else if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      histogram.record((performance.now() - started) / 1000, { 'http.request.method': endpoint.method, 'http.route': endpoint.endpoint, 'http.response.status_code': status });
-    });
-    next();
+    if (!layers.globalTraces && !layers.globalMetrics) return (_req, _res, _params, next) => next();
+
+    return (req, res, _params, next) => {
+      const started = performance.now();
+      if (!layers.globalTraces) {
+        res.once('close', () => record(started, res.statusCode));
+        return next();
+      }
+      const parent = layers.propagation ? sdk.propagator.extract(ROOT_CONTEXT, req.headers, GETTER) : ROOT_CONTEXT;
+      const span = sdk.tracer.startSpan(
+        name,
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': endpoint.method, 'http.route': endpoint.endpoint, 'url.path': (req.url ?? '/').split('?')[0]!, 'client.address': clientIp(req) } },
+        parent,
+      );
+      const carrier: Record<string, string> = {};
+      sdk.propagator.inject(trace.setSpan(parent, span), carrier, SETTER);
+      (req as TracedRequest)[TRACE_HEADERS] = Object.entries(carrier).flat();
+      res.once('close', () => {
+        const status = res.statusCode;
+        span.setAttribute('http.response.status_code', status);
+        if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client went away before the answer was sent' });
+        else if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        if (layers.globalMetrics) record(started, status);
+      });
+      next();
+    };
   };
-};
+}

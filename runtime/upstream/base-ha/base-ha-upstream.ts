@@ -1,4 +1,5 @@
 import type { BackendPlan } from '../../plan/plan.js';
+import { counter } from '../../core/counters.js';
 import { mapHost } from '../../core/host-map.js';
 import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../upstream.js';
 import { HttpCall } from '../http/http-call.js';
@@ -57,6 +58,12 @@ export function createBaseHa(backend: BackendPlan, deps: UpstreamDeps, sharedPin
 
 const clusterPins = new Map<string, { store: PinStore | undefined; users: number }>();
 
+const WRITER_FAILURES = counter('gateway_base_ha_writer_failures', 'base_ha writes whose writer failed (transport error or 5xx) and were retried');
+const WRITER_FAILURES_FATAL = counter('gateway_base_ha_writer_failures_fatal', 'base_ha writes that found no new writer after a failure (503 writer_unreachable)');
+const NO_WRITER = counter('gateway_base_ha_no_writer', 'base_ha writes refused for want of a known writer (503 no_writer)');
+const RETRIES = counter('gateway_base_ha_retries', 'base_ha writes sent a second time, to the new writer');
+const PINS = counter('gateway_base_ha_pins', 'base_ha clients pinned to the writer after a write (read-your-writes)');
+
 interface BaseHa {
   deps: UpstreamDeps;
   poller: LeaderPoller;
@@ -78,7 +85,10 @@ async function route(ha: BaseHa, request: UpstreamRequest, handler: UpstreamHand
   // A request that beats the first poll waits for it (bounded by the poll timeout) rather than answer no_writer.
   if (!ha.poller.isReady()) await ha.poller.ready;
   const writer = ha.poller.currentWriter();
-  if (writer === '') return respondJson(handler, 503, '{"error":"no_writer"}');
+  if (writer === '') {
+    NO_WRITER.add();
+    return respondJson(handler, 503, '{"error":"no_writer"}');
+  }
   const body = await bufferBody(request.body); // replayable for the one retry
   const attempt = new WriterAttempt(ha, request, body, handler, isWrite ? key : '', writer);
   attempt.start();
@@ -120,7 +130,7 @@ class WriterAttempt implements UpstreamHandler {
   ) {}
 
   start(): void {
-    this.tries++;
+    if (++this.tries > 1) RETRIES.add();
     send(this.ha, this.target, this.request, this.body, this);
   }
 
@@ -153,7 +163,10 @@ class WriterAttempt implements UpstreamHandler {
       void this.failover();
       return;
     }
-    if (this.pinKey !== '' && this.status < 500) this.ha.pins?.pin(this.pinKey);
+    if (this.pinKey !== '' && this.status < 500 && this.ha.pins) {
+      this.ha.pins.pin(this.pinKey);
+      PINS.add();
+    }
     this.inner.onComplete(trailers);
   }
 
@@ -168,6 +181,7 @@ class WriterAttempt implements UpstreamHandler {
 
   private async failover(): Promise<void> {
     const failed = this.target;
+    WRITER_FAILURES.add();
     this.ha.poller.kick();
     const next = await this.ha.poller.waitForNewWriter(failed, Math.floor(this.ha.poller.intervalMs * 1.5), this.cancelled);
     if (this.cancelled.aborted) {
@@ -175,6 +189,7 @@ class WriterAttempt implements UpstreamHandler {
       return;
     }
     if (next === '') {
+      WRITER_FAILURES_FATAL.add();
       respondJsonAfterConnect(this.inner, 503, '{"error":"writer_unreachable"}');
       return;
     }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { parseJson } from '../../core/json/parse-json.js';
 import { isJsonObject, JsonNumber } from '../../core/json/json-number.js';
+import { counter } from '../../core/counters.js';
 import type { Logger } from '../../core/logger.js';
 import type { UpstreamPools } from '../http/pools.js';
 
@@ -28,6 +29,10 @@ export interface LeaderState {
 const BODY_LIMIT = 8192;
 /** A poll's own bound (at least one interval): a slow answer still counts; a hung one fails and the next tick tries again. */
 const POLL_TIMEOUT_MS = 3000;
+
+const POLLS = counter('gateway_base_ha_leader_polls', 'base_ha polls of /_ha/leader');
+const POLL_ERRORS = counter('gateway_base_ha_leader_poll_errors', 'base_ha leader polls that failed (timeout, refused, non-200, bad body)');
+const LEADER_CHANGES = counter('gateway_base_ha_leader_changes', 'base_ha writer elections seen (a new term)');
 const pollers = new Map<string, LeaderPoller>();
 
 export function leaderPollerFor(origin: string, intervalMs: number, pools: UpstreamPools, log: Logger): LeaderPoller {
@@ -126,6 +131,7 @@ export class LeaderPoller {
 
   private async poll(): Promise<void> {
     this.polls++;
+    POLLS.add();
     try {
       const res = await this.pool.request({
         method: 'GET',
@@ -145,6 +151,7 @@ export class LeaderPoller {
       this.accept(parseJson(Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT)));
     } catch (e) {
       this.pollErrors++;
+      POLL_ERRORS.add();
       this.log.debug(`[BACKEND: base_ha] leader poll ${this.origin}/_ha/leader failed: ${(e as Error).message}`);
     }
   }
@@ -163,6 +170,7 @@ export class LeaderPoller {
       leaseExpiresMs: Number.isNaN(lease) ? 0 : lease,
       fetchedAtMs: Date.now(),
     };
+    if (previous && previous.term !== term) LEADER_CHANGES.add();
     if (!previous || previous.term !== term) this.log.info(`[BACKEND: base_ha] writer elected: ${leaderUrl} (node ${this.state.nodeId}, term ${term})`);
   }
 }

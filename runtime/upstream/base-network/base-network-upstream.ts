@@ -1,10 +1,14 @@
 import type { BackendPlan } from '../../plan/plan.js';
+import { counter } from '../../core/counters.js';
 import { mapHost } from '../../core/host-map.js';
 import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../upstream.js';
 import { HttpCall } from '../http/http-call.js';
 import { bufferBody, headerValue, respondJson } from '../shared/synthetic-response.js';
 import { memberPollerFor, releaseMemberPoller, type MemberPoller } from './member-poller.js';
 import { shardKeyReader, type ShardKeyReader } from './shard-key.js';
+
+const REDIRECTS = counter('gateway_base_network_307', 'base-network answers that were a 307 from the picked pod');
+const SHARD_MISMATCHES = counter('gateway_base_network_shard_mismatches', 'base-network 307s with a Location, followed to the shard\'s owner');
 
 /**
  * `github.com/hanzoai/gateway/base-network`: each request goes to the pod
@@ -94,8 +98,10 @@ class ShardCall implements UpstreamHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode === 307) {
+      REDIRECTS.add();
       const location = header(rawHeaders, 'location');
       if (location) {
+        SHARD_MISMATCHES.add();
         if (this.follows === 1) {
           this.location = null;
           this.follows = 2; // a second 307: answered below, once this body is drained

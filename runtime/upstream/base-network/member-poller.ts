@@ -1,9 +1,11 @@
 import type { Dispatcher } from 'undici';
 import { parseJson } from '../../core/json/parse-json.js';
 import { isJsonObject, type JsonValue } from '../../core/json/json-number.js';
+import { counter } from '../../core/counters.js';
 import type { Logger } from '../../core/logger.js';
 import type { UpstreamPools } from '../http/pools.js';
 import { MembershipView, type Member } from './membership.js';
+
 
 /**
  * Polls `GET {host}/-/base/members` (3 s timeout, 1 MiB limit) and keeps the
@@ -14,6 +16,7 @@ import { MembershipView, type Member } from './membership.js';
  */
 const BODY_LIMIT = 1 << 20;
 const TIMEOUT_MS = 3000;
+const MEMBER_POLLS = counter('gateway_base_network_member_polls', 'base-network polls of /-/base/members');
 const pollers = new Map<string, MemberPoller>();
 
 export function memberPollerFor(host: string, intervalMs: number, template: string, pools: UpstreamPools, log: Logger): MemberPoller {
@@ -59,6 +62,7 @@ export class MemberPoller {
   }
 
   private async poll(): Promise<void> {
+    MEMBER_POLLS.add();
     try {
       const res = await this.pool.request({ method: 'GET', path: this.path, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
       const chunks: Buffer[] = [];

@@ -1,5 +1,8 @@
+import { counter } from '../../core/counters.js';
 import type { Logger } from '../../core/logger.js';
 import { ZapConnection } from '../../zap/wire/zap-connection.js';
+
+const CONNECTIONS = counter('gateway_zap_connections', 'ZAP dials to peers, by outcome (connected, failed)');
 
 /**
  * The gateway's ZAP node as the backend side sees it: one connection per
@@ -24,6 +27,7 @@ export class ZapPeers {
       this.connections.set(addr, conn);
       conn.then(
         (c) => {
+          CONNECTIONS.add({ outcome: 'connected' });
           this.log.info(`[ZAP] connected to ${addr} (peer ${c.peerId})`);
           c.once('close', () => {
             if (this.connections.get(addr) === conn) this.connections.delete(addr);
@@ -31,6 +35,7 @@ export class ZapPeers {
           });
         },
         () => {
+          CONNECTIONS.add({ outcome: 'failed' });
           if (this.connections.get(addr) === conn) this.connections.delete(addr);
         },
       );

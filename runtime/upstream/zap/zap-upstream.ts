@@ -5,6 +5,9 @@ import { forwardCall } from './forward-call.js';
 import { httpEnvelopeCall } from './http-envelope-call.js';
 import { zapNode } from './zap-peers.js';
 import type { ZapTarget } from './zap-target.js';
+import { counter } from '../../core/counters.js';
+
+const FALLBACKS = counter('gateway_zap_fallbacks', 'ZAP backends served over HTTP because their peer was unreachable at start-up');
 
 /**
  * `github.com/hanzoai/gateway/zap`: the backend is called over ZAP on a
@@ -31,6 +34,7 @@ export function zapUpstream(backend: BackendPlan, deps: UpstreamDeps): Upstream 
         () => undefined,
         (e: Error) => {
           fallback = true;
+          FALLBACKS.add();
           deps.log.warn(`[ZAP] ${zap.addr} unreachable at start-up (${e.message}): backend ${backend.urlPattern} is served over HTTP`);
         },
       );
