@@ -13,7 +13,7 @@ export interface BuildCommandOptions extends InputOptions {
   minify: boolean;
 }
 
-export const DEFAULT_BRAND = 'hanzoai/gateway';
+export { DEFAULT_BRAND } from './option-defaults.js';
 
 /** `hgw build`: check, then write dist/ (gateway.mjs, map, entry.ts, manifest.json) atomically. */
 export async function runBuild(positional: string | undefined, opts: BuildCommandOptions, io: Io): Promise<number> {
