@@ -98,7 +98,7 @@ backend.close();
 jwks.close();
 writeResult('hanzo-profile-cost.json', { rounds, seconds, rows, ratios });
 
-/** The 25 functions with the most self time in a .cpuprofile, as % of all samples. */
+/** The 25 functions with the most self time in a .cpuprofile, as % of the busy (not idle) samples. */
 function printTop(name, prof) {
   const self = new Map();
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -108,10 +108,11 @@ function printTop(name, prof) {
   for (const [id, n] of counts) {
     const node = byId.get(id);
     const f = node.callFrame;
+    if (f.functionName === '(idle)') continue;
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-1)[0]}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + n);
     total += n;
   }
-  console.log(`\n${name}: top self time (${total} samples)`);
+  console.log(`\n${name}: top self time (${total} busy samples)`);
   for (const [k, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }

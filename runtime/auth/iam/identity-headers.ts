@@ -11,7 +11,7 @@ import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
 import type { Logger } from '../../core/logger.js';
 import { effectiveOrg, hasUnsafeRune, homeOrg, isOrgAdmin, isPlatformSudo, userId, username, type IamClaims } from './iam-claims.js';
 import { moneyBits, permissionsHeaderValue } from './permission-bits.js';
-import { setRequestHeader, toHeaderValue } from './request-headers.js';
+import { setRequestHeaders, toHeaderValue } from './request-headers.js';
 
 export type IdentityHeader = readonly [name: string, value: string];
 
@@ -42,12 +42,15 @@ export function identityHeaders(claims: IamClaims, selectedOrg: string): Identit
  * out and logged: the backend then sees less identity, never a broken one.
  */
 export function writeIdentityHeaders(req: IncomingMessage, headers: readonly IdentityHeader[], log: Logger): void {
+  const lines: string[] = [];
   for (const [name, text] of headers) {
     const wire = toHeaderValue(text);
     if (wire === undefined) {
       log.warn(`hanzo auth: claim value for ${name} holds control characters; header not sent`);
       continue;
     }
-    setRequestHeader(req, name, wire);
+    lines.push(name, wire);
   }
+  // The names are distinct, so one set-all is the same as setting each in turn.
+  if (lines.length > 0) setRequestHeaders(req, lines);
 }
