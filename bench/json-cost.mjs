@@ -62,9 +62,14 @@ for (const [name, text] of [['1 KB', small[0]], ['40 KB', big]]) {
   const peer = measure(`${name}: JSON.parse + JSON.stringify (peer)`, () => JSON.stringify(JSON.parse(text)));
   add(peer);
   add({ ...measure(`${name}: tree: decode + encode`, () => encodeJson(decodeFirstJsonValue(text))), peer });
-  add({ ...measure(`${name}: decode only`, () => decodeFirstJsonValue(text)), peer });
+  const parsePeer = measure(`${name}: JSON.parse (peer)`, () => JSON.parse(text));
+  add(parsePeer);
+  add({ ...measure(`${name}: decode only (parse-json)`, () => decodeFirstJsonValue(text)), peer: parsePeer });
   const tree = decodeFirstJsonValue(text);
-  add({ ...measure(`${name}: encode only`, () => encodeJson(tree)), peer });
+  const plain = JSON.parse(text);
+  const stringifyPeer = measure(`${name}: JSON.stringify (peer)`, () => JSON.stringify(plain));
+  add(stringifyPeer);
+  add({ ...measure(`${name}: encode only (encode-json)`, () => encodeJson(tree)), peer: stringifyPeer });
   add({ ...measure(`${name}: splice: canonical scan`, () => canonicalObject(text)), peer });
 }
 {
@@ -74,7 +79,7 @@ for (const [name, text] of [['1 KB', small[0]], ['40 KB', big]]) {
   add({ ...measure('merge of 3 × 1 KB: splice path (scan ×3 + merge)', () => mergeCanonical([canonicalObject(small[0]), canonicalObject(small[1]), canonicalObject(small[2])]).text), peer });
 }
 
-console.log(`JSON cost per operation, CPU µs (Node ${process.version}); ratio = over the peer in the same block`);
+console.log(`JSON cost per operation, CPU µs (Node ${process.version}); ratio = over the peer row above it`);
 for (const r of rows) console.log(`  ${r.label.padEnd(62)} ${r.usPerOp.toFixed(2).padStart(9)} µs${r.peer ? `   ${(r.usPerOp / r.peer.usPerOp).toFixed(2)}× peer` : ''}`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'json-cost.json'), `${JSON.stringify({ node: process.version, sizes: { small: small[0].length, big: big.length }, rows: rows.map((r) => ({ label: r.label, usPerOp: r.usPerOp, ratioToPeer: r.peer ? r.usPerOp / r.peer.usPerOp : 1 })) }, null, 2)}\n`);
