@@ -5,7 +5,7 @@
 // rounds. Reported per gateway: req/s and CPU µs/request (from /proc, the figure to
 // decide by on a shared box), and the ratios hanzo/plain. ROUNDS, SECONDS vary the
 // run; CPU_PROF=1 also writes a V8 CPU profile of each gateway (readable bundles) and
-// prints its heaviest functions by self time. Needs wrk.
+// prints its heaviest functions by self time (CPU_PROF_DIR keeps the .cpuprofile files). Needs wrk.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,7 @@ for (const [name, config] of Object.entries(configs)) {
   const args = [join(root, 'bin/hgw.mjs'), 'build', join(dir, `${name}.json`), '--out', join(dir, name), '-q', ...(profile ? ['--no-minify'] : [])];
   const built = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(built.stderr);
-  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, `${name}-prof`)}`] : [];
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.CPU_PROF_DIR ?? dir, `${name}-prof`)}`] : [];
   gateways[name] = await start(null, process.execPath, [...flags, join(dir, name, 'gateway.mjs'), '-p', '0'], env);
 }
 const headers = [`Authorization: Bearer ${token}`, 'Host: api.hanzo.ai'];
@@ -89,7 +89,7 @@ if (profile) {
   for (const [name, g] of Object.entries(gateways)) {
     g.child.kill('SIGINT'); // drains and exits, which writes the profile
     await new Promise((r) => g.child.once('exit', r));
-    const folder = join(dir, `${name}-prof`);
+    const folder = join(process.env.CPU_PROF_DIR ?? dir, `${name}-prof`);
     const file = readdirSync(folder).find((f) => f.endsWith('.cpuprofile'));
     if (file) printTop(name, JSON.parse(readFileSync(join(folder, file), 'utf8')));
   }

@@ -50,7 +50,8 @@ export class IamJwtVerifier {
 
   /** The verified payload, or a TokenRejectedError. */
   async verify(token: string): Promise<JWTPayload> {
-    const header = (this.verified.header(token) as TokenHeader<AcceptedAlgorithm> | undefined) ?? readHeader(token);
+    const held = this.verified.lookup(token);
+    const header = (held?.header as TokenHeader<AcceptedAlgorithm> | undefined) ?? readHeader(token);
     const { alg, kid } = header;
     let published: readonly PublishedKey[];
     try {
@@ -59,7 +60,7 @@ export class IamJwtVerifier {
       if (err instanceof JwksUnavailableError) throw new TokenRejectedError(`edge: ${err.message}`);
       throw err;
     }
-    const cached = this.verified.get(token, published);
+    const cached = held && this.verified.valid(token, held, published);
     if (cached !== undefined) return cached;
     const candidates = published.filter((k) => fitsAlgorithm(k, alg));
     if (candidates.length === 0) throw new TokenRejectedError(`authz: token is unverifiable: no ${alg} key published for kid "${kid}"`);

@@ -28,26 +28,24 @@ export interface TokenHeader<Alg extends string = string> {
   kid: string;
 }
 
-interface Entry {
+export interface VerifiedToken {
   header: TokenHeader;
   key: PublishedKey;
   payload: JWTPayload;
 }
 
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, VerifiedToken>();
 
   constructor(private readonly clockToleranceSeconds: number) {}
 
-  /** The header of a token verified before (the text fixes it), so a repeat skips decoding it. */
-  header(token: string): TokenHeader | undefined {
-    return this.entries.get(token)?.header;
+  /** What is held for a token verified before: its header (the text fixes it) and, through `valid`, its payload. */
+  lookup(token: string): VerifiedToken | undefined {
+    return this.entries.get(token);
   }
 
-  /** The payload of a token verified before with a key in `published`, still inside its validity window. */
-  get(token: string, published: readonly PublishedKey[]): JWTPayload | undefined {
-    const entry = this.entries.get(token);
-    if (entry === undefined) return undefined;
+  /** The entry's payload if its key is still in `published` and the clock is inside its validity window. */
+  valid(token: string, entry: VerifiedToken, published: readonly PublishedKey[]): JWTPayload | undefined {
     if (!published.includes(entry.key) || !this.inWindow(entry.payload)) {
       this.entries.delete(token);
       return undefined;
