@@ -1,13 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck, EXIT, type Io } from './commands/check.js';
-import { DEFAULT_BRAND, runBuild } from './commands/build.js';
-import { runRun } from './commands/run.js';
-import { collect } from './commands/checked-plan.js';
+import type { Io } from './commands/check.js';
+import { EXIT } from './commands/exit-codes.js';
+import { collect, DEFAULT_BRAND } from './commands/option-defaults.js';
 import { isHgwError } from './errors.js';
 import { hgwBugsUrl, hgwVersion } from './version.js';
-import { RULE_REGISTRY } from './diagnostics/rules.js';
-import { renderRulesMarkdown } from './diagnostics/rules-doc.js';
 import { addFlexibleConfigFlags } from './load/flexible-config/options.js';
+
+// Each command loads its own modules when it runs (dynamic import): `hgw --version`
+// needs none of them, `check` no code generator or bundler (ts-morph, esbuild).
 
 /** Builds the `hgw` command line; `io` is injectable so tests can run it in-process. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -35,7 +35,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-l, --lint', 'strict schema lint as KrakenD\'s: unknown keys and namespaces are errors')
     .option('-q, --quiet', 'print only findings')
     .option('--no-color', 'disable colors (NO_COLOR is honoured too)')
-    .action((config: string | undefined, opts) => {
+    .action(async (config: string | undefined, opts) => {
+      const { runCheck } = await import('./commands/check.js');
       setExit(runCheck(config, opts, io));
     });
 
@@ -61,6 +62,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'print only errors among the findings')
     .option('--no-color', 'disable colors')
     .action(async (config: string | undefined, opts) => {
+      const { runBuild } = await import('./commands/build.js');
       setExit(await runBuild(config, opts, io));
     });
 
@@ -82,6 +84,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'print only errors among the findings')
     .option('--no-color', 'disable colors')
     .action(async (config: string | undefined, opts) => {
+      const { runRun } = await import('./commands/run.js');
       setExit(await runRun(config, opts, io));
     });
 
@@ -95,14 +98,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('--worker-thread', 'internal').hideHelp())
     .action(async (files: string[], opts) => {
       const { runTestPlugin } = await import('./commands/test-plugin.js');
-      setExit(await runTestPlugin(files, opts, io));
+      // This module is lib/hgw.mjs when bundled: the script a plugin worker thread runs.
+      setExit(await runTestPlugin(files, opts, io, import.meta.url));
     });
 
   program
     .command('rules')
     .description('List every rule id hgw check reports, with its severity and meaning')
     .option('--markdown', 'print docs/rules.md')
-    .action((opts: { markdown?: boolean }) => {
+    .action(async (opts: { markdown?: boolean }) => {
+      const [{ RULE_REGISTRY }, { renderRulesMarkdown }] = await Promise.all([import('./diagnostics/rules.js'), import('./diagnostics/rules-doc.js')]);
       if (opts.markdown) {
         io.stdout.write(renderRulesMarkdown());
         return;

@@ -14,10 +14,8 @@ import type { LoadedDocument } from './load/document.js';
 import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
 import { buildPlan } from './plan/build-plan.js';
 import { validateDocument } from './validate/validate.js';
-import { generateEntry, type CodegenOptions, type GeneratedEntry } from './codegen/generate-entry.js';
-import { bundleEntry } from './bundle/bundle-entry.js';
-import { namedPluginFiles } from './codegen/plugin-files.js';
-import { buildManifest, type Manifest } from './bundle/manifest.js';
+import type { CodegenOptions, GeneratedEntry } from './codegen/generate-entry.js';
+import type { Manifest } from './bundle/manifest.js';
 import { packageRoot } from './validate/schemas.js';
 import { join, basename, dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -99,6 +97,13 @@ export interface BuiltGateway {
 
 /** Plan → files of a build, in memory; the caller decides where they go. Call only for a config without errors. */
 export async function buildFromPlan(checked: Plan, options: BuildOptions): Promise<BuiltGateway> {
+  // Loaded here, not at the top: ts-morph and esbuild cost `hgw check` most of its start-up.
+  const [{ generateEntry }, { bundleEntry }, { namedPluginFiles }, { buildManifest }] = await Promise.all([
+    import('./codegen/generate-entry.js'),
+    import('./bundle/bundle-entry.js'),
+    import('./codegen/plugin-files.js'),
+    import('./bundle/manifest.js'),
+  ]);
   const root = packageRoot();
   const plan = withLuaSources(checked, [process.cwd(), dirname(checked.source.file)]);
   const pluginFiles = await namedPluginFiles(plan, root);

@@ -24,7 +24,7 @@ export interface BuildCommandOptions extends InputOptions {
   k8sName?: string;
 }
 
-export const DEFAULT_BRAND = 'hanzoai/gateway';
+export { DEFAULT_BRAND } from './option-defaults.js';
 
 /** `hgw build`: check, then write dist/ (gateway.mjs, map, entry.ts, manifest.json) atomically. */
 export async function runBuild(positional: string | undefined, opts: BuildCommandOptions, io: Io): Promise<number> {

@@ -6,6 +6,7 @@ import { ANSI_PAINT, NO_PAINT, type Paint } from '../report/code-frame.js';
 import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../report/format.js';
 import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
+import { EXIT } from './exit-codes.js';
 import { profileOption } from './checked-plan.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import { flexibleConfigOptions, type FlexibleConfigFlags } from '../load/flexible-config/options.js';
@@ -40,7 +41,7 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3 } as const;
+export { EXIT };
 
 const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
 

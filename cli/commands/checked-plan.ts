@@ -70,7 +70,4 @@ export function profileOption(value: string | undefined): ProfileName | undefine
   return value;
 }
 
-/** Repeatable commander option collector. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+export { collect } from './option-defaults.js';

@@ -45,7 +45,8 @@ const KINDS: ReadonlyArray<{ kind: PluginKind; label: string; registerer: string
  * no kind flag: `You must declare the expected type of the plugin.`; both
  * exit 1.
  */
-export async function runTestPlugin(files: string[], opts: TestPluginOptions, io: Io): Promise<number> {
+/** `cliUrl`: the module URL of the CLI's entry (lib/hgw.mjs when bundled), which the plugin worker thread starts. */
+export async function runTestPlugin(files: string[], opts: TestPluginOptions, io: Io, cliUrl: string = import.meta.url): Promise<number> {
   if (opts.workerThread) {
     if (!serveWorkerThread()) throw new HgwError('HGW_USAGE', `${WORKER_FLAG} is internal to hgw test-plugin`);
     return EXIT.ok;
@@ -65,7 +66,7 @@ export async function runTestPlugin(files: string[], opts: TestPluginOptions, io
   const root = packageRoot();
   const version = hgwVersion();
   const compiled = new CompiledPlugins(root);
-  const inspector = new PluginInspector(import.meta.url);
+  const inspector = new PluginInspector(cliUrl);
   const types = new PluginTypeChecker(root);
   let checks = 0;
   let failed = 0;

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { withRange } from '../diagnostics/make.js';
 import type { LoadResult } from './document.js';
@@ -7,13 +8,22 @@ import { LineIndex } from './positions.js';
 import { SourceMap } from './source-map.js';
 
 /**
+ * The yaml package, loaded on the first YAML file: most configs are JSON, and
+ * loading it costs `hgw check` a noticeable part of its start-up.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
+
+/**
  * Parses YAML (KrakenD accepts .yml/.yaml configs; routes.yaml is YAML) into a
  * plain JSON-like value with positions. Only the JSON data model is kept:
  * anchors resolve, tags other than the core schema are not special.
  */
 export function loadYaml(file: string, text: string): LoadResult {
   const idx = new LineIndex(text);
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
   const diagnostics: Diagnostic[] = [];
   // One syntax error is one mistake: the parser's follow-on errors are noise. A tab
   // used as indentation is the usual root cause, so it wins over what it triggers.
@@ -51,6 +61,7 @@ function walk(
   idx: LineIndex,
   keyRange: ReturnType<LineIndex['range']> | undefined,
 ): unknown {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   const valueRange = nodeRange(idx, node);
   map.set(pointer, keyRange ? { key: keyRange, value: valueRange } : { value: valueRange });
   if (isMap(node)) {

@@ -12,7 +12,7 @@ import { BackendError } from './pipe/backend-error.js';
 import { withConcurrentCalls } from './pipe/concurrent-calls.js';
 import { compileMerge } from './pipe/merge.js';
 import { canceled, deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyResponse, type ProxyWrapper } from './pipe/proxy.js';
-import { compileRender, type Render } from './pipe/render.js';
+import { compileRender, JSON_TYPE, rendersPlainJson, type Render } from './pipe/render.js';
 import { compileSequential } from './pipe/sequential.js';
 import { withStaticData } from './pipe/static-data.js';
 import { compileEndpointFlatmap } from './manipulation/backend-manipulation.js';
@@ -28,10 +28,15 @@ import { compileEndpointFlatmap } from './manipulation/backend-manipulation.js';
 export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): EndpointHandler {
   const t = endpoint.timeoutMs;
   const codecs = deps.codecs ?? {};
+  const render = compileRender(endpoint, codecs);
+  // Answers may stay text (spliced, never decoded) only when nothing between backend and client reads the data.
+  const { sequential, static: staticData, flatmapFilter } = endpoint.proxy;
+  const splice = rendersPlainJson(render) && !deps.finisher && !deps.endpointWrappers?.length && !sequential && !staticData && !flatmapFilter;
   const compiled = endpoint.backends.map((b, i) => {
     const upstream = deps.upstreams[i];
     if (!upstream) throw new Error(`endpoint ${endpoint.method} ${endpoint.endpoint}: backend ${i} has no upstream`);
-    return { shadow: b.shadow, proxy: wrapped(compileBackendProxy(endpoint, b, upstream, deps.brand, codecs), deps.backendWrappers?.[i]) };
+    const spliceBackend = splice && !deps.backendWrappers?.[i]?.length;
+    return { shadow: b.shadow, proxy: wrapped(compileBackendProxy(endpoint, b, upstream, deps.brand, codecs, spliceBackend), deps.backendWrappers?.[i]) };
   });
   // `proxy.shadow` backends get a copy of the traffic; their answers are dropped.
   const shadows = compiled.filter((c) => c.shadow).map((c) => c.proxy);
@@ -47,7 +52,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
 
   const shared: Shared = {
     pipe,
-    render: compileRender(endpoint, codecs),
+    render,
     brand: deps.brand,
     timeoutMs: t,
     cacheControl: endpoint.cacheTtlMs > 0 ? `public, max-age=${Math.floor(endpoint.cacheTtlMs / 1000)}` : undefined,
@@ -132,12 +137,15 @@ class EndpointCall {
     }
     let complete = false;
     const headers: Record<string, string | number> = { [POWERED_BY_HEADER]: brand.poweredBy };
-    if (Object.keys(response.data).length > 0 && response.isComplete) {
+    const canonical = response.canonical;
+    const nonEmpty = canonical ? canonical.keys.length > 0 : Object.keys(response.data).length > 0;
+    if (nonEmpty && response.isComplete) {
       complete = true;
       if (cacheControl) headers['Cache-Control'] = cacheControl;
     }
     headers[COMPLETED_HEADER] = complete ? 'true' : 'false';
-    const rendered = this.shared.render(this.req, response.data);
+    // A still-textual answer is already what the json render would write (only spliceable endpoints make one).
+    const rendered = canonical ? { body: canonical.text, contentType: JSON_TYPE } : this.shared.render(this.req, response.data);
     const body = Buffer.from(rendered.body);
     headers['Content-Type'] = rendered.contentType;
     headers['Content-Length'] = body.length;

@@ -71,10 +71,23 @@ function stampedWriteHead(this: StampedResponse, status: number, ...rest: unknow
   return nodeWriteHead.call(this, status, ...rest);
 }
 
-function stampLines(req: IncomingMessage, version: string): string[] {
-  const lines = ['Server', brandForHost(firstRequestHeader(req, 'host')) || NEUTRAL_SERVER_BRAND];
-  if (version !== '') lines.push('X-Api-Version', version);
-  lines.push('X-Content-Type-Options', 'nosniff', 'Strict-Transport-Security', HSTS_POLICY);
+/**
+ * The stamp's lines depend only on the Host's brand (a handful) and the build
+ * version (one per gateway), so each is built once; callers only read it.
+ */
+const STAMPS = new Map<string, Map<string, readonly string[]>>();
+
+function stampLines(req: IncomingMessage, version: string): readonly string[] {
+  const brand = brandForHost(firstRequestHeader(req, 'host')) || NEUTRAL_SERVER_BRAND;
+  let byBrand = STAMPS.get(version);
+  if (byBrand === undefined) STAMPS.set(version, (byBrand = new Map()));
+  let lines = byBrand.get(brand);
+  if (lines === undefined) {
+    const built = ['Server', brand];
+    if (version !== '') built.push('X-Api-Version', version);
+    built.push('X-Content-Type-Options', 'nosniff', 'Strict-Transport-Security', HSTS_POLICY);
+    byBrand.set(brand, (lines = built));
+  }
   return lines;
 }
 
@@ -88,7 +101,7 @@ function stampSetHeaders(res: ServerResponse): string | undefined {
 }
 
 /** A flat `[name, value, …]` list (or pairs) without the dropped names, with the stamp appended. */
-function stampedArray(given: OutgoingHttpHeader[], stamp: string[], completedSet: string | undefined): OutgoingHttpHeader[] {
+function stampedArray(given: OutgoingHttpHeader[], stamp: readonly string[], completedSet: string | undefined): OutgoingHttpHeader[] {
   const out: OutgoingHttpHeader[] = [];
   let completed = completedSet;
   let hasGatewayCompleted = false;
@@ -111,7 +124,7 @@ function stampedArray(given: OutgoingHttpHeader[], stamp: string[], completedSet
   return out;
 }
 
-function stampedObject(given: OutgoingHttpHeaders, stamp: string[], completedSet: string | undefined): OutgoingHttpHeaders {
+function stampedObject(given: OutgoingHttpHeaders, stamp: readonly string[], completedSet: string | undefined): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   let completed = completedSet;
   let hasGatewayCompleted = false;

@@ -12,28 +12,43 @@ import { VERIFIED_IDENTITY, type RequestWithIdentity } from '../../core/middlewa
 import type { Logger } from '../../core/logger.js';
 import { effectiveOrg, hasUnsafeRune, homeOrg, isOrgAdmin, isPlatformSudo, userId, username, type IamClaims } from './iam-claims.js';
 import { moneyBits, permissionsHeaderValue } from './permission-bits.js';
-import { setRequestHeader, toHeaderValue } from './request-headers.js';
+import { setRequestHeaders, toHeaderValue } from './request-headers.js';
 
 export type IdentityHeader = readonly [name: string, value: string];
+
+/** The minted names in Go's canonical form, computed once rather than on every request. */
+const NAMES = {
+  org: canonicalHeaderKey('X-Org-Id'),
+  owner: canonicalHeaderKey('X-User-Owner'),
+  workspace: canonicalHeaderKey('X-Workspace-Id'),
+  project: canonicalHeaderKey('X-Project-Id'),
+  user: canonicalHeaderKey('X-User-Id'),
+  userName: canonicalHeaderKey('X-User-Name'),
+  email: canonicalHeaderKey('X-User-Email'),
+  billing: canonicalHeaderKey('X-Billing-Account-Id'),
+  admin: canonicalHeaderKey('X-User-IsAdmin'),
+  orgAdmin: canonicalHeaderKey('X-User-IsOrgAdmin'),
+  permissions: canonicalHeaderKey('X-User-Permissions'),
+} as const;
 
 /** The minted headers, in text form, for these claims and the client's org selection. */
 export function identityHeaders(claims: IamClaims, selectedOrg: string): IdentityHeader[] {
   const org = effectiveOrg(claims, selectedOrg);
   const out: IdentityHeader[] = [];
   const add = (name: string, value: string | undefined) => {
-    if (value !== undefined && value !== '') out.push([canonicalHeaderKey(name), value]);
+    if (value !== undefined && value !== '') out.push([name, value]);
   };
-  add('X-Org-Id', org);
-  add('X-User-Owner', homeOrg(claims));
-  add('X-Workspace-Id', hasUnsafeRune(claims.workspace) ? '' : claims.workspace);
-  add('X-Project-Id', hasUnsafeRune(claims.project) ? '' : claims.project);
-  add('X-User-Id', userId(claims));
-  add('X-User-Name', username(claims));
-  add('X-User-Email', claims.email);
-  add('X-Billing-Account-Id', claims.billingAccount);
-  add('X-User-IsAdmin', isPlatformSudo(claims) ? 'true' : '');
-  add('X-User-IsOrgAdmin', isOrgAdmin(claims, org) ? 'true' : '');
-  add('X-User-Permissions', permissionsHeaderValue(moneyBits(claims)));
+  add(NAMES.org, org);
+  add(NAMES.owner, homeOrg(claims));
+  add(NAMES.workspace, hasUnsafeRune(claims.workspace) ? '' : claims.workspace);
+  add(NAMES.project, hasUnsafeRune(claims.project) ? '' : claims.project);
+  add(NAMES.user, userId(claims));
+  add(NAMES.userName, username(claims));
+  add(NAMES.email, claims.email);
+  add(NAMES.billing, claims.billingAccount);
+  add(NAMES.admin, isPlatformSudo(claims) ? 'true' : '');
+  add(NAMES.orgAdmin, isOrgAdmin(claims, org) ? 'true' : '');
+  add(NAMES.permissions, permissionsHeaderValue(moneyBits(claims)));
   return out;
 }
 
@@ -45,14 +60,17 @@ export function identityHeaders(claims: IamClaims, selectedOrg: string): Identit
  */
 export function writeIdentityHeaders(req: IncomingMessage, headers: readonly IdentityHeader[], log: Logger): void {
   const written: IdentityHeader[] = [];
+  const lines: string[] = [];
   for (const [name, text] of headers) {
     const wire = toHeaderValue(text);
     if (wire === undefined) {
       log.warn(`hanzo auth: claim value for ${name} holds control characters; header not sent`);
       continue;
     }
-    setRequestHeader(req, name, wire);
     written.push([name, wire]);
+    lines.push(name, wire);
   }
+  // The names are distinct, so one set-all is the same as setting each in turn.
+  if (lines.length > 0) setRequestHeaders(req, lines);
   (req as RequestWithIdentity)[VERIFIED_IDENTITY] = written;
 }

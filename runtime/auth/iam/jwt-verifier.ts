@@ -17,6 +17,7 @@
  */
 import { decodeProtectedHeader, errors, importJWK, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { JwksUnavailableError, type JwksKeyStore, type PublishedKey } from './jwks-key-store.js';
+import { VerifiedTokenCache, type TokenHeader } from './verified-token-cache.js';
 
 export const ACCEPTED_ALGORITHMS = ['RS256', 'RS512', 'ES256', 'ES384', 'ES512'] as const;
 export type AcceptedAlgorithm = (typeof ACCEPTED_ALGORITHMS)[number];
@@ -38,6 +39,8 @@ export class IamJwtVerifier {
   private readonly keys: JwksKeyStore;
   /** Imported CryptoKeys per published key and algorithm (WebCrypto keys are bound to one algorithm). */
   private readonly imported = new WeakMap<PublishedKey, Map<AcceptedAlgorithm, Promise<CryptoKey>>>();
+  /** Tokens that passed every check below, with the key that verified them. */
+  private readonly verified = new VerifiedTokenCache(CLOCK_SKEW_SECONDS);
 
   constructor(options: IamJwtVerifierOptions) {
     this.issuers = new Set(options.issuers);
@@ -47,7 +50,9 @@ export class IamJwtVerifier {
 
   /** The verified payload, or a TokenRejectedError. */
   async verify(token: string): Promise<JWTPayload> {
-    const { alg, kid } = readHeader(token);
+    const held = this.verified.lookup(token);
+    const header = (held?.header as TokenHeader<AcceptedAlgorithm> | undefined) ?? readHeader(token);
+    const { alg, kid } = header;
     let published: readonly PublishedKey[];
     try {
       published = await this.keys.keysFor(kid);
@@ -55,14 +60,18 @@ export class IamJwtVerifier {
       if (err instanceof JwksUnavailableError) throw new TokenRejectedError(`edge: ${err.message}`);
       throw err;
     }
+    const cached = held && this.verified.valid(token, held, published);
+    if (cached !== undefined) return cached;
     const candidates = published.filter((k) => fitsAlgorithm(k, alg));
     if (candidates.length === 0) throw new TokenRejectedError(`authz: token is unverifiable: no ${alg} key published for kid "${kid}"`);
 
     let payload: JWTPayload | undefined;
+    let verifiedBy: PublishedKey | undefined;
     for (const candidate of candidates) {
       try {
         const key = await this.cryptoKey(candidate, alg);
         ({ payload } = await jwtVerify(token, key, { algorithms: [alg], clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ['exp'] }));
+        verifiedBy = candidate;
         break;
       } catch (err) {
         if (err instanceof errors.JWSSignatureVerificationFailed) continue;
@@ -79,6 +88,7 @@ export class IamJwtVerifier {
       const aud = audienceList(payload.aud);
       if (!aud.some((a) => this.audiences.has(a))) throw new TokenRejectedError(`edge: audience [${aud.join(' ')}] is not accepted here`);
     }
+    this.verified.set(token, header, verifiedBy!, payload);
     return payload;
   }
 
@@ -97,7 +107,7 @@ export class IamJwtVerifier {
   }
 }
 
-function readHeader(token: string): { alg: AcceptedAlgorithm; kid: string } {
+function readHeader(token: string): TokenHeader<AcceptedAlgorithm> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     if (token.split('.').length !== 3) throw new Error('not a compact JWS');

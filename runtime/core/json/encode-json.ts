@@ -7,8 +7,52 @@
 import { fieldOrder, JsonNumber, type JsonObject, type JsonValue } from './json-number.js';
 import { sortByUtf8 } from './utf8-order.js';
 
-/** Iterative, so any depth the parser accepts (Go allows 10000) encodes without stack overflow. */
+/**
+ * Recursion is the fast way (no stack of open containers to allocate); values
+ * nested deeper than RECURSION_LIMIT are written again by the iterative encoder,
+ * so any depth the parser accepts (Go allows 10000) encodes without stack overflow.
+ */
 export function encodeJson(value: JsonValue): string {
+  try {
+    return encodeValue(value, 0);
+  } catch (e) {
+    if (e === TOO_DEEP) return encodeJsonIteratively(value);
+    throw e;
+  }
+}
+
+const RECURSION_LIMIT = 512;
+const TOO_DEEP = new Error('nested deeper than the recursive encoder goes');
+
+function encodeValue(value: JsonValue | undefined, depth: number): string {
+  if (typeof value !== 'object' || value === null || value instanceof JsonNumber) return encodeScalar(value);
+  if (depth >= RECURSION_LIMIT) throw TOO_DEEP;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    if (length === 0) return '[]';
+    let out = '[' + encodeValue(value[0], depth + 1);
+    for (let i = 1; i < length; i++) out += ',' + encodeValue(value[i], depth + 1);
+    return out + ']';
+  }
+  const keys = objectKeys(value);
+  const length = keys.length;
+  if (length === 0) return '{}';
+  let out = '{';
+  for (let i = 0; i < length; i++) {
+    const key = keys[i]!;
+    out += (i === 0 ? '' : ',') + quoteString(key) + ':' + encodeValue(value[key], depth + 1);
+  }
+  return out + '}';
+}
+
+/** A Go struct's fields in field order (those still present), else a map's keys in UTF-8 order. */
+function objectKeys(members: JsonObject): string[] {
+  const order = fieldOrder(members);
+  return order ? order.filter((k) => Object.hasOwn(members, k)) : sortByUtf8(Object.keys(members));
+}
+
+/** The same bytes as encodeJson, with an explicit stack: for values too deep to recurse into. */
+export function encodeJsonIteratively(value: JsonValue): string {
   let out = '';
   const open: OpenContainer[] = [];
   let current: JsonValue | undefined = value;
@@ -25,8 +69,7 @@ export function encodeJson(value: JsonValue): string {
       }
       out += '[]';
     } else {
-      const members: JsonObject = current;
-      const keys = fieldOrder(members)?.filter((k) => Object.hasOwn(members, k)) ?? sortByUtf8(Object.keys(members));
+      const keys = objectKeys(current);
       const first = keys[0];
       if (first !== undefined) {
         out += '{' + quoteString(first) + ':';

@@ -3,12 +3,14 @@ import type { Upstream, UpstreamRequest } from '../../upstream/upstream.js';
 import type { Branding } from '../branding.js';
 import { BufferedCall, type BufferedResponse } from '../buffered-call.js';
 import { BackendRequestBuilder } from '../request-builder.js';
-import { compileBackendManipulation } from '../manipulation/backend-manipulation.js';
+import { compileBackendManipulation, hasBackendManipulation } from '../manipulation/backend-manipulation.js';
 import { goStruct, type JsonObject } from '../json/json-number.js';
 import type { Codecs } from './codecs.js';
 import { bodyDecoder } from './decode-backend-body.js';
 import { BackendError } from './backend-error.js';
 import { NO_CANCEL, type Proxy } from './proxy.js';
+import { canonicalObject } from '../json/canonical-object.js';
+import { CanonicalResponse } from './canonical-response.js';
 
 /**
  * One backend of a decoding endpoint: build the request, call the upstream,
@@ -17,14 +19,19 @@ import { NO_CANCEL, type Proxy } from './proxy.js';
  * `backend/http` options decide what a failure looks like: an error with the
  * backend's status (`return_error_code`) or data describing it
  * (`return_error_details`).
+ *
+ * `splice`: the caller renders plain JSON and reads nothing else of the data,
+ * so an answer that needs no manipulation and is already in Go's encoding is
+ * passed on as text (CanonicalResponse) instead of decoded.
  */
-export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan, upstream: Upstream, brand: Branding, codecs: Codecs): Proxy {
+export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan, upstream: Upstream, brand: Branding, codecs: Codecs, splice = false): Proxy {
   const builder = new BackendRequestBuilder(endpoint, backend, brand);
   const decode = bodyDecoder(backend, codecs);
   const manipulate = compileBackendManipulation(backend);
   const noop = backend.encoding === 'no-op';
   const details = backend.returnErrorDetails;
   const label = `[${builder.method} ${builder.pattern.template}]`;
+  const spliceable = splice && isPlainJson(backend);
 
   return (ctx, done) => {
     const request: UpstreamRequest = builder.build(ctx.req, ctx.params, ctx.rawQuery, ctx.body, ctx.responses);
@@ -51,6 +58,13 @@ export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan
         done(backend.returnErrorCode ? new BackendError(message, res.status, res.body, header(res, 'content-type')) : new BackendError(message), null);
         return;
       }
+      if (spliceable && header(res, 'content-encoding') === undefined) {
+        const canonical = canonicalObject(res.body.toString('utf8'));
+        if (canonical !== null) {
+          done(null, new CanonicalResponse(canonical, true, { status: res.status, headers: res.headers }));
+          return;
+        }
+      }
       let data: JsonObject;
       try {
         data = manipulate(decode(res.body, header(res, 'content-encoding')));
@@ -63,6 +77,12 @@ export function compileBackendProxy(endpoint: EndpointPlan, backend: BackendPlan
     upstream.dispatch(request, call);
     return (reason) => call.cancel(reason);
   };
+}
+
+/** A JSON object answer that reaches the endpoint as it came: no manipulation, no collection, no codec. */
+function isPlainJson(backend: BackendPlan): boolean {
+  const json = backend.encoding === 'json' || backend.encoding === 'fast-json' || backend.encoding === '';
+  return json && !backend.isCollection && !hasBackendManipulation(backend);
 }
 
 /** Lura's error-detail struct, fields in struct order; empty body and encoding are omitted. */

@@ -1,5 +1,7 @@
+import { mergeCanonical, type CanonicalObject } from '../json/canonical-object.js';
 import type { JsonObject } from '../json/json-number.js';
 import { MergeError } from './backend-error.js';
+import { CanonicalResponse } from './canonical-response.js';
 import { deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyDone, type ProxyResponse } from './proxy.js';
 
 /**
@@ -7,7 +9,9 @@ import { deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type Prox
  * timeout; responses shallow-merged in arrival order (last one wins a key
  * conflict — `group` avoids that); any failure or a backend still out at the
  * deadline makes the result incomplete; if nothing arrived the errors are
- * returned joined by newlines.
+ * returned joined by newlines. When every answer is still Go-encoded text
+ * (CanonicalResponse) and nothing runs after the merge, the texts are spliced
+ * into the merged object's text instead of decoded, merged and re-encoded.
  */
 export function compileMerge(backends: Proxy[], deadlineMs: number, after?: (data: JsonObject) => JsonObject): Proxy {
   return (ctx, done) => new Merge(backends, ctx, done, deadlineMs, after).cancel;
@@ -16,7 +20,8 @@ export function compileMerge(backends: Proxy[], deadlineMs: number, after?: (dat
 class Merge {
   private readonly cancels: Cancel[] = [];
   private readonly errors: Error[] = [];
-  private data: JsonObject | null = null;
+  /** Answers in arrival order: merged once all are in, so texts can be spliced. */
+  private readonly parts: ProxyResponse[] = [];
   private complete = true;
   private pending: number;
   private timer: NodeJS.Timeout | null = null;
@@ -46,7 +51,7 @@ class Merge {
     if (this.finished) return;
     if (err) this.errors.push(err);
     if (res) {
-      this.data = this.data === null ? res.data : Object.assign(this.data, res.data);
+      this.parts.push(res);
       if (!res.isComplete) this.complete = false;
     } else this.complete = false;
     if (--this.pending === 0) this.finish();
@@ -63,11 +68,32 @@ class Merge {
   private finish(): void {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.data === null) {
+    if (this.parts.length === 0) {
       this.done(new MergeError(this.errors), null);
       return;
     }
-    const data = this.after ? this.after(this.data) : this.data;
-    this.done(this.errors.length > 0 ? new MergeError(this.errors) : null, { data, isComplete: this.complete && this.errors.length === 0 });
+    const err = this.errors.length > 0 ? new MergeError(this.errors) : null;
+    const isComplete = this.complete && this.errors.length === 0;
+    const texts = this.after ? null : canonicalParts(this.parts);
+    if (texts) {
+      this.done(err, new CanonicalResponse(mergeCanonical(texts), isComplete));
+      return;
+    }
+    // Lura's shallow merge: the first answer's object takes the later ones' keys, last arrival winning.
+    let data: JsonObject = this.parts[0]!.data;
+    for (let i = 1; i < this.parts.length; i++) data = Object.assign(data, this.parts[i]!.data);
+    if (this.after) data = this.after(data);
+    this.done(err, { data, isComplete });
   }
+}
+
+/** The parts' texts, or null when any part is (or has become) a tree. */
+function canonicalParts(parts: readonly ProxyResponse[]): CanonicalObject[] | null {
+  const texts: CanonicalObject[] = [];
+  for (const part of parts) {
+    const text = part.canonical;
+    if (text === undefined) return null;
+    texts.push(text);
+  }
+  return texts;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { CanonicalObject } from '../json/canonical-object.js';
 import type { JsonObject, JsonValue } from '../json/json-number.js';
 
 /**
@@ -14,6 +15,8 @@ export interface ProxyResponse {
   raw?: Buffer;
   /** A single backend's status and header lines (a merge has none), for response checks. */
   metadata?: { status: number; headers: string[] };
+  /** `data` as Go's encoder writes it, while nobody has read `data` (see canonical-response.ts). */
+  readonly canonical?: CanonicalObject | undefined;
 }
 
 export type ProxyDone = (err: Error | null, response: ProxyResponse | null) => void;

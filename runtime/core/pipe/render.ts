@@ -12,13 +12,18 @@ import type { Codecs } from './codecs.js';
  */
 export type Render = (req: IncomingMessage, data: JsonObject | null) => { body: string; contentType: string };
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 const BUILT_IN: Record<string, Render> = {
   json: (_req, data) => ({ body: data === null ? '{}' : encodeJson(data), contentType: JSON_TYPE }),
   'json-collection': (_req, data) => ({ body: data && Array.isArray(data.collection) ? encodeJson(data.collection) : '[]', contentType: JSON_TYPE }),
   string: (_req, data) => ({ body: typeof data?.content === 'string' ? data.content : '', contentType: 'text/plain; charset=utf-8' }),
 };
+
+/** Whether `render` is plain `json`, which writes exactly a CanonicalResponse's text. */
+export function rendersPlainJson(render: Render): boolean {
+  return render === BUILT_IN.json;
+}
 
 export function compileRender(endpoint: EndpointPlan, codecs: Codecs): Render {
   const pick = (name: string): Render | undefined => {

@@ -109,3 +109,30 @@ describe('Go structs', () => {
     expect(Object.keys(detail)).toEqual(['http_status_code', 'http_body', 'http_body_encoding']);
   });
 });
+
+describe('the recursive encoder and its iterative fallback', () => {
+  it('write the same bytes for every shape, on both sides of the recursion limit', async () => {
+    const { encodeJsonIteratively } = await import('../../../runtime/core/json/encode-json.js');
+    const { goStruct } = await import('../../../runtime/core/json/json-number.js');
+    const nest = (depth: number, leaf: JsonValue): JsonValue => {
+      let v = leaf;
+      for (let i = 0; i < depth; i++) v = i % 2 === 0 ? [v, 1] : { b: v, a: 'x<y', [`k${i}`]: new JsonNumber('1.50') };
+      return v;
+    };
+    const values: JsonValue[] = [
+      { b: [1, -0.5, 'é\u2028', null, true], a: {}, c: [], '': goStruct({ z: 1, a: 2 }) },
+      ...[1, 511, 512, 513, 2000].map((d) => nest(d, { leaf: '\u{1F600}\ud800' })),
+    ];
+    for (const v of values) expect(encodeJson(v)).toBe(encodeJsonIteratively(v));
+  });
+
+  it('fail with the same error wherever the bad value sits', async () => {
+    const { encodeJsonIteratively } = await import('../../../runtime/core/json/encode-json.js');
+    for (const depth of [3, 600]) {
+      let v: JsonValue = [Number.NaN];
+      for (let i = 0; i < depth; i++) v = [v];
+      expect(() => encodeJson(v)).toThrow('json: unsupported value: NaN');
+      expect(() => encodeJsonIteratively(v)).toThrow('json: unsupported value: NaN');
+    }
+  });
+});
