@@ -185,15 +185,21 @@ describe('JWKS cache', () => {
 
   it('downloads once and keeps using held keys when the JWKS server goes down, also past the TTL', async () => {
     const local = await startJwksServer([rsa.jwk]);
-    const g = await startGateway({ AUTH_JWKS_URL: local.url }, { keyCache: { ttlMs: 50, refreshCooldownMs: 50 } });
+    // TTL and cooldown are parameters: the second request lands inside the TTL, the stale one after both.
+    const ttlMs = 1000;
+    const g = await startGateway({ AUTH_JWKS_URL: local.url }, { keyCache: { ttlMs, refreshCooldownMs: ttlMs } });
     cleanups.push(() => g.close());
     const token = await signToken(rsa, aliceClaims());
+    const firstSent = Date.now(); // the download starts after this
     expect((await g.send('/v1/things', bearer(token))).status).toBe(200);
+    const loaded = Date.now(); // and was done by this
     expect((await g.send('/v1/things', bearer(token))).status).toBe(200);
+    expect(Date.now() - firstSent, 'the second request landed inside the TTL (else this run proves nothing)').toBeLessThan(ttlMs);
     expect(local.hits).toBe(1);
     await local.stop();
     expect((await g.send('/v1/things', bearer(token))).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 120));
+    const left = loaded + ttlMs + 20 - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
     const stale = await g.send('/v1/things', bearer(token));
     expect(stale.status).toBe(200);
     expect(g.logs.some((l) => l.includes('JWKS refresh') && l.includes('keeping the keys held'))).toBe(true);
