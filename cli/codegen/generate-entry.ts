@@ -3,16 +3,16 @@ import { basename, join } from 'node:path';
 import { IndentationText, Project, QuoteKind, SyntaxKind, VariableDeclarationKind, type OptionalKind, type VariableStatementStructure } from 'ts-morph';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { BuildInfo } from '../../runtime/core/start.js';
-import { backendStages, backendUpstream, backendWrappers, CODECS, endpointWrappers, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, REQUIRED, routerMiddleware, type RuntimeExport } from './runtime-modules.js';
-import { HgwError } from '../errors.js';
+import type { RuntimeExport } from './runtime-modules.js';
 import { EXPORTS } from '../plan/module-registry.js';
-import { stageModules } from '../plan/modules.js';
+import { planWiring, type WiredExport } from './plan-wiring.js';
 import type { PluginFile } from './plugin-files.js';
 
 /**
- * Plan → entry.ts: the template from templates/ with the Plan written in as
- * frozen literals and imports of exactly the runtime exports the endpoints
- * use. Deterministic: the output depends only on the Plan and the options.
+ * Plan → entry.ts: the wiring spec (plan-wiring.ts) printed into the template
+ * from templates/, the Plan written in as frozen literals and imports of
+ * exactly the runtime exports the spec names. Deterministic: the output
+ * depends only on the Plan and the options.
  */
 export interface CodegenOptions {
   hgwVersion: string;
@@ -22,12 +22,6 @@ export interface CodegenOptions {
   pluginFiles?: PluginFile[];
 }
 
-const PLUGIN_EXPORTS = {
-  bundled: EXPORTS.bundledPlugins,
-  server: EXPORTS.serverPlugins,
-  client: EXPORTS.clientPlugins,
-  modifier: EXPORTS.modifierPlugins,
-} as const;
 
 export interface GeneratedEntry {
   text: string;
@@ -36,12 +30,8 @@ export interface GeneratedEntry {
 }
 
 export function generateEntry(plan: Plan, templatesDir: string, options: CodegenOptions): GeneratedEntry {
-  const missing = plan.modules.filter((m) => REQUIRED.has(m));
-  if (missing.length > 0) {
-    throw new HgwError('HGW_UNSUPPORTED', missing.map((m) => `${m} is not available in hgw ${options.hgwVersion}: ${REQUIRED.get(m)}`).join('\n'));
-  }
-  const codecModules = new Set(Object.values(CODECS).map((c) => c.module));
-  const unimplemented = plan.modules.filter((m) => !IMPLEMENTED.has(m) && !codecModules.has(m));
+  const spec = planWiring(plan, options.hgwVersion);
+  const unimplemented = spec.unimplemented;
   const imports = new Map<string, Set<string>>();
   const use = (e: RuntimeExport): string => {
     const names = imports.get(e.from) ?? new Set<string>();
@@ -49,61 +39,40 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     imports.set(e.from, names);
     return e.name;
   };
+  /** An export as code: its name, or a call with the entry's table. */
+  const wired = (w: WiredExport): string => (w.with ? `${use(w.use)}(${w.with})` : use(w.use));
 
   const statements: OptionalKind<VariableStatementStructure>[] = [];
   const wiring: string[] = [];
-  for (const original of plan.endpoints) {
-    const ep = withEndpointModifiers(original);
+  for (const ew of spec.endpoints) {
+    const ep = ew.plan;
     const name = `ep${ep.index}`;
-    const handler = use(endpointHandler(ep));
-    const lines = [`${ep.method} ${ep.endpoint} → ${handler} (${ep.outputEncoding}), timeout ${ep.timeoutMs} ms`];
-    const upstreams = ep.backends.map((be) => {
-      if (be.extraConfig['plugin/http-client'] !== undefined) {
-        lines.push(`backend ${be.index}: ${be.method} ${be.urlPattern} answered by client plugin ${JSON.stringify((be.extraConfig['plugin/http-client'] as { name?: unknown }).name)}`);
-        return `${use(PLUGIN_EXPORTS.client)}(PLUGINS)`;
-      }
-      const chosen = backendUpstream(be);
-      lines.push(`backend ${be.index}: ${be.method} ${be.hosts.join(' | ') || '(no host)'}${be.urlPattern} via ${chosen.use.name}${chosen.note ? ` — ${chosen.note}` : ''}`);
-      return use(chosen.use);
-    });
-    const stages = stageModules(plan.service, ep).map((id) => (IMPLEMENTED.has(id) ? id : `${id} (not enforced yet)`));
-    lines.splice(1, 0, `stages: ${stages.length > 0 ? stages.join(' → ') : 'none'}`);
-    lines.push(`${basename(plan.source.file)}:${ep.source.line}:${ep.source.column}`);
+    const handler = use(ew.handler);
+    const upstreams = ew.backends.map(wired);
     statements.push({
       declarationKind: VariableDeclarationKind.Const,
-      docs: [lines.map(commentSafe).join('\n')],
+      docs: [ew.notes.map(commentSafe).join('\n')],
       declarations: [{ name, initializer: `frozen<EndpointPlan>(${JSON.stringify(ep, null, 2)})` }],
     });
-    const middleware = endpointMiddleware(ep, plan.service).map(use);
-    const finisher = endpointFinisher(ep);
-    const backendStageLists = ep.backends.map((be) => [
-      ...(be.extraConfig['plugin/req-resp-modifier'] !== undefined ? [`${use(PLUGIN_EXPORTS.modifier)}(PLUGINS)`] : []),
-      ...backendStages(be).map(use),
-    ]);
-    const wrappers = endpointWrappers(ep, plan.service).map(use);
-    const perBackendWrappers = ep.backends.map((be) => backendWrappers(ep, be, plan.service).map(use));
+    const middleware = ew.middleware.map(use);
+    const backendStageLists = ew.stages.map((list) => list.map(wired));
+    const wrappers = ew.wrappers.map(use);
+    const perBackendWrappers = ew.backendWrappers.map((list) => list.map(use));
     const extras = [
       middleware.length > 0 ? `middleware: [${middleware.join(', ')}]` : '',
       wrappers.length > 0 ? `wrappers: [${wrappers.join(', ')}]` : '',
       perBackendWrappers.some((w) => w.length > 0) ? `backendWrappers: [${perBackendWrappers.map((w) => `[${w.join(', ')}]`).join(', ')}]` : '',
       backendStageLists.some((st) => st.length > 0) ? `stages: [${backendStageLists.map((st) => `[${st.join(', ')}]`).join(', ')}]` : '',
-      finisher ? `finisher: ${use(finisher)}` : '',
+      ew.finisher ? `finisher: ${use(ew.finisher)}` : '',
     ].filter(Boolean);
     wiring.push(`{ plan: ${name}, handler: ${handler}, backends: [${upstreams.join(', ')}]${extras.map((e) => `, ${e}`).join('')} }`);
   }
 
-  const codecs = Object.entries(CODECS).filter(([, c]) => plan.modules.includes(c.module));
-  const routerChain = [
-    ...(plan.service.extraConfig['plugin/http-server'] !== undefined ? [`${use(PLUGIN_EXPORTS.server)}(PLUGINS)`] : []),
-    ...routerMiddleware(plan.service).map(use),
-    // Host routing comes last: it is the routing step of the edge chain.
-    ...(plan.routes ? [`${use(HOST_ROUTING)}(ROUTES)`] : []),
-    ...(plan.ingress ? [`${use(ingressMiddlewareExport(plan.ingress.hosts.some((h) => h.auth)))}(INGRESS)`] : []),
-  ];
+  const routerChain = spec.router.map(wired);
   const pluginFiles = options.pluginFiles ?? [];
-  const pluginList = pluginFiles.length === 0 ? '[]' : `${use(PLUGIN_EXPORTS.bundled)}([${pluginFiles.map((_, i) => `[plugin${i}, ${JSON.stringify(basename(pluginFiles[i]!.file))}]`).join(', ')}])`;
-  const listeners = extraListeners(plan.service).map(use);
-  const codecTable = codecs.length === 0 ? '{}' : `{ ${codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c.use)}`).join(', ')} }`;
+  const pluginList = pluginFiles.length === 0 ? '[]' : `${use(EXPORTS.bundledPlugins)}([${pluginFiles.map((_, i) => `[plugin${i}, ${JSON.stringify(basename(pluginFiles[i]!.file))}]`).join(', ')}])`;
+  const listeners = spec.listeners.map(use);
+  const codecTable = spec.codecs.length === 0 ? '{}' : `{ ${spec.codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c)}`).join(', ')} }`;
 
   const build: BuildInfo = {
     hgwVersion: options.hgwVersion,
@@ -180,21 +149,4 @@ function commentSafe(s: string): string {
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
-}
-
-/**
- * Endpoint-level `plugin/req-resp-modifier`: KrakenD runs it around the whole
- * proxy (the merged response). With one backend that is the same as running
- * it around that backend, which is what hgw links; with several it is refused
- * rather than run with different semantics.
- */
-function withEndpointModifiers(ep: Plan['endpoints'][number]): Plan['endpoints'][number] {
-  const modifier = ep.extraConfig['plugin/req-resp-modifier'];
-  if (modifier === undefined) return ep;
-  if (ep.backends.length !== 1) {
-    throw new HgwError('HGW_UNSUPPORTED', `${ep.method} ${ep.endpoint}: an endpoint-level plugin/req-resp-modifier needs exactly one backend in hgw (put it on the backends instead)`);
-  }
-  const backend = ep.backends[0]!;
-  if (backend.extraConfig['plugin/req-resp-modifier'] !== undefined) return ep;
-  return { ...ep, backends: [{ ...backend, extraConfig: { ...backend.extraConfig, 'plugin/req-resp-modifier': modifier } }] };
 }

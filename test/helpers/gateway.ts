@@ -1,16 +1,16 @@
 import type { Plan, ProfileName } from '../../runtime/plan/plan.js';
 import { startGateway, type GatewayWiring, type RunningGateway, type StartOptions } from '../../runtime/core/start.js';
-import {
-  backendStages, backendUpstream, backendWrappers, CODECS, endpointWrappers, endpointFinisher, endpointHandler, endpointMiddleware, extraListeners, HOST_ROUTING, ingressMiddlewareExport, routerMiddleware, type RuntimeExport,
-} from '../../cli/codegen/runtime-modules.js';
+import { ingressMiddlewareExport, type RuntimeExport } from '../../cli/codegen/runtime-modules.js';
+import { planWiring, type WiredExport } from '../../cli/codegen/plan-wiring.js';
 import { loadDoc, planOf } from './check.js';
 import { buildIngressPlan } from '../../cli/plan/ingress-plan.js';
 import { withLuaSources } from '../../cli/codegen/lua-sources.js';
 
 /**
- * Starts the runtime in the test process wired exactly as codegen wires it —
- * the same choice functions pick handlers, upstreams, middleware and codecs —
- * for runtime tests that need no bundle. Build tests exercise the real bundle.
+ * Starts the runtime in the test process wired from the same spec codegen
+ * prints (cli/codegen/plan-wiring.ts) — handlers, upstreams, stages,
+ * middleware, listeners and codecs — for runtime tests that need no bundle.
+ * Build tests exercise the real bundle.
  */
 const loaded = new Map<string, Record<string, unknown>>();
 
@@ -33,32 +33,35 @@ export async function startRuntime(
   // As hgw build does: Lua sources are read now and travel in the Plan.
   const plan = withLuaSources(planOf(config, options.routesYaml, options.profile), [process.cwd()]);
   const logs: string[] = [];
+  // The same wiring spec codegen prints as entry.ts; plugins are not bundled here, so PLUGINS is empty.
+  const spec = planWiring(plan, 'test');
+  const tables = { PLUGINS: [], ROUTES: plan.routes, INGRESS: plan.ingress };
+  const wired = async (w: WiredExport): Promise<never> => {
+    const value = await load(w.use);
+    return (w.with ? (value as (arg: unknown) => never)(tables[w.with]) : value) as never;
+  };
   const endpoints: GatewayWiring['endpoints'] = [];
-  for (const ep of plan.endpoints) {
-    const finisher = endpointFinisher(ep);
+  for (const ew of spec.endpoints) {
     endpoints.push({
-      plan: ep,
-      handler: await load(endpointHandler(ep)),
-      backends: await Promise.all(ep.backends.map((b) => load(backendUpstream(b).use))),
-      middleware: await Promise.all(endpointMiddleware(ep, plan.service).map(load)),
-      stages: await Promise.all(ep.backends.map((b) => Promise.all(backendStages(b).map(load)))),
-      wrappers: await Promise.all(endpointWrappers(ep, plan.service).map(load)),
-      backendWrappers: await Promise.all(ep.backends.map((b) => Promise.all(backendWrappers(ep, b, plan.service).map(load)))),
-      ...(finisher ? { finisher: await load(finisher) } : {}),
+      plan: ew.plan,
+      handler: await load(ew.handler),
+      backends: await Promise.all(ew.backends.map(wired)),
+      middleware: await Promise.all(ew.middleware.map(load)),
+      stages: await Promise.all(ew.stages.map((list) => Promise.all(list.map(wired)))),
+      wrappers: await Promise.all(ew.wrappers.map(load)),
+      backendWrappers: await Promise.all(ew.backendWrappers.map((list) => Promise.all(list.map(load)))),
+      ...(ew.finisher ? { finisher: await load(ew.finisher) } : {}),
     });
   }
   const codecs: Record<string, never> = {};
-  for (const [name, c] of Object.entries(CODECS)) if (plan.modules.includes(c.module)) codecs[name] = await load(c.use);
+  for (const [name, use] of spec.codecs) codecs[name] = await load(use);
   const wiring: GatewayWiring = {
-    build: { hgwVersion: 'test', brand: { name: 'hanzoai/gateway', version: '2.13.8' }, configFile: 'gateway.json', configSha256: plan.source.sha256, hostMap: {}, unimplemented: [] },
+    build: { hgwVersion: 'test', brand: { name: 'hanzoai/gateway', version: '2.13.8' }, configFile: 'gateway.json', configSha256: plan.source.sha256, hostMap: {}, unimplemented: spec.unimplemented },
     service: plan.service,
     endpoints,
     codecs,
-    middleware: [
-      ...(await Promise.all(routerMiddleware(plan.service).map(load))),
-      ...(plan.routes ? [((await load(HOST_ROUTING)) as (r: typeof plan.routes) => never)(plan.routes)] : []),
-    ],
-    listeners: await Promise.all(extraListeners(plan.service).map(load)),
+    middleware: await Promise.all(spec.router.map(wired)),
+    listeners: await Promise.all(spec.listeners.map(load)),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
   return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };
