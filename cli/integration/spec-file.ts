@@ -10,7 +10,8 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import type { ErrorObject } from 'ajv';
 import { loadJson } from '../load/json.js';
 import { joinPointer } from '../load/json-pointer.js';
-import { packageRoot } from '../validate/schemas.js';
+// Inlined into the CLI bundle by esbuild, so the installed package needs no fixtures/ folder.
+import E2E_SCHEMA from '../../fixtures/krakend-schema/e2e.json' with { type: 'json' };
 import { HgwError } from '../errors.js';
 
 export interface Spec {
@@ -26,15 +27,12 @@ export interface Spec {
 export const MAX_SPEC_FILES = 10_000;
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 
-/** Where the vendored schema sits in the package (listed in package.json `files`). */
-export const E2E_SCHEMA_PATH = 'fixtures/krakend-schema/e2e.json';
-
 let validator: ReturnType<Ajv2019['compile']> | undefined;
 
 /** KrakenD's schema plus what hgw's runner also reads: `in.follow_redirects`, HEAD and OPTIONS, and KrakenD's top-level `error`. */
 function specValidator(): ReturnType<Ajv2019['compile']> {
   if (validator) return validator;
-  const schema = JSON.parse(readFileSync(join(packageRoot(), E2E_SCHEMA_PATH), 'utf8')) as {
+  const schema = structuredClone(E2E_SCHEMA) as unknown as {
     properties: { in: { properties: Record<string, unknown> } } & Record<string, unknown>;
   };
   schema.properties.in.properties.follow_redirects = { type: 'boolean', description: 'hgw: false stops at the first redirect' };
