@@ -8,6 +8,7 @@ import type { Plan, ProfileName } from '../runtime/plan/plan.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { isRuleId, ruleInfo } from './diagnostics/rules.js';
 import { loadFile } from './load/load-file.js';
+import { STDIN_NAME } from './load/stdin.js';
 import type { LoadedDocument } from './load/document.js';
 import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
 import { buildPlan } from './plan/build-plan.js';
@@ -45,14 +46,15 @@ export function checkFiles(inputs: CheckInputs): CheckResult {
   const result: CheckResult = { diagnostics: [], texts: new Map(), fatal: false, docs: {}, profile: inputs.profile };
   const stage = (file: string, schema: 'gateway' | 'routes' | 'ingress', lint: (doc: LoadedDocument) => Diagnostic[]) => {
     const loaded = loadFile(file);
+    const name = file === '-' ? STDIN_NAME : file;
     if (!loaded.ok) {
-      if (loaded.text !== undefined) result.texts.set(file, loaded.text);
+      if (loaded.text !== undefined) result.texts.set(name, loaded.text);
       result.diagnostics.push(...loaded.diagnostics);
       if (loaded.diagnostics.some((d) => isRuleId(d.ruleId) && ruleInfo(d.ruleId).fatal)) result.fatal = true;
       return undefined;
     }
     const doc = loaded.doc;
-    result.texts.set(file, doc.text);
+    result.texts.set(name, doc.text);
     result.diagnostics.push(...validateDocument(doc, schema), ...lint(doc));
     return doc;
   };

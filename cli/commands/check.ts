@@ -100,8 +100,9 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
     io.stdout.write(`${JSON.stringify(plan, null, indent)}\n`);
   }
   if (plan && opts.testGinRoutes && human) {
-    io.stderr.write(`${plan.endpoints.length} route(s), no conflicts:\n`);
-    for (const ep of plan.endpoints) io.stderr.write(`  ${ep.method.padEnd(6)} ${ep.route}  (${plan.source.file}:${ep.source.line}:${ep.source.column})\n`);
+    // The table is the data (`hgw check -t > routes.txt`); the count is a message.
+    if (!opts.quiet) io.stderr.write(`${plan.endpoints.length} route(s), no conflicts:\n`);
+    for (const ep of plan.endpoints) io.stdout.write(`  ${ep.method.padEnd(6)} ${ep.route}  (${plan.source.file}:${ep.source.line}:${ep.source.column})\n`);
   }
   if (failing) return EXIT.findings;
   if (human && !opts.quiet) io.stderr.write(`${paint.green('Syntax OK!')}\n`);

@@ -111,10 +111,24 @@ describe('hgw check (process)', () => {
     expect(r.stdout.split('\n')[1]).toBe('  "schema": "hgw-plan/1",');
   });
 
-  it('-t lists the route table', () => {
+  it('-t lists the route table on stdout (`hgw check -t > routes.txt`), the messages on stderr', () => {
     const r = runHgw(['check', '-t', `${FIXTURES}real-configs/example-gateway.json`]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\d+ route\(s\), no conflicts/);
+    expect(r.stderr).toContain('Syntax OK!');
+    expect(r.stderr).not.toMatch(/^ {2}(GET|POST) /m);
+    const rows = r.stdout.split('\n').filter((l) => l !== '');
+    expect(rows.length).toBe(Number(/(\d+) route\(s\)/.exec(r.stderr)![1]));
+    for (const row of rows) expect(row).toMatch(/^ {2}[A-Z]+ +\/\S* {2}\(.*example-gateway\.json:\d+:\d+\)$/);
+  });
+
+  it('`check -` reads the config from standard input, and names it <stdin> in findings', () => {
+    const ok = runHgw(['check', '-'], {}, ROOT, readFileSync(`${FIXTURES}real-configs/example-gateway.json`, 'utf8'));
+    expect(ok.stderr).toContain('Syntax OK!');
+    expect(ok.code).toBe(0);
+    const broken = runHgw(['check', '-f', 'compact', '-'], {}, ROOT, BROKEN);
+    expect(broken.stdout).toMatch(/^<stdin>:\d+:\d+: error: /m);
+    expect(broken.code).toBe(1);
   });
 
   it('exits 2 on usage errors', () => {

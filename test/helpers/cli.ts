@@ -14,9 +14,10 @@ export interface RunResult {
 }
 
 /** Runs the built CLI as a real process, the way users and CI do. */
-export function runHgw(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): RunResult {
+export function runHgw(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, stdin?: string): RunResult {
   const r = spawnSync(process.execPath, [HGW_BIN, ...args], {
     cwd,
+    ...(stdin === undefined ? {} : { input: stdin }),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
     encoding: 'utf8',
     timeout: 30_000,
