@@ -3,6 +3,7 @@ import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
 import { atLeast } from '../diagnostics/diagnostic.js';
 import { checkFiles, planFrom } from '../pipeline.js';
 import { ANSI_PAINT, NO_PAINT, type Paint } from '../report/code-frame.js';
+import { reportBase } from '../report/workspace.js';
 import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../report/format.js';
 import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
@@ -86,7 +87,7 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
     // -l: KrakenD's schema lint rejects unknown keys and namespaces outright.
     diagnostics = diagnostics.map((d) => (d.ruleId === 'unknown-key' || d.ruleId === 'unknown-namespace' ? { ...d, severity: 'error' as Severity } : d));
   }
-  const report = formatReport(format, { diagnostics, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint });
+  const report = formatReport(format, { diagnostics, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, base: reportBase(io.env), paint });
   if (report) io.stdout.write(report);
   if (result.fatal) return EXIT.input;
 
