@@ -28,6 +28,8 @@ export interface BuildInfo {
   hostMap: HostMap;
   /** Config features this hgw version does not enforce yet (logged at start-up). */
   unimplemented: string[];
+  /** An ingress bundle: the size of its host table, which the start-up line counts instead of endpoints. */
+  ingressHosts?: number;
 }
 
 export interface WiredEndpoint {
@@ -200,7 +202,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     });
   }
   // Last, once every signal handler is in place: tests and supervisors take this line as "up".
-  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
+  const serving = build.ingressHosts === undefined ? `${endpoints.length} endpoint(s)` : `${build.ingressHosts} host(s)`;
+  log.info(`${service.name || 'gateway'}: ${serving} listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
   return { port: address.port, log, readiness, reload, close: () => close() };
 }
 

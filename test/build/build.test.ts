@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runHgwInProcess, FIXTURES } from '../helpers/cli.js';
 import { base } from '../helpers/check.js';
 import type { Manifest } from '../../cli/bundle/manifest.js';
 import { writeAtomically } from '../../cli/bundle/atomic-output.js';
+import type { RunningGateway, StartOptions } from '../../runtime/core/start.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hgw-build-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -318,6 +320,13 @@ describe('hgw build --ingress', () => {
       expect(files.includes('runtime/routes/ingress/ingress-iam-gate.ts')).toBe(iam);
       expect(packages.includes('jose')).toBe(iam);
       expect(manifest.unimplemented).toEqual([]);
+      // The start-up line counts what an ingress serves: hosts (it has no endpoints).
+      const bundle = (await import(pathToFileURL(join(out, 'gateway.mjs')).href)) as { start(o: StartOptions): Promise<RunningGateway> };
+      const logs: string[] = [];
+      const running = await bundle.start({ port: 0, host: '127.0.0.1', write: (l) => logs.push(l) });
+      await running.close();
+      expect(logs.join('')).toMatch(/: 1 host\(s\) listening on port \d+/);
+      expect(logs.join('')).not.toContain('endpoint(s)');
     }
   });
 
