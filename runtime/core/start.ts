@@ -103,8 +103,7 @@ export interface RunningGateway {
 
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
   const { build, service } = wiring;
-  const logging = (service.extraConfig['telemetry/logging'] ?? {}) as { level?: string; prefix?: string };
-  const log = createLogger({ level: logging.level, prefix: logging.prefix, write: options.write });
+  const log = serviceLogger(service, options.write);
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const readiness = new Readiness();
   const pools = new UpstreamPools(service.client, service.clientTls);
@@ -207,6 +206,12 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   return { port: address.port, log, readiness, reload, close: () => close() };
 }
 
+/** The gateway's logger as `telemetry/logging` sets it (level, prefix). */
+function serviceLogger(service: ServicePlan, write?: (line: string) => void): Logger {
+  const logging = (service.extraConfig['telemetry/logging'] ?? {}) as { level?: string; prefix?: string };
+  return createLogger({ level: logging.level, prefix: logging.prefix, write });
+}
+
 /** Readiness 503 first, the listener still serving for `delayMs`; then the drain. */
 async function leaveThenDrain(server: GatewayServer, delayMs: number, log: Logger): Promise<void> {
   server.leave();
@@ -260,7 +265,7 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new Error(`invalid worker count ${JSON.stringify(workersText)}`);
     const drainDelayMs = parseDrainDelay(args['drain-delay'] ?? env.HGW_DRAIN_DELAY);
     if (workers > 1 && cluster.isPrimary) {
-      superviseWorkers(workers);
+      superviseWorkers(workers, serviceLogger(wiring.service));
       return;
     }
     await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true, drainDelayMs });
@@ -277,17 +282,17 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
  * passed on, and the primary exits once every worker has drained; SIGHUP is
  * passed on too.
  */
-function superviseWorkers(count: number): void {
+function superviseWorkers(count: number, log: Logger): void {
   let stopping = false;
   cluster.setupPrimary({ execArgv: withYoungGenerationCap(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => cluster.fork();
   for (let i = 0; i < count; i++) fork();
-  cluster.on('exit', (worker, code) => {
+  cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    process.stderr.write(`gateway: worker ${worker.process.pid} exited (${code}); starting another\n`);
+    log.warn(`worker ${worker.process.pid} ${signal ? `killed by ${signal}` : `exited with code ${code}`}; starting another`);
     fork();
   });
   const stop = (signal: NodeJS.Signals) => {
