@@ -80,6 +80,8 @@ export function planFrom(result: CheckResult): Plan | undefined {
 
 export interface BuildOptions extends CodegenOptions {
   minify: boolean;
+  /** Called as each stage starts, for progress on long builds. */
+  progress?: (stage: string) => void;
 }
 
 export interface BuiltGateway {
@@ -95,7 +97,9 @@ export async function buildFromPlan(checked: Plan, options: BuildOptions): Promi
   const root = packageRoot();
   const plan = withLuaSources(checked, [process.cwd(), dirname(checked.source.file)]);
   const pluginFiles = await namedPluginFiles(plan, root);
+  options.progress?.(`generating entry.ts for ${plan.endpoints.length} endpoint(s)`);
   const entry = generateEntry(plan, join(root, 'templates'), { ...options, pluginFiles });
+  options.progress?.(`bundling ${(entry.text.length / 1024).toFixed(0)} KB of entry.ts with esbuild`);
   const bundle = await bundleEntry(entry.text, root, { minify: options.minify });
   // Lua runs on wasmoon's WebAssembly build of the interpreter; the bundle loads it from beside itself.
   if (plan.modules.includes('modifier/lua') || plan.modules.includes('modifier/lua-router')) bundle.files.set('lua.wasm', readFileSync(createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm')));
