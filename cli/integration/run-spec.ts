@@ -1,3 +1,9 @@
+/**
+ * Runs one spec the way KrakenD's runner does and compares by its rules:
+ * exact status; listed headers compared as value lists (`[""]` = absent);
+ * a schema beats a body; a string body is compared byte for byte, an object
+ * or array body as parsed JSON. Each problem names what differs.
+ */
 import { gunzipSync } from 'node:zlib';
 import { isDeepStrictEqual } from 'node:util';
 import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
@@ -8,12 +14,6 @@ import { validatorFor } from './body-schema.js';
 import type { Spec } from './spec-file.js';
 import { firstByteDiff, jsonPathDiffs } from './body-diff.js';
 
-/**
- * Runs one spec the way KrakenD's runner does and compares by its rules:
- * exact status; listed headers compared as value lists (`[""]` = absent);
- * a schema beats a body; a string body is compared byte for byte, an object
- * or array body as parsed JSON. Each problem names what differs.
- */
 export interface SpecResult {
   name: string;
   ok: boolean;
