@@ -1,7 +1,3 @@
-import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
-import { gunzipSync } from 'node:zlib';
-import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
-
 /**
  * A client that puts on the wire what Go's default http.Client does, because
  * the suite's expected bodies echo those bytes: `User-Agent: Go-http-client/1.1`,
@@ -11,6 +7,10 @@ import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
  * headers copied, 301/302/303 → GET without body). `localhost` is dialled as
  * 127.0.0.1, where the gateway under test listens (the Host header is unchanged).
  */
+import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
+
 export interface GoRequest {
   method: string;
   url: string;

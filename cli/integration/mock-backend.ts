@@ -1,3 +1,9 @@
+/**
+ * The backend of KrakenD CE's integration suite (krakend-semantics.md §1.4),
+ * rebuilt with Go's http.ServeMux behaviour: subtree patterns, the 301 to a
+ * missing trailing slash, Go's 404 text, http.Redirect bodies, and the echo
+ * encoded as Go's json.Encoder writes it (sorted keys, HTML escaping, newline).
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -5,12 +11,6 @@ import { encodeJson } from '../../runtime/core/json/encode-json.js';
 import type { JsonObject } from '../../runtime/core/json/json-number.js';
 import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
 
-/**
- * The backend of KrakenD CE's integration suite (krakend-semantics.md §1.4),
- * rebuilt with Go's http.ServeMux behaviour: subtree patterns, the 301 to a
- * missing trailing slash, Go's 404 text, http.Redirect bodies, and the echo
- * encoded as Go's json.Encoder writes it (sorted keys, HTML escaping, newline).
- */
 export interface MockBackendOptions {
   /** 0 picks a free port. */
   port: number;
