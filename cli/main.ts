@@ -89,6 +89,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('integration')
+    .description('Run KrakenD-style spec files ({"in":…,"out":…}) against the config, built and started here with a mock backend; exit 1 on any failure')
+    .argument('[config]', 'gateway config file')
+    .option('-c, --config <file>', 'gateway config file')
+    .option('--routes <file>', 'host-routing routes.yaml')
+    .requiredOption('--specs <dir>', 'folder of spec files (*.json, KrakenD\'s e2e.json schema), or one file')
+    .option('--profile <profile>', 'hanzo (default) or krakend (KrakenD CE\'s own specs need it); wins over the config\'s own')
+    .option('--gateway-url <url>', 'test this running gateway instead of building one (no config)')
+    .option('--backend-port <port>', 'port the config\'s backends name for the mock backend (default 8081)')
+    .option('--fixed-ports', 'listen on the config\'s port and --backend-port instead of free ports (specs that echo the ports need it)')
+    .option('--host-map <from=to>', 'send a backend host to another URL (repeatable)', collect)
+    .option('--brand <name>', 'brand in X-Powered-By and the backend User-Agent', DEFAULT_BRAND)
+    .option('--brand-version <version>', 'version reported after the brand (default: hgw\'s own)')
+    .addOption(new Option('-f, --format <format>', 'results: pretty | json | junit').default('pretty'))
+    .option('--no-color', 'disable colors')
+    .action(async (config: string | undefined, opts) => {
+      const { runIntegrationCommand } = await import('./commands/integration.js');
+      setExit(await runIntegrationCommand(config, opts, io));
+    });
+
+  program
     .command('test-plugin')
     .description('Tests that one or more plugins are loadable into Gateway (JS/TS plugin modules; e.g. hgw test-plugin -scm ./plugins/my-plugin.ts)')
     .argument('[files...]', 'plugin modules (.js, .mjs, .cjs, .ts, .mts, .cts)')

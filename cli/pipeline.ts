@@ -10,6 +10,7 @@ import { isRuleId, ruleInfo } from './diagnostics/rules.js';
 import { loadFile } from './load/load-file.js';
 import { loadFlexibleConfig } from './load/flexible-config/load.js';
 import type { FlexibleConfigOptions } from './load/flexible-config/options.js';
+import { STDIN_NAME } from './load/stdin.js';
 import type { LoadedDocument } from './load/document.js';
 import { lintGateway, lintIngressFile, lintRoutesFile } from './lint/lint.js';
 import { buildPlan } from './plan/build-plan.js';
@@ -49,15 +50,16 @@ export function checkFiles(inputs: CheckInputs): CheckResult {
     // Under Flexible Configuration the findings on the rendered text are placed back in the template files.
     const fc = schema === 'gateway' && inputs.flexibleConfig ? loadFlexibleConfig(file, inputs.flexibleConfig) : undefined;
     const loaded = fc ? fc.loaded : loadFile(file);
+    const name = file === '-' ? STDIN_NAME : file;
     if (!loaded.ok) {
-      if (loaded.text !== undefined) result.texts.set(file, loaded.text);
+      if (loaded.text !== undefined) result.texts.set(name, loaded.text);
       fc?.texts.forEach((text, f) => result.texts.set(f, text));
       result.diagnostics.push(...loaded.diagnostics);
       if (loaded.diagnostics.some((d) => isRuleId(d.ruleId) && ruleInfo(d.ruleId).fatal)) result.fatal = true;
       return undefined;
     }
     const doc = loaded.doc;
-    result.texts.set(file, doc.text);
+    result.texts.set(name, doc.text);
     fc?.texts.forEach((text, f) => result.texts.set(f, text));
     const found = [...validateDocument(doc, schema), ...lint(doc)];
     result.diagnostics.push(...(fc ? fc.placeAll(found) : found));
@@ -85,6 +87,8 @@ export function planFrom(result: CheckResult): Plan | undefined {
 
 export interface BuildOptions extends CodegenOptions {
   minify: boolean;
+  /** Called as each stage starts, for progress on long builds. */
+  progress?: (stage: string) => void;
 }
 
 export interface BuiltGateway {
@@ -107,7 +111,9 @@ export async function buildFromPlan(checked: Plan, options: BuildOptions): Promi
   const root = packageRoot();
   const plan = withLuaSources(checked, [process.cwd(), dirname(checked.source.file)]);
   const pluginFiles = await namedPluginFiles(plan, root);
+  options.progress?.(`generating entry.ts for ${plan.endpoints.length} endpoint(s)`);
   const entry = generateEntry(plan, join(root, 'templates'), { ...options, pluginFiles });
+  options.progress?.(`bundling ${(entry.text.length / 1024).toFixed(0)} KB of entry.ts with esbuild`);
   const bundle = await bundleEntry(entry.text, root, { minify: options.minify });
   // Lua runs on wasmoon's WebAssembly build of the interpreter; the bundle loads it from beside itself.
   if (plan.modules.includes('modifier/lua') || plan.modules.includes('modifier/lua-router')) bundle.files.set('lua.wasm', readFileSync(createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm')));

@@ -45,7 +45,15 @@ const listening = new Promise((resolve, reject) => {
   });
   gateway.once('exit', (code) => reject(new Error(`hgw run exited with ${code}`)));
 });
-const gwPort = await listening;
+let gwPort;
+try {
+  gwPort = await listening;
+} catch {
+  // hgw run has said why on stderr (e.g. the port is in use); a stack trace here would only bury that line.
+  process.stderr.write(`demo: the gateway did not start on port ${port}; free it or pick another, e.g. PORT=8088 npm run demo\n`);
+  backend.close();
+  process.exit(1);
+}
 
 function call(method, path, body, extra = {}) {
   return new Promise((resolve, reject) => {

@@ -81,6 +81,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     configSha256: plan.source.sha256,
     hostMap: sortedRecord(options.hostMap),
     unimplemented,
+    ...(plan.ingress ? { ingressHosts: plan.ingress.hosts.length } : {}),
   };
 
   const project = new Project({

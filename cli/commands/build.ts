@@ -34,12 +34,15 @@ export async function runBuild(positional: string | undefined, opts: BuildComman
   const checked = checkedPlan(positional, opts, io);
   if ('exit' in checked) return checked.exit;
   checkOutDir(opts.out); // a usage error before a second of building
+  const progress = progressReporter(checked.plan.endpoints.length, started, io, opts.quiet);
   const built = await buildFromPlan(checked.plan, {
+    progress,
     hgwVersion: hgwVersion(),
     brand: { name: opts.brand, version: opts.brandVersion ?? hgwVersion() },
     hostMap,
     minify: opts.minify,
   });
+  progress?.(`writing ${opts.out}`);
   if (opts.k8s) for (const [name, text] of deployFiles(built.plan, { image: opts.k8sImage, replicas: opts.k8sReplicas, name: opts.k8sName, routes: opts.routes }, hgwVersion())) built.files.set(name, text);
   writeAtomically(opts.out, built.files);
   const m = built.manifest;
@@ -51,6 +54,20 @@ export async function runBuild(positional: string | undefined, opts: BuildComman
   );
   for (const feature of m.unimplemented) io.stderr.write(`warning: ${feature} is configured but not enforced by hgw ${hgwVersion()}\n`);
   return EXIT.ok;
+}
+
+/** From this many endpoints a build takes seconds (2,000: ~8 s), so it says what it is doing on stderr. */
+export const PROGRESS_FROM_ENDPOINTS = 500;
+
+/** Above the tested size (README "Size limits") a build may take minutes and gigabytes: said before it starts. */
+export const TESTED_ENDPOINTS = 5_000;
+
+function progressReporter(endpoints: number, started: bigint, io: Io, quiet: boolean | undefined): ((stage: string) => void) | undefined {
+  if (endpoints > TESTED_ENDPOINTS) {
+    io.stderr.write(`hgw: warning: ${endpoints} endpoints is more than the ${TESTED_ENDPOINTS} hgw build is tested with; expect a long build and a large bundle (README "Size limits")\n`);
+  }
+  if (quiet || endpoints < PROGRESS_FROM_ENDPOINTS) return undefined;
+  return (stage) => io.stderr.write(`hgw: ${stage}… (${Number((process.hrtime.bigint() - started) / 1_000_000n)} ms)\n`);
 }
 
 /** `hgw build --relay`: the relay bundle, which takes no config. */

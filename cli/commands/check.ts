@@ -3,6 +3,7 @@ import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
 import { atLeast } from '../diagnostics/diagnostic.js';
 import { checkFiles, planFrom } from '../pipeline.js';
 import { ANSI_PAINT, NO_PAINT, type Paint } from '../report/code-frame.js';
+import { reportBase } from '../report/workspace.js';
 import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../report/format.js';
 import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
@@ -89,7 +90,7 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
     // -l: KrakenD's schema lint rejects unknown keys and namespaces outright.
     diagnostics = diagnostics.map((d) => (d.ruleId === 'unknown-key' || d.ruleId === 'unknown-namespace' ? { ...d, severity: 'error' as Severity } : d));
   }
-  const report = formatReport(format, { diagnostics, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint });
+  const report = formatReport(format, { diagnostics, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, base: reportBase(io.env), paint });
   if (report) io.stdout.write(report);
   if (result.fatal) return EXIT.input;
 
@@ -103,8 +104,9 @@ export function runCheck(positional: string | undefined, opts: CheckOptions, io:
     io.stdout.write(`${JSON.stringify(plan, null, indent)}\n`);
   }
   if (plan && opts.testGinRoutes && human) {
-    io.stderr.write(`${plan.endpoints.length} route(s), no conflicts:\n`);
-    for (const ep of plan.endpoints) io.stderr.write(`  ${ep.method.padEnd(6)} ${ep.route}  (${plan.source.file}:${ep.source.line}:${ep.source.column})\n`);
+    // The table is the data (`hgw check -t > routes.txt`); the count is a message.
+    if (!opts.quiet) io.stderr.write(`${plan.endpoints.length} route(s), no conflicts:\n`);
+    for (const ep of plan.endpoints) io.stdout.write(`  ${ep.method.padEnd(6)} ${ep.route}  (${plan.source.file}:${ep.source.line}:${ep.source.column})\n`);
   }
   if (failing) return EXIT.findings;
   if (human && !opts.quiet) io.stderr.write(`${paint.green('Syntax OK!')}\n`);

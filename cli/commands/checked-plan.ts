@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Plan, ProfileName } from '../../runtime/plan/plan.js';
 import { isProfileName, PROFILES } from '../plan/profile.js';
 import { checkFiles, planFrom } from '../pipeline.js';
+import { reportBase } from '../report/workspace.js';
 import { formatReport } from '../report/format.js';
 import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
@@ -40,7 +41,7 @@ export function checkedPlan(positional: string | undefined, opts: InputOptions, 
   const flexibleConfig = flexibleConfigOptions(opts, io.env);
   const result = checkFiles(opts.ingress ? { ingress: opts.ingress } : { gateway, routes: opts.routes, profile: profileOption(opts.profile), ...(flexibleConfig ? { flexibleConfig } : {}) });
   const shown = opts.quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
-  const report = formatReport(format, { diagnostics: shown, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, paint: pickPaint(io, opts.color) });
+  const report = formatReport(format, { diagnostics: shown, texts: result.texts, tool: { name: 'hgw', version: hgwVersion() }, base: reportBase(io.env), paint: pickPaint(io, opts.color) });
   // Build and run print their own output on stdout; findings go to stderr like a compiler's.
   if (report) io.stderr.write(report);
   if (result.fatal) return { exit: EXIT.input };

@@ -51,7 +51,9 @@ export async function runTestPlugin(files: string[], opts: TestPluginOptions, io
     if (!serveWorkerThread()) throw new HgwError('HGW_USAGE', `${WORKER_FLAG} is internal to hgw test-plugin`);
     return EXIT.ok;
   }
+  // Usage complaints are messages (stderr); the [OK]/[KO] lines are the command's result (stdout).
   const say = (line: string) => io.stderr.write(`${line}\n`);
+  const report = (line: string) => io.stdout.write(`${line}\n`);
   if (files.length === 0) {
     say('At least one plugin is required.');
     return EXIT.findings;
@@ -74,7 +76,7 @@ export async function runTestPlugin(files: string[], opts: TestPluginOptions, io
     for (const path of files) {
       const file = resolve(path);
       if (!isFile(file)) {
-        say(`[KO] Unable to open the plugin ${path}.`);
+        report(`[KO] Unable to open the plugin ${path}.`);
         failed++;
         continue;
       }
@@ -94,10 +96,10 @@ export async function runTestPlugin(files: string[], opts: TestPluginOptions, io
       for (const k of kinds) {
         checks++;
         const problem = problemOf(result, k, typeError);
-        if (problem === undefined) say(`[OK] ${k.label}\t${name}`);
+        if (problem === undefined) report(`[OK] ${k.label}\t${name}`);
         else {
           failed++;
-          say(`[KO] ${k.label}\t${name}: ${problem}`);
+          report(`[KO] ${k.label}\t${name}: ${problem}`);
         }
       }
     }
@@ -108,10 +110,10 @@ export async function runTestPlugin(files: string[], opts: TestPluginOptions, io
 
   const took = formatGoDuration(Number(process.hrtime.bigint() - start) / 1e6);
   if (failed > 0) {
-    say(`[KO] ${checks} tested plugin(s) in ${took}.\n${failed} plugin(s) failed.`);
+    report(`[KO] ${checks} tested plugin(s) in ${took}.\n${failed} plugin(s) failed.`);
     return EXIT.findings;
   }
-  say(`[OK] ${checks} tested plugin(s) in ${took}`);
+  report(`[OK] ${checks} tested plugin(s) in ${took}`);
   return EXIT.ok;
 }
 

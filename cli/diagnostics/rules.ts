@@ -55,6 +55,8 @@ const RULES = {
   'sequential-param-order': { severity: 'error', stage: 'lint', doc: 'A `{respN_…}` placeholder must refer to an earlier backend of a sequential proxy (N smaller than the backend\'s own index), and the endpoint must be sequential.' },
   'noop-multiple-backends': { severity: 'error', stage: 'lint', doc: '`output_encoding: no-op` passes one backend response through untouched, so the endpoint may have only one backend.' },
   'host-invalid': { severity: 'error', stage: 'lint', doc: 'A backend host must be `[http[s]://]name[:port][/]` (Lura host sanitisation) unless `disable_host_sanitize` is set.' },
+  'host-scheme-missing': { severity: 'info', stage: 'lint', doc: 'A backend host without a scheme (`users-svc:8080`); Lura silently calls it with `http://`, so say which scheme is meant.' },
+  'host-scheme-missing-443': { severity: 'warning', stage: 'lint', doc: 'A backend host without a scheme on port 443 (`api.x.com:443`) is called over plain `http://`, which a TLS server refuses; write `https://`.' },
   'host-missing': { severity: 'error', stage: 'lint', doc: 'A backend has no host and the service declares no default `host`; every request to it would fail.' },
   'martian-invalid': { severity: 'error', stage: 'lint', doc: 'A `modifier/martian` definition that does not compile (an unknown modifier, a bad regex): KrakenD logs it and runs the backend unmodified.' },
   'json-schema-invalid': { severity: 'error', stage: 'lint', doc: 'A `validation/json-schema` schema that does not compile: KrakenD logs it and serves the endpoint without validating bodies.' },

@@ -7,11 +7,18 @@ import { loadJson } from './json.js';
 import { LineIndex } from './positions.js';
 import { loadYaml } from './yaml.js';
 import { MAX_NESTING, tooDeepAt } from './nesting.js';
+import { MAX_STDIN_BYTES, readStdin, STDIN_NAME } from './stdin.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads a config file from disk: JSON by default, YAML for .yml/.yaml (as KrakenD picks by extension). */
 export function loadFile(file: string, forceFormat?: 'json' | 'yaml'): LoadResult {
+  if (file === '-') {
+    // Standard input: JSON unless asked otherwise (there is no extension to go by).
+    const bytes = readStdin();
+    if (bytes === undefined) return unreadable(STDIN_NAME, `standard input holds more than ${MAX_STDIN_BYTES} bytes`);
+    return loadText(STDIN_NAME, bytes, forceFormat ?? 'json');
+  }
   let bytes: Buffer;
   try {
     const st = statSync(file);

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { ruleHelpUri, ruleInfo, isRuleId, RULE_REGISTRY } from '../diagnostics/rules.js';
 import { codeFrame, type Paint } from './code-frame.js';
+import { baseUri, pathFromBase } from './workspace.js';
 
 export type OutputFormat = 'pretty' | 'compact' | 'json' | 'sarif' | 'github';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['pretty', 'compact', 'json', 'sarif', 'github'];
@@ -11,6 +12,8 @@ export interface ReportInput {
   texts: Map<string, string>;
   tool: { name: string; version: string };
   paint: Paint;
+  /** The folder sarif and github paths are relative to (reportBase: GITHUB_WORKSPACE, else the current directory). */
+  base: string;
 }
 
 export function summarize(diagnostics: Diagnostic[]): { errors: number; warnings: number; infos: number } {
@@ -57,7 +60,7 @@ export function formatJson({ diagnostics, tool }: ReportInput): string {
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /** SARIF 2.1.0, as GitHub code scanning and most CI dashboards read it. */
-export function formatSarif({ diagnostics, tool }: ReportInput): string {
+export function formatSarif({ diagnostics, tool, base }: ReportInput): string {
   const used = [...new Set(diagnostics.map((d) => d.ruleId))].sort();
   const rules = used.map((id) => ({
     id,
@@ -71,31 +74,41 @@ export function formatSarif({ diagnostics, tool }: ReportInput): string {
     ruleIndex: used.indexOf(d.ruleId),
     level: SARIF_LEVEL[d.severity],
     message: { text: d.hint ? `${d.message}. ${d.hint}` : d.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: toUri(d.file) }, region: sarifRange(d.range) }, logicalLocations: d.pointer ? [{ fullyQualifiedName: d.pointer }] : undefined }],
-    relatedLocations: d.related?.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: toUri(r.file) }, region: sarifRange(r.range) } })),
+    locations: [{ physicalLocation: { artifactLocation: artifact(base, d.file), region: sarifRange(d.range) }, logicalLocations: d.pointer ? [{ fullyQualifiedName: d.pointer }] : undefined }],
+    relatedLocations: d.related?.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: artifact(base, r.file), region: sarifRange(r.range) } })),
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: tool.name, version: tool.version, informationUri: 'https://github.com/hanzoai/hgw', rules } }, results }],
+    runs: [{ tool: { driver: { name: tool.name, version: tool.version, informationUri: 'https://github.com/hanzoai/hgw', rules } }, originalUriBaseIds: { SRCROOT: { uri: baseUri(base) } }, results }],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
+/** A file in the workspace is a relative URI against SRCROOT; one outside it (or standard input) stays as it was given. */
+function artifact(base: string, file: string): { uri: string; uriBaseId?: string } {
+  const rel = pathFromBase(base, file);
+  if (rel !== undefined) return { uri: toUri(rel), uriBaseId: 'SRCROOT' };
+  return { uri: toUri(file.split('\\').join('/')) };
+}
+
 function toUri(file: string): string {
-  return file.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
+  return file.split('/').map(encodeURIComponent).join('/');
 }
 
 /** GitHub Actions workflow commands: one annotation per finding on the changed file. */
-export function formatGithub({ diagnostics }: ReportInput): string {
+export function formatGithub({ diagnostics, base }: ReportInput): string {
   const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const path = (file: string) => pathFromBase(base, file) ?? file;
   return diagnostics
     .map((d) => {
       const cmd = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
       const r = d.range;
-      const props = [`file=${prop(d.file)}`, `line=${r.start.line}`, `col=${r.start.column}`, `endLine=${r.end.line}`, `endColumn=${r.end.column}`, `title=${prop(`hgw ${d.ruleId}`)}`];
-      return `::${cmd} ${props.join(',')}::${esc(d.hint ? `${d.message}\n${d.hint}` : d.message)}\n`;
+      const props = [`file=${prop(path(d.file))}`, `line=${r.start.line}`, `col=${r.start.column}`, `endLine=${r.end.line}`, `endColumn=${r.end.column}`, `title=${prop(`hgw ${d.ruleId}`)}`];
+      // Annotations have one location: the related ones (SARIF's relatedLocations) become notes in the text.
+      const notes = (d.related ?? []).map((n) => `\nnote: ${n.message} at ${path(n.file)}:${n.range.start.line}:${n.range.start.column}`);
+      return `::${cmd} ${props.join(',')}::${esc(`${d.hint ? `${d.message}\n${d.hint}` : d.message}${notes.join('')}`)}\n`;
     })
     .join('');
 }

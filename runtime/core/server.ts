@@ -115,7 +115,13 @@ export class GatewayServer {
 
   listen(options: ServerOptions): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
+      // Node says `listen EADDRINUSE: address already in use :::8080` (or `null:8080` behind a front): say it plainly, keep the code.
+      const onError = (err: NodeJS.ErrnoException) => {
+        const where = `port ${options.port}${options.host ? ` on ${options.host}` : ''}`;
+        if (err.code === 'EADDRINUSE') reject(Object.assign(new Error(`${where} is already in use by another process`), { code: err.code }));
+        else if (err.code === 'EACCES') reject(Object.assign(new Error(`${where} needs privileges this process lacks (ports below 1024 need root or CAP_NET_BIND_SERVICE)`), { code: err.code }));
+        else reject(err);
+      };
       const listener = this.front?.listener ?? this.server;
       listener.once('error', onError);
       listener.listen({ port: options.port, host: options.host }, () => {

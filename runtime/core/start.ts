@@ -29,6 +29,8 @@ export interface BuildInfo {
   hostMap: HostMap;
   /** Config features this hgw version does not enforce yet (logged at start-up). */
   unimplemented: string[];
+  /** An ingress bundle: the size of its host table, which the start-up line counts instead of endpoints. */
+  ingressHosts?: number;
 }
 
 export interface WiredEndpoint {
@@ -210,8 +212,14 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
     if (process.send) process.on('message', (m: { hgw?: string }) => onSupervisor(m, server, () => close(), log));
   }
   // Last, once every signal handler is in place: tests and supervisors take this line as "up".
-  log.info(`${service.name || 'gateway'}: ${endpoints.length} endpoint(s) listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
+  const serving = build.ingressHosts === undefined ? `${endpoints.length} endpoint(s)` : `${build.ingressHosts} host(s)`;
+  log.info(`${service.name || 'gateway'}: ${serving} listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
   return { port: address.port, log, readiness, reload, close: () => close() };
+}
+
+/** The gateway's logger as `telemetry/logging` sets it (level, prefix, format), for the worker supervisor's lines. */
+function serviceLogger(service: ServicePlan, write?: (line: string) => void): Logger {
+  return createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), write });
 }
 
 /** Readiness 503 first, the listener still serving for `delayMs`; then the drain. */
@@ -280,7 +288,7 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new Error(`invalid worker count ${JSON.stringify(workersText)}`);
     const drainDelayMs = parseDrainDelay(args['drain-delay'] ?? env.HGW_DRAIN_DELAY);
     if (workers > 1 && cluster.isPrimary) {
-      superviseWorkers(workers);
+      superviseWorkers(workers, serviceLogger(wiring.service));
       return;
     }
     const running = await startGateway(wiring, { port, debug: (args.debug?.length ?? 0) > 0, hostMap, handleSignals: true, drainDelayMs });
@@ -300,17 +308,17 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
  * passed on, and the primary exits once every worker has drained; SIGHUP is
  * passed on too.
  */
-function superviseWorkers(count: number): void {
+function superviseWorkers(count: number, log: Logger): void {
   let stopping = false;
   cluster.setupPrimary({ execArgv: withYoungGenerationCap(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => cluster.fork();
   for (let i = 0; i < count; i++) fork();
-  cluster.on('exit', (worker, code) => {
+  cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    process.stderr.write(`gateway: worker ${worker.process.pid} exited (${code}); starting another\n`);
+    log.warn(`worker ${worker.process.pid} ${signal ? `killed by ${signal}` : `exited with code ${code}`}; starting another`);
     fork();
   });
   const stop = (signal: NodeJS.Signals) => {

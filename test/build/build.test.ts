@@ -3,10 +3,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runHgwInProcess, FIXTURES } from '../helpers/cli.js';
 import { base } from '../helpers/check.js';
 import type { Manifest } from '../../cli/bundle/manifest.js';
 import { writeAtomically } from '../../cli/bundle/atomic-output.js';
+import { PROGRESS_FROM_ENDPOINTS } from '../../cli/commands/build.js';
+import type { RunningGateway, StartOptions } from '../../runtime/core/start.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hgw-build-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -103,6 +106,18 @@ describe('hgw build', () => {
     const r = await build(NOOP, '--host-map', 'no-equals-sign');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--host-map: host map entry "no-equals-sign" is not from=to/);
+  });
+});
+
+describe('long builds', () => {
+  it(`from ${PROGRESS_FROM_ENDPOINTS} endpoints says each stage on stderr (stdout keeps only the result); -q and small builds say nothing`, async () => {
+    const big = base(Array.from({ length: PROGRESS_FROM_ENDPOINTS }, (_, i) => ({ endpoint: `/e${i}`, backend: [{ url_pattern: `/e${i}` }] })));
+    const r = await build(big);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^hgw: generating entry\\.ts for ${PROGRESS_FROM_ENDPOINTS} endpoint\\(s\\)… \\(\\d+ ms\\)\nhgw: bundling \\d+ KB of entry\\.ts with esbuild… \\(\\d+ ms\\)\nhgw: writing .*… \\(\\d+ ms\\)\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^built .*: ${PROGRESS_FROM_ENDPOINTS} endpoint\\(s\\)`));
+    expect((await build(big, '-q')).stderr).toBe('');
+    expect((await build(NOOP)).stderr).toBe('');
   });
 });
 
@@ -342,6 +357,13 @@ describe('hgw build --ingress', () => {
       expect(files.includes('runtime/routes/ingress/ingress-iam-gate.ts')).toBe(iam);
       expect(packages.includes('jose')).toBe(iam);
       expect(manifest.unimplemented).toEqual([]);
+      // The start-up line counts what an ingress serves: hosts (it has no endpoints).
+      const bundle = (await import(pathToFileURL(join(out, 'gateway.mjs')).href)) as { start(o: StartOptions): Promise<RunningGateway> };
+      const logs: string[] = [];
+      const running = await bundle.start({ port: 0, host: '127.0.0.1', write: (l) => logs.push(l) });
+      await running.close();
+      expect(logs.join('')).toMatch(/: 1 host\(s\) listening on port \d+/);
+      expect(logs.join('')).not.toContain('endpoint(s)');
     }
   });
 

@@ -44,6 +44,26 @@ describe('cluster workers', () => {
   });
 });
 
+describe('a worker that dies', () => {
+  it('is replaced, and the primary says which signal killed it in the gateway\'s log format', async () => {
+    writeFileSync(join(dir, 'die.json'), JSON.stringify(base([])));
+    expect(runHgw(['build', join(dir, 'die.json'), '--out', join(dir, 'dist-die')]).code).toBe(0);
+    const gw = spawnWatched(process.execPath, [join(dir, 'dist-die/gateway.mjs'), '-p', '0', '-w', '2'], { PATH: process.env.PATH, HGW_DRAIN_DELAY: '0' });
+    try {
+      await gw.waitFor(/listening on port \d+[\s\S]*listening on port \d+/);
+      const [victim] = spawnSync('pgrep', ['-P', String(gw.child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      process.kill(Number(victim), 'SIGKILL');
+      const [line] = await gw.waitFor(new RegExp(`^.* ▶ WARNING worker ${victim} killed by SIGKILL; starting another$`, 'm'));
+      expect(line).toMatch(/^\[GATEWAY\] \d{4}\/\d{2}\/\d{2} - [\d:.]+ ▶ WARNING /);
+      // The replacement comes up: a third start-up line.
+      await gw.waitFor(/(listening on port \d+[\s\S]*){3}/);
+    } finally {
+      gw.child.kill('SIGTERM');
+      await gw.exited;
+    }
+  });
+});
+
 describe('SIGHUP with workers', () => {
   it('the primary passes SIGHUP to every worker: each reloads GATEWAY_ROUTES_FILE, and every connection then meets the new table', async () => {
     const backend = (name: string) => startServer((_q, res) => res.end(name));

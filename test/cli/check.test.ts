@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runHgw, FIXTURES } from '../helpers/cli.js';
 
@@ -86,6 +87,22 @@ describe('hgw check (process)', () => {
     expect(r.stdout).toMatch(/^::error file=.*b6\.json,line=11,col=26,endLine=11,endColumn=36,title=hgw url-param-undefined::undefined output param 'idx'/);
   });
 
+  it('SARIF and GitHub paths are relative to GITHUB_WORKSPACE (SARIF with uriBaseId SRCROOT), and the github format keeps the related note', () => {
+    const dup = JSON.stringify({ version: 3, host: ['http://a:80'], endpoints: [{ endpoint: '/a', backend: [{ url_pattern: '/x' }] }, { endpoint: '/a', backend: [{ url_pattern: '/y' }] }] }, null, 2);
+    const p = file('dup.json', dup);
+    const sarif = JSON.parse(runHgw(['check', p, '--format', 'sarif'], { GITHUB_WORKSPACE: dir }).stdout);
+    const run = sarif.runs[0];
+    expect(run.originalUriBaseIds.SRCROOT.uri).toBe(`${pathToFileURL(dir).href}/`);
+    const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'route-duplicate');
+    expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'dup.json', uriBaseId: 'SRCROOT' });
+    expect(result.relatedLocations[0].physicalLocation.artifactLocation).toEqual({ uri: 'dup.json', uriBaseId: 'SRCROOT' });
+    const gh = runHgw(['check', p, '--format', 'github'], { GITHUB_WORKSPACE: dir }).stdout;
+    expect(gh).toMatch(/^::error file=dup\.json,line=\d+,.*title=hgw route-duplicate::.*%0Anote: first registered here at dup\.json:\d+:\d+$/m);
+    // Without GITHUB_WORKSPACE: relative to the current directory; a file outside it keeps its path.
+    expect(runHgw(['check', 'dup.json', '--format', 'github'], {}, dir).stdout).toMatch(/^::error file=dup\.json,/m);
+    expect(runHgw(['check', p, '--format', 'github'], {}, ROOT).stdout).toContain(`::error file=${p.replace(/:/g, '%3A')},`);
+  });
+
   it('colours only when allowed', () => {
     const p = file('b7.json', BROKEN);
     expect(runHgw(['check', p], { NO_COLOR: '', FORCE_COLOR: '1' }).stdout).toContain('\u001b[31m');
@@ -111,10 +128,24 @@ describe('hgw check (process)', () => {
     expect(r.stdout.split('\n')[1]).toBe('  "schema": "hgw-plan/1",');
   });
 
-  it('-t lists the route table', () => {
+  it('-t lists the route table on stdout (`hgw check -t > routes.txt`), the messages on stderr', () => {
     const r = runHgw(['check', '-t', `${FIXTURES}real-configs/example-gateway.json`]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\d+ route\(s\), no conflicts/);
+    expect(r.stderr).toContain('Syntax OK!');
+    expect(r.stderr).not.toMatch(/^ {2}(GET|POST) /m);
+    const rows = r.stdout.split('\n').filter((l) => l !== '');
+    expect(rows.length).toBe(Number(/(\d+) route\(s\)/.exec(r.stderr)![1]));
+    for (const row of rows) expect(row).toMatch(/^ {2}[A-Z]+ +\/\S* {2}\(.*example-gateway\.json:\d+:\d+\)$/);
+  });
+
+  it('`check -` reads the config from standard input, and names it <stdin> in findings', () => {
+    const ok = runHgw(['check', '-'], {}, ROOT, readFileSync(`${FIXTURES}real-configs/example-gateway.json`, 'utf8'));
+    expect(ok.stderr).toContain('Syntax OK!');
+    expect(ok.code).toBe(0);
+    const broken = runHgw(['check', '-f', 'compact', '-'], {}, ROOT, BROKEN);
+    expect(broken.stdout).toMatch(/^<stdin>:\d+:\d+: error: /m);
+    expect(broken.code).toBe(1);
   });
 
   it('exits 2 on usage errors', () => {

@@ -6,15 +6,16 @@ import { ROOT, runHgw, runHgwInProcess, type RunResult } from '../helpers/cli.js
 
 /**
  * `hgw test-plugin` run as users run it (bin/hgw.mjs), over fixtures/plugins/.
- * KrakenD's lines go to stderr (cobra's cmd.Println); the summary's duration
- * varies, so it is replaced by <d> before comparing the whole output.
+ * The [OK]/[KO] lines are the result, on stdout (KrakenD's cobra prints them
+ * to stderr); usage complaints stay on stderr. The summary's duration varies,
+ * so it is replaced by <d> before comparing the whole output.
  */
 const F = 'fixtures/plugins/';
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function testPlugin(...args: string[]): RunResult {
   const r = runHgw(['test-plugin', ...args]);
-  return { ...r, stderr: r.stderr.replace(/ in (?:\d+h)?(?:\d+m)?[\d.]+(?:ns|µs|ms|s)(\.?)$/m, ' in <d>$1') };
+  return { ...r, stdout: r.stdout.replace(/ in (?:\d+h)?(?:\d+m)?[\d.]+(?:ns|µs|ms|s)(\.?)$/m, ' in <d>$1') };
 }
 
 const lines = (...ls: string[]) => ls.map((l) => `${l}\n`).join('');
@@ -51,24 +52,24 @@ describe('hgw test-plugin: good plugins (exit 0)', () => {
   it('-s: a TypeScript server plugin and a JavaScript module registering three plugins (exported as `plugin`)', () => {
     expect(testPlugin('-s', `${F}good-server.ts`, `${F}good-bundle.js`)).toEqual({
       code: 0,
-      stdout: '',
-      stderr: lines('[OK] SERVER\tgood-server.ts', '[OK] SERVER\tgood-bundle.js', '[OK] 2 tested plugin(s) in <d>'),
+      stderr: '',
+      stdout: lines('[OK] SERVER\tgood-server.ts', '[OK] SERVER\tgood-bundle.js', '[OK] 2 tested plugin(s) in <d>'),
     });
   });
 
   it('-c: a // @ts-check JavaScript client plugin that answers itself', () => {
-    expect(testPlugin('-c', `${F}good-client.mjs`)).toEqual({ code: 0, stdout: '', stderr: lines('[OK] CLIENT\tgood-client.mjs', '[OK] 1 tested plugin(s) in <d>') });
+    expect(testPlugin('-c', `${F}good-client.mjs`)).toEqual({ code: 0, stderr: '', stdout: lines('[OK] CLIENT\tgood-client.mjs', '[OK] 1 tested plugin(s) in <d>') });
   });
 
   it('-m: a TypeScript modifier rewriting a JSON body', () => {
-    expect(testPlugin('--modifier', `${F}good-modifier.ts`)).toEqual({ code: 0, stdout: '', stderr: lines('[OK] MODIFIER\tgood-modifier.ts', '[OK] 1 tested plugin(s) in <d>') });
+    expect(testPlugin('--modifier', `${F}good-modifier.ts`)).toEqual({ code: 0, stderr: '', stdout: lines('[OK] MODIFIER\tgood-modifier.ts', '[OK] 1 tested plugin(s) in <d>') });
   });
 
   it('-scm on one module with every kind: one line per kind, server → modifier → client', () => {
     expect(testPlugin('-scm', `${F}good-bundle.js`)).toEqual({
       code: 0,
-      stdout: '',
-      stderr: lines('[OK] SERVER\tgood-bundle.js', '[OK] MODIFIER\tgood-bundle.js', '[OK] CLIENT\tgood-bundle.js', '[OK] 3 tested plugin(s) in <d>'),
+      stderr: '',
+      stdout: lines('[OK] SERVER\tgood-bundle.js', '[OK] MODIFIER\tgood-bundle.js', '[OK] CLIENT\tgood-bundle.js', '[OK] 3 tested plugin(s) in <d>'),
     });
   });
 });
@@ -85,8 +86,8 @@ describe('hgw test-plugin: broken plugins (exit 1)', () => {
     const all = (f: string, why: string) => [`[KO] SERVER\t${f}: ${why}`, `[KO] MODIFIER\t${f}: ${why}`, `[KO] CLIENT\t${f}: ${why}`];
     expect(testPlugin('-scm', ...files)).toEqual({
       code: 1,
-      stdout: '',
-      stderr: lines(
+      stderr: '',
+      stdout: lines(
         '[KO] Unable to open the plugin fixtures/plugins/missing.mjs.',
         noHandler('bad-client-status.mjs'),
         noModifier('bad-client-status.mjs'),
@@ -127,8 +128,8 @@ describe('hgw test-plugin: broken plugins (exit 1)', () => {
   it('-s on a mix: only the server checks count', () => {
     expect(testPlugin('-s', `${F}good-server.ts`, `${F}throwing-smoke.mjs`, `${F}no-plugin.mjs`)).toEqual({
       code: 1,
-      stdout: '',
-      stderr: lines(
+      stderr: '',
+      stdout: lines(
         '[OK] SERVER\tgood-server.ts',
         '[KO] SERVER\tthrowing-smoke.mjs: server plugin "needs-tenant": the smoke call threw: no X-Tenant header',
         '[KO] SERVER\tno-plugin.mjs: The plugin does not contain a HandlerRegisterer.',
@@ -148,7 +149,7 @@ describe('hgw test-plugin: broken plugins (exit 1)', () => {
     writeFileSync(join(dir, 'untyped.ts'), "export default { name: 'u', hgw: '*', kind: 'server', create() { return (_q: unknown, _s: unknown, next: () => void) => next(); } };\n");
     const r = testPlugin('-s', join(dir, 'inner.ts'), join(dir, 'untyped.ts'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(
+    expect(r.stdout).toBe(
       lines(
         `[KO] SERVER\tinner.ts: ${join(dir, 'inner.ts')}:2:78: TS2322: Type 'unknown' is not assignable to type 'number'.`,
         `[KO] SERVER\tuntyped.ts: ${join(dir, 'untyped.ts')}: TS2322: kind: Type 'string' is not assignable to type '"modifier"'. (annotate the export, e.g. \`satisfies ServerPlugin\` or a JSDoc @type, so that kind keeps its literal type)`,
@@ -172,8 +173,8 @@ describe('hgw test-plugin: broken plugins (exit 1)', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r).toEqual({
       code: 1,
-      stdout: '',
-      stderr: lines(
+      stderr: '',
+      stdout: lines(
         '[OK] SERVER\tticker.mjs',
         '[KO] SERVER\tcrasher.mjs: the plugin crashed the test: escaped',
         '[KO] SERVER\tquitter.mjs: the plugin ended the process (exit code 7)',
@@ -189,7 +190,7 @@ describe('hgw test-plugin from the TypeScript sources (no bundle to start a work
   it('runs the same checks in-process', async () => {
     const r = await runHgwInProcess(['test-plugin', '-scm', `${F}good-bundle.js`, `${F}wrong-range.mjs`]);
     expect(r.code).toBe(1);
-    expect(r.stderr.replace(/ in [^\n]*?(\.?)\n/, ' in <d>$1\n')).toBe(
+    expect(r.stdout.replace(/ in [^\n]*?(\.?)\n/, ' in <d>$1\n')).toBe(
       lines(
         '[OK] SERVER\tgood-bundle.js',
         '[OK] MODIFIER\tgood-bundle.js',

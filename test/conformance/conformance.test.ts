@@ -2,26 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { FIXTURES, ROOT } from '../helpers/cli.js';
-import type { Spawned } from '../helpers/processes.js';
+import { FIXTURES, ROOT, runHgwAsync, type RunResult } from '../helpers/cli.js';
 import { CODECS, IMPLEMENTED } from '../../cli/codegen/runtime-modules.js';
-import { startMockBackend } from './harness/mock-backend.js';
-import { closeGoClient } from './harness/go-client.js';
-import { loadSpecs, runSpec } from './harness/spec.js';
-import { startGatewayProcess, stopGatewayProcess } from './harness/gateway-process.js';
+import { loadSpecs } from '../../cli/integration/spec-file.js';
 import { startShowRss } from './harness/showrss-feeds.js';
 
 /**
- * KrakenD CE's own integration suite (fixtures/krakend-ce, Apache-2.0) run
- * against `hgw run`, then hgw's own specs in the same format
- * (test/conformance/specs, against test/conformance/hgw-core.json). Ports are
- * the suite's: gateway :8080, mock backend :8081 — the expected bodies name them
- * (X-Forwarded-Host: localhost:8080, Referer: http://127.0.0.1:8081/…), so free
- * ports would mean rewriting KrakenD's data; the harness proves instead that
- * the gateway answering is the one it started, and each suite's gateway has
- * exited before the next one binds.
+ * KrakenD CE's own integration suite (fixtures/krakend-ce, Apache-2.0), then
+ * hgw's own specs in the same format (test/conformance/specs, against
+ * test/conformance/hgw-core.json), each run by the product command users run:
+ * `hgw integration --format json` as a real process, one test per spec from its
+ * report. Ports are the suite's (`--fixed-ports`: gateway :8080, mock :8081):
+ * the expected bodies name them (X-Forwarded-Host: localhost:8080, Referer:
+ * http://127.0.0.1:8081/…). test/cli/integration.test.ts covers free ports.
  */
-const BRANDING = { brand: 'hanzoai/gateway', version: '2.13.8' };
+const BRANDING = ['--brand-version', '2.13.8'];
 
 /**
  * The suite describes plain KrakenD CE, so it runs under `--profile krakend`. With
@@ -37,26 +32,35 @@ const PROFILE = process.env.HGW_CONFORMANCE_PROFILE === 'hanzo' ? 'hanzo' : 'kra
  */
 const KNOWN_GAPS = new Map<string, string>([]);
 
+interface Report {
+  specs: Array<{ name: string; ok: boolean; problems: string[] }>;
+}
+
 const report: string[] = [];
 const tally = { passed: 0, failed: 0, skipped: 0 };
 
-function suite(title: string, specsDir: string, config: string, cwd: string): void {
+function suite(title: string, specsDir: string, config: string, cwd: () => string): void {
   describe(title, () => {
-    let gateway: Spawned | undefined;
-    let mock: { close(): Promise<void> } | undefined;
+    let run: RunResult | undefined;
+    let parsed: Report | undefined;
     let showRss: { url: string; close(): Promise<void> } | undefined;
     beforeAll(async () => {
       // The rss spec's feeds come from showrss.info; a local stand-in serves them instead of the internet.
       showRss = await startShowRss();
-      gateway = await startGatewayProcess(config, cwd, 8080, [`http://showrss.info=${showRss.url}`], PROFILE);
-      mock = await startMockBackend({ port: 8081 });
-    });
+      run = await runHgwAsync(['integration', '-c', config, '--specs', specsDir, '--profile', PROFILE, '--fixed-ports', '--format', 'json', '--host-map', `http://showrss.info=${showRss.url}`, ...BRANDING], { USAGE_DISABLE: '1' }, cwd());
+      try {
+        parsed = JSON.parse(run.stdout) as Report;
+      } catch {
+        throw new Error(`hgw integration exited ${run.code} without a JSON report:\n${run.stdout}\n${run.stderr}`);
+      }
+    }, 180_000);
     afterAll(async () => {
-      await stopGatewayProcess(gateway);
-      await mock?.close();
       await showRss?.close();
     });
-    for (const spec of loadSpecs(specsDir, BRANDING)) {
+    it('exits 0 exactly when every spec passed', () => {
+      expect(run?.code).toBe(parsed!.specs.every((s) => s.ok) ? 0 : 1);
+    });
+    for (const spec of loadSpecs(specsDir)) {
       const gap = KNOWN_GAPS.get(spec.name);
       if (gap !== undefined) {
         report.push(`${spec.name}: skipped (waits for ${gap})`);
@@ -64,11 +68,12 @@ function suite(title: string, specsDir: string, config: string, cwd: string): vo
         it.skip(`${spec.name} — waits for ${gap}`, () => {});
         continue;
       }
-      it(spec.name, async () => {
-        const result = await runSpec(spec, { followRedirects: true });
-        report.push(result.ok ? `${spec.name}: ok` : `${spec.name}: ${result.problems.join('; ')}`);
-        tally[result.ok ? 'passed' : 'failed']++;
-        expect(result.problems).toEqual([]);
+      it(spec.name, () => {
+        const result = parsed!.specs.find((s) => s.name === spec.name);
+        expect(result, `${spec.name} is missing from the report`).toBeDefined();
+        report.push(result!.ok ? `${spec.name}: ok` : `${spec.name}: ${result!.problems.join('; ')}`);
+        tally[result!.ok ? 'passed' : 'failed']++;
+        expect(result!.problems).toEqual([]);
       });
     }
   });
@@ -85,20 +90,22 @@ describe('skips', () => {
 /**
  * KrakenD's suite runs from a folder where `fixtures/` holds its config and `fixtures/lua/` the Lua
  * sources the config names; the vendored copy keeps them side by side, so a work folder links `fixtures`
- * to it and `hgw run` starts there.
+ * to it and `hgw integration` starts there.
  */
+let krakendDir: string | undefined;
 function krakendWorkDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hgw-krakend-ce-'));
-  symlinkSync(join(FIXTURES, 'krakend-ce'), join(dir, 'fixtures'), 'dir');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  krakendDir ??= mkdtempSync(join(tmpdir(), 'hgw-krakend-ce-'));
+  symlinkSync(join(FIXTURES, 'krakend-ce'), join(krakendDir, 'fixtures'), 'dir');
+  return krakendDir;
 }
+afterAll(() => {
+  if (krakendDir) rmSync(krakendDir, { recursive: true, force: true });
+});
 
-suite('KrakenD CE integration suite', join(FIXTURES, 'krakend-ce/specs'), join(FIXTURES, 'krakend-ce/krakend.json'), krakendWorkDir());
-suite('hgw core conformance specs', join(ROOT, 'test/conformance/specs'), join(ROOT, 'test/conformance/hgw-core.json'), ROOT);
+suite('KrakenD CE integration suite', join(FIXTURES, 'krakend-ce/specs'), join(FIXTURES, 'krakend-ce/krakend.json'), krakendWorkDir);
+suite('hgw core conformance specs', join(ROOT, 'test/conformance/specs'), join(ROOT, 'test/conformance/hgw-core.json'), () => ROOT);
 
 afterAll(() => {
-  closeGoClient();
   const skips = report.filter((line) => line.includes(': skipped ('));
   process.stdout.write(`\n${report.join('\n')}\n${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped${skips.length ? `:\n  ${skips.join('\n  ')}` : ''}\n`);
 });

@@ -81,6 +81,16 @@ describe("Lura's Init rules", () => {
     expect(ids(ds).includes('host-invalid')).toBe(!ok);
   });
 
+  it('says when a host has no scheme (info), and warns when that puts plain http:// on port 443', () => {
+    const found = (host: string) => checkGateway(base([ep('/a', [{ url_pattern: '/x', host: [host] }])])).map((d) => [d.ruleId, d.severity, d.message]);
+    expect(found('users-svc:8080')).toEqual([['host-scheme-missing', 'info', 'host "users-svc:8080" has no scheme: it is called as http://users-svc:8080']]);
+    expect(found('api.x.com:443')).toEqual([['host-scheme-missing-443', 'warning', 'host "api.x.com:443" has no scheme and port 443: it is called over plain http://']]);
+    expect(found('http://api.x.com:443')).toEqual([]);
+    expect(found('https://api.x.com')).toEqual([]);
+    expect(ids(checkGateway({ version: 3, host: ['svc:80'], endpoints: [ep('/a')] }))).toEqual(['host-scheme-missing']);
+    expect(checkGateway(base([ep('/a', [{ url_pattern: '/x', host: ['svc:80'], disable_host_sanitize: true }])]))).toEqual([]);
+  });
+
   it('skips host sanitisation when disabled, and flags backends with no host at all', () => {
     expect(checkGateway(base([ep('/a', [{ url_pattern: '/x', host: ['_svc._tcp.x'], disable_host_sanitize: true, sd: 'dns' }])]))).toEqual([]);
     expect(ids(checkGateway({ version: 3, endpoints: [ep('/a')] }))).toEqual(['host-missing']);

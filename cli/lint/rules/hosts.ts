@@ -17,6 +17,12 @@ export const hostsRule: GatewayRule = ({ doc, config, report }) => {
             ? 'A host may not carry a path; move the path into url_pattern.'
             : 'Use [http[s]://]name[:port], e.g. "http://users.internal:8080".';
         report(diagnosticAt(doc, 'host-invalid', `${pointer}/${i}`, `host ${JSON.stringify(h)} not valid: invalid host`, { on: 'value', hint }));
+      } else if (!/^https?:\/\//i.test(h)) {
+        // Lura prepends http:// without a word; on 443 that is almost surely a TLS server spoken to in plain text.
+        const tls = /:443\/?$/.test(h);
+        report(diagnosticAt(doc, tls ? 'host-scheme-missing-443' : 'host-scheme-missing', `${pointer}/${i}`,
+          tls ? `host ${JSON.stringify(h)} has no scheme and port 443: it is called over plain http://` : `host ${JSON.stringify(h)} has no scheme: it is called as http://${h.replace(/\/$/, '')}`,
+          { on: 'value', hint: tls ? `Write "https://${h.replace(/\/$/, '')}" if the backend speaks TLS (or "http://…" to say plain HTTP on purpose).` : `Write "http://${h.replace(/\/$/, '')}" (or https://) to say which.` }));
       }
     });
   };
@@ -24,7 +30,9 @@ export const hostsRule: GatewayRule = ({ doc, config, report }) => {
   for (const ep of endpoints(doc.value)) {
     for (const be of backends(ep)) {
       const own = arr(be.value.host);
-      checkList(own, `${be.pointer}/host`, bool(be.value.disable_host_sanitize));
+      // base-network hosts have their own rule (base-network-host) that requires the scheme.
+      const baseNetwork = Object.prototype.hasOwnProperty.call(obj(be.value.extra_config), NS.baseNetwork);
+      checkList(own, `${be.pointer}/host`, bool(be.value.disable_host_sanitize) || baseNetwork);
       // A non-array host is a schema-type error; a base_ha backend gets the more specific base-ha-host.
       const absent = !has(be.value, 'host') || (Array.isArray(be.value.host) && be.value.host.length === 0);
       const baseHa = Object.prototype.hasOwnProperty.call(obj(be.value.extra_config), NS.baseHa);

@@ -15,8 +15,9 @@ const FALLBACKS = counter('gateway_zap_fallbacks', 'ZAP backends served over HTT
  * messages: `forward` (default) — HIP-0110 Forward/Response/Push, what
  * Hanzo services serve; `http` — hgw's types 200/201, hgw-to-hgw. As in the
  * Go gateway, a peer that cannot be reached at start-up makes the backend
- * plain HTTP for the process' life; at request time a failure is a 502 with
- * a clear body. mDNS discovery is not implemented: without peer_addr the
+ * plain HTTP — but only until a background redial reaches it (Go keeps it on
+ * HTTP for the process' life); at request time a failure is a 502 with a
+ * clear body. mDNS discovery is not implemented: without peer_addr the
  * backend is served over HTTP.
  */
 export function zapUpstream(backend: BackendPlan, deps: UpstreamDeps): Upstream {
@@ -35,7 +36,9 @@ export function zapUpstream(backend: BackendPlan, deps: UpstreamDeps): Upstream 
         (e: Error) => {
           fallback = true;
           FALLBACKS.add();
-          deps.log.warn(`[ZAP] ${zap.addr} unreachable at start-up (${e.message}): backend ${backend.urlPattern} is served over HTTP`);
+          node.downAtStartup(zap.addr, e, backend.urlPattern, deps.log, () => {
+            fallback = false;
+          });
         },
       );
   return {

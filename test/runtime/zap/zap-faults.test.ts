@@ -61,12 +61,26 @@ describe('ZAP faults', () => {
     expect((await request(`${a.url}/x`)).body).toBe('served /x');
   });
 
-  it('falls back to HTTP for good when the peer cannot be reached at start-up, as the Go gateway does', async () => {
+  it('serves over HTTP while the peer is down at start-up, says so once per peer, and moves back to ZAP when a background redial reaches it', async () => {
     const be = await backend();
-    const a = await caller('127.0.0.1:99', be.url);
+    const plain = await startServer((req, res) => res.end(`plain http ${req.url}`));
+    cleanups.push(() => plain.close());
+    // A port nobody listens on yet; the peer takes it later (a deploy-order race).
+    const probe = await startServer((_q, res) => res.end());
+    const port = probe.port;
+    await probe.close();
+    const a = await caller(`127.0.0.1:${port}`, plain.url);
     cleanups.push(() => a.close());
+    expect((await request(`${a.url}/x`)).body).toBe('plain http /x');
+    await until(() => a.logs.some((l) => l.includes('unreachable at start-up')));
+    const lines = a.logs.filter((l) => l.includes('unreachable at start-up'));
+    // Two backends on one peer: one line that counts them, not one per backend.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`\\[ZAP\\] 127\\.0\\.0\\.1:${port} unreachable at start-up \\(.*\\): 2 backend\\(s\\) served over HTTP \\(/x, /slow\\) until it answers; redialling in the background`));
+    const up = await peer(be, `127.0.0.1:${port}`);
+    cleanups.push(() => up.gw.close());
+    await until(() => a.logs.some((l) => l.includes(`127.0.0.1:${port} answers now: 2 backend(s) moved back from HTTP to ZAP`)));
     expect((await request(`${a.url}/x`)).body).toBe('served /x');
-    expect(a.logs.some((l) => l.includes('unreachable at start-up') && l.includes('served over HTTP'))).toBe(true);
   });
 
   it("does not take a peer's Content-Length on trust: the client gets the body the Response carried", async () => {
@@ -81,3 +95,12 @@ describe('ZAP faults', () => {
     expect([res.status, res.body, res.headers['x-from']]).toEqual([200, 'ok', 'liar']);
   });
 });
+
+/** Polls for a state instead of sleeping a fixed time (the redial backs off from 1 s). */
+async function until(ok: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the state');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

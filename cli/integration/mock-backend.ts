@@ -1,18 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
-import { gzipSync } from 'node:zlib';
-import { encodeJson } from '../../../runtime/core/json/encode-json.js';
-import type { JsonObject } from '../../../runtime/core/json/json-number.js';
-import { canonicalHeaderKey } from '../../../runtime/core/canonical-header-key.js';
-
 /**
  * The backend of KrakenD CE's integration suite (krakend-semantics.md §1.4),
  * rebuilt with Go's http.ServeMux behaviour: subtree patterns, the 301 to a
  * missing trailing slash, Go's 404 text, http.Redirect bodies, and the echo
  * encoded as Go's json.Encoder writes it (sorted keys, HTML escaping, newline).
  */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { encodeJson } from '../../runtime/core/json/encode-json.js';
+import type { JsonObject } from '../../runtime/core/json/json-number.js';
+import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
+
 export interface MockBackendOptions {
+  /** 0 picks a free port. */
   port: number;
+  /** Listen address (default 127.0.0.1: the mock is for the gateway on this machine). */
+  host?: string;
   /** The `/delayed/` sleep (the suite's -krakend_delay, 200 ms). */
   delayMs?: number;
 }
@@ -30,7 +33,15 @@ export const SYMMETRIC_JWKS = {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer, url: URL) => void;
 
-export async function startMockBackend(options: MockBackendOptions): Promise<{ close(): Promise<void> }> {
+/** Request bodies beyond this are refused with 413: the suite's bodies are a few bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface MockBackend {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startMockBackend(options: MockBackendOptions): Promise<MockBackend> {
   const delay = options.delayMs ?? 200;
   const exact = new Map<string, Handler>([
     ['/xml', guarded((_q, res) => write(res, 200, [['Content-Type', 'application/xml; charset=utf-8']], XML_DOC))],
@@ -69,8 +80,16 @@ export async function startMockBackend(options: MockBackendOptions): Promise<{ c
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        write(res, 413, [['Content-Type', 'text/plain; charset=utf-8']], 'http: request body too large\n');
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://mock');
       const path = decodeURIComponent(url.pathname);
       const handler = exact.get(path) ?? subtrees.find(([prefix]) => path.startsWith(prefix))?.[1];
@@ -90,9 +109,10 @@ export async function startMockBackend(options: MockBackendOptions): Promise<{ c
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, resolve);
+    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
   });
   return {
+    port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,15 +1,16 @@
-import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
-import { gunzipSync } from 'node:zlib';
-import { canonicalHeaderKey } from '../../../runtime/core/canonical-header-key.js';
-
 /**
  * A client that puts on the wire what Go's default http.Client does, because
  * the suite's expected bodies echo those bytes: `User-Agent: Go-http-client/1.1`,
  * `Accept-Encoding: gzip` (and transparent gunzip only then), Content-Length
  * bodies, `Content-Length: 0` on an empty POST/PUT/PATCH, no Connection header,
  * kept-alive connections, and redirects followed Go's way (≤ 10, Referer added,
- * headers copied, 301/302/303 → GET without body).
+ * headers copied, 301/302/303 → GET without body). `localhost` is dialled as
+ * 127.0.0.1, where the gateway under test listens (the Host header is unchanged).
  */
+import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
+
 export interface GoRequest {
   method: string;
   url: string;
@@ -26,16 +27,24 @@ export interface GoResponse {
   body: Buffer;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+/** Responses larger than this fail the spec rather than fill memory: a spec's expected body is a file. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-export function closeGoClient(): void {
-  agent.destroy();
+export interface GoClient {
+  do(req: GoRequest): Promise<GoResponse>;
+  close(): void;
 }
 
-export async function goDo(req: GoRequest): Promise<GoResponse> {
+/** One client per run: its kept-alive connections end with `close()`. */
+export function goClient(): GoClient {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  return { do: (req) => goDo(agent, req), close: () => agent.destroy() };
+}
+
+async function goDo(agent: Agent, req: GoRequest): Promise<GoResponse> {
   let current = { ...req, headers: { ...req.headers } };
   for (let hop = 0; ; hop++) {
-    const res = await once(current);
+    const res = await once(agent, current);
     const location = res.headers.get('Location')?.[0];
     if (!req.followRedirects || ![301, 302, 303, 307, 308].includes(res.status) || location === undefined) return res;
     if (hop >= 9) throw new Error(`${titleCase(req.method)} "${current.url}": stopped after 10 redirects`);
@@ -52,17 +61,22 @@ export async function goDo(req: GoRequest): Promise<GoResponse> {
   }
 }
 
-function once(req: GoRequest): Promise<GoResponse> {
+function once(agent: Agent, req: GoRequest): Promise<GoResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url);
     const names = Object.keys(req.headers);
     const has = (n: string) => names.some((k) => canonicalHeaderKey(k) === n);
     const addedGzip = !has('Accept-Encoding') && req.method !== 'HEAD';
     const out = httpRequest(
-      { host: url.hostname, port: url.port || 80, path: url.pathname + url.search, method: req.method, agent, setHost: false },
+      { host: url.hostname === 'localhost' ? '127.0.0.1' : url.hostname, port: url.port || 80, path: url.pathname + url.search, method: req.method, agent, setHost: false },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) res.destroy(new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`));
+          else chunks.push(c);
+        });
         res.on('error', reject);
         res.on('end', () => {
           const headers = new Map<string, string[]>();
@@ -72,7 +86,12 @@ function once(req: GoRequest): Promise<GoResponse> {
           }
           let body = Buffer.concat(chunks);
           if (addedGzip && headers.get('Content-Encoding')?.[0] === 'gzip') {
-            body = gunzipSync(body);
+            try {
+              body = gunzipSync(body, { maxOutputLength: MAX_RESPONSE_BYTES });
+            } catch (e) {
+              reject(new Error(`${titleCase(req.method)} "${req.url}": gzip body: ${(e as Error).message}`));
+              return;
+            }
             headers.delete('Content-Encoding');
             headers.delete('Content-Length');
           }

@@ -1,3 +1,8 @@
+/**
+ * `out.schema`: the body must be non-empty JSON valid against the schema, with
+ * the draft the schema names in `$schema` (04, 07 or 2019-09), as the suite's
+ * Go validator picks it.
+ */
 import { Ajv } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { createRequire } from 'node:module';
@@ -5,11 +10,6 @@ import { createRequire } from 'node:module';
 // ajv-draft-04 is CommonJS with `module.exports = Ajv`; require gives the class itself.
 const AjvDraft04 = createRequire(import.meta.url)('ajv-draft-04') as typeof import('ajv-draft-04').default;
 
-/**
- * `out.schema`: the body must be non-empty JSON valid against the schema, with
- * the draft the schema names in `$schema` (04, 07 or 2019-09), as the suite's
- * Go validator picks it.
- */
 export function validatorFor(schema: Record<string, unknown>): (body: string) => string | undefined {
   const draft = String(schema.$schema ?? '');
   const ajv = draft.includes('draft-04')
