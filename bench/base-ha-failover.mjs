@@ -47,7 +47,7 @@ async function scenario(electDelay) {
     endpoints: [{ endpoint: '/x', method: 'POST', output_encoding: 'no-op', backend: [{ url_pattern: '/x', host: [url(pods[2])], extra_config: { 'github.com/hanzoai/gateway/base_ha': ha } }] }],
   };
   writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config));
-  const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'dist'), '-q'], { encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'dist'), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(built.stderr);
   const gw = spawn(process.execPath, [join(dir, 'dist/gateway.mjs'), '-p', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => {

@@ -40,7 +40,7 @@ function timed(args, what) {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, stdout: r.stdout };
 }
 
-const buildOnce = (config, out) => timed([join(root, 'bin/hgw.mjs'), 'build', config, '--out', out, '-q'], `hgw build ${config}`).ms;
+const buildOnce = (config, out) => timed([join(root, 'bin/hgw.mjs'), 'build', config, '--out', out, '-q', '--profile', 'krakend'], `hgw build ${config}`).ms;
 
 /** The peer: esbuild alone on hgw's generated entry, `@hgw/runtime/…` resolved as cli/bundle/bundle-entry.ts does. Prints the bundle's bytes. */
 const esbuildPeer = (entry) => `

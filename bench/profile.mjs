@@ -36,7 +36,7 @@ writeFileSync(
     ],
   }),
 );
-const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q', '--no-minify'], { encoding: 'utf8' });
+const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q', '--profile', 'krakend', '--no-minify'], { encoding: 'utf8' });
 if (built.status !== 0) throw new Error(built.stderr);
 const bundle = join(dir, 'hgw/gateway.mjs');
 const FLAGS = ['--max-semi-space-size=4'];

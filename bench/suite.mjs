@@ -59,7 +59,7 @@ const config = {
   ],
 };
 writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config));
-const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q'], { encoding: 'utf8' });
+const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
 if (built.status !== 0) throw new Error(built.stderr);
 const bundle = join(dir, 'hgw/gateway.mjs');
 // Every Node proxy runs as the README recommends running hgw: young generation capped at 4 MB semi-spaces.

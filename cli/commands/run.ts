@@ -38,11 +38,19 @@ export async function runRun(positional: string | undefined, opts: RunCommandOpt
   hostMapOption(opts.hostMap);
   const args = [...(port === undefined ? [] : ['-p', String(port)]), ...((opts.debug ?? 0) > 0 ? ['-d'] : []), ...(opts.hostMap ?? []).flatMap((m) => ['--host-map', m])];
 
+  // A SIGHUP during the first build must not kill hgw run (Node's default exits 129): it asks for a reload once serving.
+  let hupEarly = false;
+  const early = () => void (hupEarly = true);
+  process.on('SIGHUP', early);
   const first = await generation(positional, opts, io, args);
-  if ('exit' in first) return first.exit;
+  if ('exit' in first) {
+    process.off('SIGHUP', early);
+    return first.exit;
+  }
   const supervisor = new RunSupervisor((line) => io.stderr.write(line));
   const started = await supervisor.start(first);
   if (!started.ok) {
+    process.off('SIGHUP', early);
     io.stderr.write(`hgw: the gateway could not start: ${started.reason}\n`);
     return EXIT.findings;
   }
@@ -80,7 +88,9 @@ export async function runRun(positional: string | undefined, opts: RunCommandOpt
     else io.stderr.write(`hgw: reload refused: the new gateway could not start (${result.reason}); the running gateway keeps serving\n`);
   };
 
+  process.off('SIGHUP', early);
   process.on('SIGHUP', () => reload('SIGHUP'));
+  if (hupEarly) reload('SIGHUP during start-up');
   process.on('SIGTERM', () => supervisor.stop());
   process.on('SIGINT', () => supervisor.stop());
   if (opts.watch) watchInputs([opts.config ?? positional, opts.routes, opts.ingress], () => reload('a file changed'));
