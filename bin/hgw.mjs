@@ -5,6 +5,14 @@ process.stdout.on('error', (e) => {
   if (e && e.code === 'EPIPE') process.exit(0);
   throw e;
 });
+// `hgw run` reloads on SIGHUP: one that arrives while the CLI still loads is kept for it (Node's default exits 129).
+if (process.argv[2] === 'run') {
+  const early = () => {
+    process[Symbol.for('hgw.sighupSeen')] = true;
+  };
+  process[Symbol.for('hgw.sighupEarly')] = early;
+  process.on('SIGHUP', early);
+}
 try {
   await import('../lib/hgw.mjs');
 } catch (e) {

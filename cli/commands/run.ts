@@ -42,6 +42,11 @@ export async function runRun(positional: string | undefined, opts: RunCommandOpt
   let hupEarly = false;
   const early = () => void (hupEarly = true);
   process.on('SIGHUP', early);
+  // bin/hgw.mjs kept any SIGHUP that arrived while the CLI loaded.
+  const processState = process as unknown as Record<symbol, unknown>;
+  const binEarly = processState[Symbol.for('hgw.sighupEarly')] as (() => void) | undefined;
+  if (binEarly) process.off('SIGHUP', binEarly);
+  if (processState[Symbol.for('hgw.sighupSeen')] === true) hupEarly = true;
   const first = await generation(positional, opts, io, args);
   if ('exit' in first) {
     process.off('SIGHUP', early);

@@ -26,6 +26,19 @@ function hgwRun(config: unknown, ...args: string[]): Spawned {
 }
 
 describe('hgw run', () => {
+  it('keeps a SIGHUP that arrives while it is still starting, and reloads once it serves (Node would exit 129)', async () => {
+    const be = await startServer((_req, res) => res.end('ok'));
+    cleanups.push(() => be.close());
+    const gw = hgwRun(base([{ endpoint: '/a', output_encoding: 'no-op', backend: [{ url_pattern: '/a', host: [be.url] }] }]), '-p', '0');
+    // Long before it serves (the build takes seconds), once node has started the CLI's entry script.
+    await new Promise((r) => setTimeout(r, 300));
+    gw.child.kill('SIGHUP');
+    await gw.waitFor(/reloaded: the new gateway serves on port (\d+)/, 60_000);
+    expect(gw.child.exitCode).toBe(null);
+    const port = Number((await gw.waitFor(LISTENING))[1]);
+    expect((await request(`http://127.0.0.1:${port}/a`)).body).toBe('ok');
+  });
+
   it('serves the config, and on SIGTERM finishes the running request, 503s a new one on a kept-alive connection, exits 0', async () => {
     const be = await gatedBackend();
     cleanups.push(() => be.close());
