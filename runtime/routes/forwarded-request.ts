@@ -1,3 +1,4 @@
+import { REQUEST_ID, REQUEST_ID_HEADER, type RequestWithId } from '../core/request-id.js';
 import type { IncomingMessage } from 'node:http';
 import { socketIp } from '../core/client-ip.js';
 import { asksForTrailers, withoutHopHeaders } from './hop-headers.js';
@@ -31,6 +32,9 @@ const REPLACED = new Set(['host', 'expect', 'x-forwarded-for']);
  */
 const REPLACED_UNTRUSTED = new Set([...REPLACED, 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded']);
 
+const REPLACED_WITH_ID = new Set([...REPLACED, 'x-request-id']);
+const REPLACED_UNTRUSTED_WITH_ID = new Set([...REPLACED_UNTRUSTED, 'x-request-id']);
+
 export function forwardedRequest(
   req: IncomingMessage,
   target: ProxyTarget,
@@ -41,7 +45,10 @@ export function forwardedRequest(
   fromTrustedProxy = true,
 ): ForwardedRequest {
   const raw = req.rawHeaders;
-  const headers = withoutHopHeaders(raw, fromTrustedProxy ? REPLACED : REPLACED_UNTRUSTED);
+  // With telemetry/logging, the request id the access log carries replaces the client's line (or is added).
+  const requestId = (req as RequestWithId)[REQUEST_ID];
+  const headers = withoutHopHeaders(raw, requestId === undefined ? (fromTrustedProxy ? REPLACED : REPLACED_UNTRUSTED) : fromTrustedProxy ? REPLACED_WITH_ID : REPLACED_UNTRUSTED_WITH_ID);
+  if (requestId !== undefined) headers.push(REQUEST_ID_HEADER, requestId);
   if (asksForTrailers(raw)) headers.push('Te', 'trailers');
   const prior: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'x-forwarded-for') prior.push(raw[i + 1]!);

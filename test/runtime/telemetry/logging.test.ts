@@ -87,6 +87,27 @@ describe('telemetry/logging format logstash', () => {
   });
 });
 
+describe('request ids on routes.yaml host routes', () => {
+  it('sends every routed request the id its access line names: the client\'s when plain, else a fresh one', async () => {
+    const backend = await idBackend();
+    const routes = 'routes:\n  app.example.com:\n    - prefix: /\n      backend: http://site.internal:80\n';
+    const gw = await startRuntime(base([], { extra_config: { 'telemetry/logging': { level: 'INFO', format: 'logstash' } } }), {
+      routesYaml: routes,
+      hostMap: { 'http://site.internal:80': backend.url },
+    });
+    cleanups.push(() => gw.close());
+    await request(`${gw.url}/a`, { headers: { host: 'app.example.com', 'X-Request-ID': 'trace-1' } });
+    await request(`${gw.url}/b`, { headers: { host: 'app.example.com', 'X-Request-ID': 'not plain' } });
+    await request(`${gw.url}/c`, { headers: { host: 'app.example.com' } });
+    const access = (await accessLines(gw.logs, 3)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(access[0]!.request_id).toBe('trace-1');
+    expect(access[1]!.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(access[2]!.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    // One line each at the backend, the same id the access line names.
+    expect(backend.ids).toEqual(access.map((a) => a.request_id));
+  });
+});
+
 describe('telemetry/logging format custom', () => {
   it('renders go-logging verbs: time layout, level with precision, module, message', async () => {
     const backend = await idBackend();
