@@ -40,16 +40,19 @@ export function resolveEdge(profile: ProfileName, serviceExtra: Record<string, u
   const hanzo = profile === 'hanzo';
   const iam = on('iam');
   const policyForm = endpointExtras.some((extra) => 'auth/public' in extra);
+  // requireIdentity does not depend on the IAM gate being on: with it off nobody has a verified identity, so
+  // every endpoint not `auth/public: true` refuses — what AUTH_ENABLED=false does at run time.
   let requireIdentity: EdgePlan['requireIdentity'] = 'off';
-  if (iam && edge.require_identity === true) requireIdentity = policyForm ? 'policy' : 'all';
+  if (edge.require_identity === true) requireIdentity = policyForm ? 'policy' : 'all';
   // Unset: the credential-policy form turns it on; otherwise the hanzo profile leaves it to auth/validator
-  // (the production config's older form), and an explicit edge namespace keeps its earlier meaning (every endpoint).
-  else if (iam && edge.require_identity === undefined) requireIdentity = policyForm ? 'policy' : hanzo ? 'off' : 'all';
+  // (the production config's older form), and an explicit edge namespace with the gate on keeps its earlier meaning (every endpoint).
+  else if (edge.require_identity === undefined) requireIdentity = policyForm ? 'policy' : hanzo || !iam ? 'off' : 'all';
   return {
     productionHeaders: hanzo,
     cors: on('cors'),
     iam,
-    strip: iam || hanzo,
+    // requireIdentity reads X-User-Id: whenever it runs, client lines of that name must be gone first.
+    strip: iam || hanzo || requireIdentity !== 'off',
     widgetGate: on('widget_gate'),
     requireIdentity,
     cloudApiHosts: true,

@@ -155,8 +155,13 @@ function asHttp1Request(req: Http2ServerRequest): void {
     rawHeaders.push('Transfer-Encoding', 'chunked');
     headers['transfer-encoding'] = 'chunked';
   }
+  // Node's HTTP/1 request also has headersDistinct (every line of a name, in order); the identity strip and
+  // minting edit it, so the HTTP/2 request gets one built from the same lines.
+  const headersDistinct: Record<string, string[]> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) (headersDistinct[rawHeaders[i]!.toLowerCase()] ??= []).push(rawHeaders[i + 1]!);
   Object.defineProperty(req, 'rawHeaders', { value: rawHeaders });
   Object.defineProperty(req, 'headers', { value: headers });
+  Object.defineProperty(req, 'headersDistinct', { value: headersDistinct });
 }
 
 /** Drops HTTP/1-only headers instead of throwing on them, whichever way they are written. */

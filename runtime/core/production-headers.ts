@@ -16,7 +16,7 @@
  * hijacked 101 is not stamped, as in Go. The stamp works on the headers handed
  * to `writeHead` so the no-op endpoint keeps Node's fast path (no setHeader).
  */
-import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { BACKEND_CORS_HEADERS } from './backend-cors-headers.js';
 import { brandForHost, NEUTRAL_SERVER_BRAND } from './brand-for-host.js';
 import type { MiddlewareFactory } from './middleware.js';
@@ -32,14 +32,18 @@ const OWNED = new Set(['server', 'x-api-version', 'x-content-type-options', 'str
 const DROPPED_FROM_BACKENDS: ReadonlySet<string> = new Set([...OWNED, ...BACKEND_CORS_HEADERS]);
 
 const STAMP = Symbol('hgw.productionStamp');
+/** The response's own writeHead: Node's HTTP/1, or the HTTP/2 compatibility response's (they are not interchangeable). */
+const OWN_WRITE_HEAD = Symbol('hgw.ownWriteHead');
 
-type StampedResponse = ServerResponse & { [STAMP]?: string; [BACKEND_HEADER_DROP]?: ReadonlySet<string> };
+type WriteHeadFn = (this: ServerResponse, status: number, ...rest: unknown[]) => ServerResponse;
+type StampedResponse = ServerResponse & { [STAMP]?: string; [OWN_WRITE_HEAD]?: WriteHeadFn; [BACKEND_HEADER_DROP]?: ReadonlySet<string> };
 
 export const productionHeadersMiddleware: MiddlewareFactory = (deps) => {
   const version = deps.brand.version;
   return (req, res, next) => {
     const r = res as StampedResponse;
     r[STAMP] = version;
+    r[OWN_WRITE_HEAD] = r.writeHead as unknown as WriteHeadFn;
     r[BACKEND_HEADER_DROP] = DROPPED_FROM_BACKENDS;
     // One shared function (it reads the response from `this`), so a request allocates no closure.
     r.writeHead = stampedWriteHead as ServerResponse['writeHead'];
@@ -47,10 +51,9 @@ export const productionHeadersMiddleware: MiddlewareFactory = (deps) => {
   };
 };
 
-const nodeWriteHead = ServerResponse.prototype.writeHead as (this: ServerResponse, status: number, ...rest: unknown[]) => ServerResponse;
-
 function stampedWriteHead(this: StampedResponse, status: number, ...rest: unknown[]): ServerResponse {
   const version = this[STAMP];
+  const nodeWriteHead = this[OWN_WRITE_HEAD]!;
   // Stamp once: a second writeHead (Node throws on it anyway) goes straight through.
   if (version === undefined) return nodeWriteHead.call(this, status, ...rest);
   this[STAMP] = undefined;

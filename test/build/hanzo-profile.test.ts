@@ -205,6 +205,32 @@ describe('an endpoint without a credential policy', () => {
   });
 });
 
+describe('the IAM gate switched off ("iam": false)', () => {
+  it('still strips identity and still refuses non-public endpoints (nobody has a verified identity), and still checks the policy', async () => {
+    const off = (extra: unknown[] = []) => {
+      const c = policyConfig(extra) as { extra_config?: Record<string, unknown> };
+      c.extra_config = { 'github.com/hanzoai/gateway/edge': { iam: false } };
+      return c;
+    };
+    const gw = await serve(off());
+    try {
+      const priv = await request(`${gw.url}/private`, { headers: { 'X-User-Id': 'evil' } });
+      expect(priv.status).toBe(401);
+      const pub = await request(`${gw.url}/public`, { headers: { 'X-User-Id': 'evil' } });
+      expect(pub.status).toBe(200);
+      expect(headerLines((JSON.parse(pub.body) as { headers: string[] }).headers, 'x-user-id')).toEqual([]);
+    } finally {
+      gw.proc.child.kill('SIGKILL');
+    }
+    const file = join(work, 'unsaid-iam-off.json');
+    writeFileSync(file, JSON.stringify(off([{ endpoint: '/unsaid', backend: [{ url_pattern: '/unsaid' }] }]), null, 2));
+    const check = runHgw(['check', file, '--format', 'json']);
+    expect(check.code).toBe(1);
+    expect((JSON.parse(check.stdout) as { diagnostics: Array<{ ruleId: string }> }).diagnostics.map((d) => d.ruleId)).toEqual(['credential-policy-missing']);
+    await expect(startRuntime(off([{ endpoint: '/unsaid', backend: [{ url_pattern: '/unsaid' }] }]), { profile: 'hanzo' })).rejects.toThrow(GO_POLICY_TEXT);
+  });
+});
+
 describe('the krakend profile of the same config', () => {
   it('is plain KrakenD: no edge chain, X-Powered-By branding, /__health, backend headers as sent', async () => {
     const gw = await serve(policyConfig(), '--profile', 'krakend');

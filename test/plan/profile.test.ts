@@ -45,6 +45,13 @@ describe('the profile a config builds', () => {
   it('keeps stripping identity under hanzo when the IAM gate is switched off', () => {
     const off = planOf(base([ep('/a')], { extra_config: { 'github.com/hanzoai/gateway/edge': { iam: false } } }), undefined, 'hanzo');
     expect(off.service.edge).toMatchObject({ iam: false, strip: true, requireIdentity: 'off' });
+    // In the credential-policy form requireIdentity stays on without the gate (nobody has an identity).
+    const offPolicy = planOf(base([ep('/a', { 'auth/public': true }), ep('/b', { 'auth/public': false })], { extra_config: { 'github.com/hanzoai/gateway/edge': { iam: false } } }), undefined, 'hanzo');
+    expect(offPolicy.service.edge).toMatchObject({ iam: false, strip: true, requireIdentity: 'policy' });
+    // Under krakend too, and then the strip comes with it: requireIdentity must never read a client's X-User-Id.
+    const krakendOff = planOf(base([ep('/a', { 'auth/public': true }), ep('/b', { 'auth/public': false })], { extra_config: { 'github.com/hanzoai/gateway/edge': { iam: false } } }), undefined, 'krakend');
+    expect(krakendOff.service.edge).toMatchObject({ iam: false, strip: true, requireIdentity: 'policy' });
+    expect(krakendOff.modules).toEqual(expect.arrayContaining(['auth/identity-strip', 'auth/require-identity']));
     expect(off.modules).toContain('auth/identity-strip');
     expect(off.modules).not.toContain('auth/hanzo-iam');
   });

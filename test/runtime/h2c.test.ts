@@ -126,3 +126,26 @@ describe('use_h2c', () => {
     await new Promise<void>((resolve) => (session.closed ? resolve() : session.once('close', () => resolve())));
   });
 });
+
+describe('use_h2c under the hanzo profile (the default)', () => {
+  it('answers HTTP/2 through the production headers and the IAM gate: stamped, identity stripped, private refused', async () => {
+    const be = await startServer(echoHandler);
+    cleanups.push(() => be.close());
+    const ep = (path: string, isPublic: boolean) => ({
+      endpoint: path, output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: '/echo', host: [be.url] }], extra_config: { 'auth/public': isPublic },
+    });
+    const gw = await startRuntime(base([ep('/pub', true), ep('/priv', false)], { use_h2c: true }), { profile: 'hanzo', env: { AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks' } });
+    cleanups.push(() => gw.close());
+    const session = h2(gw.url);
+    // A forged identity over HTTP/2 is stripped like over HTTP/1 (the strip edits headersDistinct too).
+    const pub = await get(session, '/pub', { ':authority': 'api.hanzo.ai', 'x-user-id': 'evil', 'x-org-id': 'evil-org', 'x_user_id': 'evil2' });
+    expect(pub.headers[':status']).toBe(200);
+    expect(pub.headers.server).toBe('hanzo');
+    expect(pub.headers['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
+    const echoed = JSON.parse(pub.body) as EchoedRequest;
+    expect(echoed.rawHeaders.filter((_, i) => i % 2 === 0).filter((n) => /^x[-_](user|org)/i.test(n))).toEqual([]);
+    const priv = await get(session, '/priv', { ':authority': 'api.hanzo.ai', 'x-user-id': 'evil' });
+    expect(priv.headers[':status']).toBe(401);
+    expect(priv.body).toBe('{"error":"unauthorized","message":"Authentication required"}');
+  });
+});

@@ -23,3 +23,14 @@ export function credentialPolicyProblem(endpoints: readonly Pick<EndpointPlan, '
   const missing = endpoints.filter((ep) => !statesCredentialPolicy(ep.extraConfig)).length;
   return missing === 0 ? undefined : credentialPolicyMessage(missing, endpoints.length);
 }
+
+/**
+ * The boot check, for whichever first step of the gate is linked (the IAM gate,
+ * or the identity strip when the gate is off): throws Go's refusal when the
+ * config is in the credential-policy form and leaves an endpoint unclassified.
+ */
+export function refuseUnclassifiedEndpoints(service: { edge?: { requireIdentity: string } }, endpoints: readonly Pick<EndpointPlan, 'extraConfig'>[] | undefined): void {
+  if (service.edge?.requireIdentity !== 'policy' || !endpoints) return;
+  const problem = credentialPolicyProblem(endpoints);
+  if (problem) throw new Error(problem);
+}

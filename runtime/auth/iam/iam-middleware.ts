@@ -20,7 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware, MiddlewareDeps, MiddlewareFactory, Next } from '../../core/middleware.js';
 import { isApiKey } from './api-keys.js';
 import { authConfigFromEnv, validateAuthConfig } from './auth-config.js';
-import { credentialPolicyProblem } from './credential-policy.js';
+import { refuseUnclassifiedEndpoints } from './credential-policy.js';
 import { writeAuthRefusal, type AuthRefusal } from './auth-responses.js';
 import { billingPathMatch, billingUser, checkBalance } from './balance-gate.js';
 import { ClaimTypeError, ledgerOrg, readIamClaims, userId, type IamClaims } from './iam-claims.js';
@@ -59,10 +59,7 @@ const outcome = (name: string) => OUTCOME_SERIES.get(name)?.add();
 
 export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamExtra): Middleware {
   // The Go engine's boot check: a config in the credential-policy form must classify every endpoint.
-  if (deps.service.edge?.requireIdentity === 'policy' && deps.endpoints) {
-    const problem = credentialPolicyProblem(deps.endpoints);
-    if (problem) throw new Error(problem);
-  }
+  refuseUnclassifiedEndpoints(deps.service, deps.endpoints);
   const config = authConfigFromEnv(deps.env);
   const { log, brand } = deps;
   for (const problem of validateAuthConfig(config)) log.error(problem);

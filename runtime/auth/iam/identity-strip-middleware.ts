@@ -5,9 +5,14 @@
  * let a client state who it is — what `AUTH_ENABLED=false` does at run time.
  */
 import type { MiddlewareFactory } from '../../core/middleware.js';
+import { refuseUnclassifiedEndpoints } from './credential-policy.js';
 import { stripIdentityHeaders } from './ingress-strip.js';
 
-export const identityStripMiddleware: MiddlewareFactory = () => (req, _res, next) => {
-  stripIdentityHeaders(req);
-  next();
+export const identityStripMiddleware: MiddlewareFactory = (deps) => {
+  // The gate's boot check runs here too: switching verification off does not unclassify endpoints.
+  refuseUnclassifiedEndpoints(deps.service, deps.endpoints);
+  return (req, _res, next) => {
+    stripIdentityHeaders(req);
+    next();
+  };
 };
