@@ -1,4 +1,5 @@
 import { isApiKey } from '../auth/iam/api-keys.js';
+import { isIdentityHeader } from '../auth/iam/ingress-strip.js';
 import { authConfigFromEnv, type Env } from '../auth/iam/auth-config.js';
 import { ClaimTypeError, readIamClaims, userId } from '../auth/iam/iam-claims.js';
 import { JwksKeyStore } from '../auth/iam/jwks-key-store.js';
@@ -12,7 +13,10 @@ import type { ForwardEnvelope, ForwardResponse } from '../zap/wire/forward-envel
 /**
  * The relay's auth gate (spec C4, the Go relay's gate.go), run on every
  * Forward before it goes on:
- *  1. the envelope's identity is cleared — whatever the sender stated;
+ *  1. the envelope's identity is cleared — whatever the sender stated — and
+ *     so are identity lines in its Headers (X-User-Id, X-Org-Id, X-IAM-*, …
+ *     in any spelling): forward.Serve re-adds the Headers for the service, so
+ *     a client's X-User-Id would otherwise reach it (beyond Go's relay);
  *  2. auth off (`AUTH_ENABLED=false`) → on, unauthenticated;
  *  3. a path under a public prefix (`AUTH_PUBLIC_PATHS`) → on — the
  *     decoded path and its cleaned form both, as hgw's HTTP gate (Go's relay
@@ -40,7 +44,8 @@ export function createRelayGate(env: Env, log: Logger): (f: ForwardEnvelope) => 
       })
     : undefined;
   return async (forward) => {
-    const f: ForwardEnvelope = { ...forward, tenantId: '', userId: '', isAdmin: false, permissions: 0n };
+    const headers = forward.headers.filter(([name]) => !isIdentityHeader(name.toLowerCase()));
+    const f: ForwardEnvelope = { ...forward, headers, tenantId: '', userId: '', isAdmin: false, permissions: 0n };
     if (!verifier) return { pass: f };
     // As the HTTP gate: public only if the path and its cleaned form both are (`/healthz/../v1/x` is not).
     if (bothForms(requestTargetOf(f.method, f.path, ''), (p) => isPublicPath(p, config.publicPaths))) return { pass: f };

@@ -92,6 +92,19 @@ describe('relay gate (C4)', () => {
     expect(identityOf(cloud)).toEqual(NOBODY);
   });
 
+  it('clears identity lines from the Forward\'s Headers too, any spelling: forward.Serve would hand them to the service', async () => {
+    const c = await client(await relay());
+    const forged: Array<[string, string]> = [['X-User-Id', 'evil'], ['X-Org-Id', 'evil-org'], ['X-User-IsAdmin', 'true'], ['X_User_Id', 'evil2'], ['X-Hanzo-Tenant', 'evil'], ['Accept', 'application/json']];
+    const withKey: Array<[string, string]> = [...forged, ['Authorization', 'Bearer hk-123']];
+    const cases: Array<[string, Array<[string, string]>]> = [['/v1/x', forged], ['/v1/x', withKey], ['/healthz/x', forged]];
+    for (const [path, headers] of cases) {
+      expect((await call(c, path, headers)).status).toBe(200);
+      const sent = Object.keys(cloud.forwards[cloud.forwards.length - 1]!.headers).map((k) => k.toLowerCase());
+      expect(sent.filter((k) => /^x[-_](user|org|hanzo)/.test(k)), path).toEqual([]);
+      expect(sent).toContain('accept');
+    }
+  });
+
   it('refuses a tokenless call with AUTH_REQUIRE=true: 401 Authentication required, JSON', async () => {
     const c = await client(await relay({ AUTH_REQUIRE: 'true' }));
     const res = await call(c, '/v1/x');
