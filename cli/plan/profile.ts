@@ -11,7 +11,6 @@
  * before profiles existed.
  */
 import type { EdgePlan, ProfileName, ProfilePlan } from '../../runtime/plan/plan.js';
-import { statesCredentialPolicy } from '../../runtime/auth/iam/credential-policy.js';
 import { obj } from '../config/view.js';
 
 export const PROFILE_NAMESPACE = 'github.com/hanzoai/gateway/profile';
@@ -57,13 +56,4 @@ export function resolveEdge(profile: ProfileName, serviceExtra: Record<string, u
     requireIdentity,
     cloudApiHosts: true,
   };
-}
-
-/** Endpoints (by index) that state no credential policy, when the config is in the policy form. */
-export function endpointsWithoutPolicy(endpointExtras: readonly Record<string, unknown>[]): number[] {
-  const out: number[] = [];
-  endpointExtras.forEach((extra, i) => {
-    if (!statesCredentialPolicy(extra)) out.push(i);
-  });
-  return out;
 }
