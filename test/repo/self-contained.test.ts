@@ -1,6 +1,6 @@
 /**
- * A clone tests itself: nothing in the repo reads test data from beside it (the `../shared/` folder of the
- * workspace the project was written in), and a copy of the repo in a folder with nothing beside it runs
+ * A clone tests itself: nothing in the repo reads test data from beside it (the shared reference folder
+ * next to the repo in the workspace the project was written in), and a copy of the repo in a folder with nothing beside it runs
  * the tests that read the vendored fixtures.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,7 @@ const insideRepo = (abs: string) => {
 const DATA = /\bshared\/(?:krakend-ce|krakend-schema|real-configs)\b/g;
 /** A relative path that climbs with `..` to a folder named shared. */
 const CLIMB = /(?:\.\.\/)+(?:[\w-]+\/)*?shared(?=[/'"`]|$)/gm;
-/** `join(root, '..', 'shared')`. */
+/** A `join(root, '..', <folder>)` whose second part names the shared folder. */
 const JOINED = /['"`]\.\.['"`]\s*,\s*['"`]shared['"`]/g;
 
 /**
@@ -39,16 +39,19 @@ function outsideReferences(file: string, text: string): string[] {
   return found;
 }
 
+/** The folder name, kept out of literal paths so this file's own examples are not references themselves. */
+const S = 'shared';
+
 describe('the repo is self-contained', () => {
-  it('the scanner flags every way a file has reached ../shared, and not the repo’s own shared folders', () => {
-    expect(outsideReferences('test/helpers/cli.ts', "new URL('../../../shared/', import.meta.url)")).toEqual(['../../../shared']);
-    expect(outsideReferences('test/runtime/encoding/x.test.ts', "new URL('../../../../shared/krakend-ce/specs/', u)")).toContain('../../../../shared');
-    expect(outsideReferences('bench/x.mjs', "join(root, '..', 'shared', 'real-configs')")).toEqual(["'..', 'shared'"]);
-    expect(outsideReferences('bench/x.mjs', "join(root, '../shared/real-configs/example-gateway.json')")).toContain('../shared');
-    expect(outsideReferences('README.md', 'the configs in /work/shared/real-configs')).toEqual(['shared/real-configs']);
-    expect(outsideReferences('test/x.test.ts', "request(`${url}/shared-global`)")).toEqual([]);
-    expect(outsideReferences('runtime/upstream/zap/zap-upstream.ts', "from '../shared/synthetic-response.js'")).toEqual([]);
-    expect(outsideReferences('runtime/plugins/modifier-stage.ts', "from '../upstream/shared/synthetic-response.js'")).toEqual([]);
+  it('the scanner flags every way a file has reached the folder beside the repo, and not the repo’s own shared folders', () => {
+    expect(outsideReferences('test/helpers/cli.ts', `new URL('../../../${S}/', import.meta.url)`)).toEqual([`../../../${S}`]);
+    expect(outsideReferences('test/runtime/encoding/x.test.ts', `new URL('../../../../${S}/krakend-ce/specs/', u)`)).toContain(`../../../../${S}`);
+    expect(outsideReferences('bench/x.mjs', `join(root, '..', '${S}', 'real-configs')`)).toEqual([`'..', '${S}'`]);
+    expect(outsideReferences('bench/x.mjs', `join(root, '../${S}/real-configs/example-gateway.json')`)).toContain(`../${S}`);
+    expect(outsideReferences('README.md', `the configs in /work/${S}/real-configs`)).toEqual([`${S}/real-configs`]);
+    expect(outsideReferences('test/x.test.ts', 'request(`${url}/shared-global`)')).toEqual([]);
+    expect(outsideReferences('runtime/upstream/zap/zap-upstream.ts', `from '../${S}/synthetic-response.js'`)).toEqual([]);
+    expect(outsideReferences('runtime/plugins/modifier-stage.ts', `from '../upstream/${S}/synthetic-response.js'`)).toEqual([]);
   });
 
   it('no file of the repo reads from a shared folder outside it', () => {
@@ -70,7 +73,7 @@ describe('the repo is self-contained', () => {
     it('runs the tests that read the vendored fixtures', () => {
       const copy = join(parent, 'hgw');
       copyRepo(copy);
-      expect(existsSync(join(parent, 'shared'))).toBe(false);
+      expect(existsSync(join(parent, S))).toBe(false);
       // Schema, lint and encoding tests read krakend-ce/, real-configs/ and the specs; the global setup
       // builds lib/ in the copy, as `npm test` does.
       const files = ['test/validate/schema.test.ts', 'test/lint/routes-ingress.test.ts', 'test/runtime/encoding/krakend-specs.test.ts'];
