@@ -2,11 +2,10 @@
 // with the access log off, in the default text format, and in the logstash JSON
 // format (with request ids), each gateway writing into a pipe that is read and
 // dropped, as a container runtime reads stdout. Interleaved rounds. Needs wrk.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen, printTable, requireWrk, root, summarise, wrk, writeResult } from './lib/harness.mjs';
+import { buildAndStart, listen, printTable, requireWrk, summarise, wrk, writeResult } from './lib/harness.mjs';
 
 requireWrk();
 const rounds = Number(process.env.ROUNDS ?? 3);
@@ -15,26 +14,9 @@ const backend = await listen((req, res) => { req.resume(); res.writeHead(200, { 
 const host = `http://127.0.0.1:${backend.address().port}`;
 const dir = mkdtempSync(join(tmpdir(), 'hgw-log-bench-'));
 
-/** Builds and starts a gateway whose stdout is drained and dropped once it listens. */
-function start(name, extra) {
-  const config = { version: 3, extra_config: extra, endpoints: [{ endpoint: '/x', output_encoding: 'no-op', backend: [{ url_pattern: '/', host: [host] }] }] };
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(config));
-  const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, `${name}.json`), '--out', join(dir, name), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(built.stderr);
-  const child = spawn(process.execPath, [join(dir, name, 'gateway.mjs'), '-p', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) => {
-    let out = '';
-    const onData = (c) => {
-      out += c;
-      const m = out.match(/listening on port (\d+)/);
-      if (!m) return;
-      child.stdout.off('data', onData);
-      child.stdout.resume(); // keep reading, keep nothing
-      resolve({ child, port: Number(m[1]) });
-    };
-    child.stdout.on('data', onData);
-  });
-}
+/** Builds and starts a gateway (the harness drops its output once it listens). */
+const start = (name, extra) =>
+  buildAndStart(dir, name, { version: 3, extra_config: extra, endpoints: [{ endpoint: '/x', output_encoding: 'no-op', backend: [{ url_pattern: '/', host: [host] }] }] });
 
 const variants = [
   ['access log off', { router: { disable_access_log: true } }],

@@ -31,12 +31,17 @@ export function buildAndStart(dir, name, config, env = {}) {
   const child = spawn(process.execPath, [join(dir, name, 'gateway.mjs'), '-p', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   return new Promise((resolve) => {
     let out = '';
-    child.stdout.on('data', (c) => {
+    const onData = (c) => {
       out += c;
       const http = out.match(/listening on port (\d+)/);
       const zap = out.match(/node \S+ listening on [^:\s]*:(\d+)/);
-      if (http && (!env.HGW_ZAP_NODE_LISTEN || zap)) resolve({ child, port: Number(http[1]), zapPort: zap ? Number(zap[1]) : 0 });
-    });
+      if (!http || (env.HGW_ZAP_NODE_LISTEN && !zap)) return;
+      // Up: keep reading its output (a full pipe would stall it) but keep nothing — access logs under load are large.
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve({ child, port: Number(http[1]), zapPort: zap ? Number(zap[1]) : 0 });
+    };
+    child.stdout.on('data', onData);
   });
 }
 
