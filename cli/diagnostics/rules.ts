@@ -95,6 +95,7 @@ const RULES = {
   'credential-policy-missing': { severity: 'error', stage: 'lint', doc: 'Once endpoints carry `auth/public`, every endpoint must state a credential policy (an `auth/*` key): the Go engine refuses to start otherwise, and so does hgw.' },
   'cors-not-wired': { severity: 'warning', stage: 'lint', doc: 'Under the hanzo profile `security/cors` is not wired: the Go engine answers CORS with its one policy. `--profile krakend` keeps KrakenD\'s CORS.' },
   'identity-header-forgeable': { severity: 'warning', stage: 'lint', doc: 'An endpoint forwards an identity header (X-User-Id, X-Org-Id, …) that nothing in the gateway strips or writes, so a client can forge it. The hanzo profile strips them on every request.' },
+  'identity-header-copied': { severity: 'warning', stage: 'lint', doc: 'A backend\'s `modifier/martian` copies a value the client chose (a header input_headers let through, or the path via `stash.Modifier`) into an identity header. Martian runs after the gateway stripped and minted identity, so the client would name the identity the backend trusts.' },
 
   // --- lint: routes.yaml / ingress.json ---
   'routes-backend-url': { severity: 'error', stage: 'lint', doc: 'A routes.yaml backend or redirect target must be an absolute http(s) URL.' },

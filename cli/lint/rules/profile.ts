@@ -7,6 +7,8 @@
  * - cors-not-wired: `security/cors` has no effect under the hanzo profile.
  * - identity-header-forgeable: an endpoint forwards a client's identity header
  *   that nothing in the built gateway strips or writes.
+ * - identity-header-copied: a martian modifier writes a client's value into an
+ *   identity header after the strip (martian-identity.ts).
  */
 import { diagnosticAt } from '../../diagnostics/make.js';
 import { endpoints as endpointRefs, obj, str, strs } from '../../config/view.js';
@@ -14,6 +16,7 @@ import { joinPointer } from '../../load/json-pointer.js';
 import { credentialPolicyMessage, statesCredentialPolicy } from '../../../runtime/auth/iam/credential-policy.js';
 import { isIdentityHeader } from '../../../runtime/auth/iam/ingress-strip.js';
 import { resolveEdge } from '../../plan/profile.js';
+import { martianIdentityCopies } from './martian-identity.js';
 import type { GatewayRule, LintContext } from '../context.js';
 
 export const profileRule: GatewayRule = (ctx) => {
@@ -23,6 +26,7 @@ export const profileRule: GatewayRule = (ctx) => {
   if (edge?.requireIdentity === 'policy') credentialPolicy(ctx, refs, extras);
   if (ctx.profile.name === 'hanzo') corsNotWired(ctx, refs);
   if (!edge?.strip) forgeableIdentity(ctx, refs, extras);
+  for (const ref of refs) martianIdentityCopies(ctx, ref, edge?.strip === true);
 };
 
 function credentialPolicy(ctx: LintContext, refs: ReturnType<typeof endpointRefs>, extras: Record<string, unknown>[]): void {

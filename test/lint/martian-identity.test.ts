@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { base, checkGateway } from '../helpers/check.js';
+import { startRuntime } from '../helpers/gateway.js';
+import { request, startServer, type TestServer } from '../helpers/servers.js';
+
+/**
+ * identity-header-copied: martian runs on the backend request after the edge
+ * stripped identity, so a copy of a client-chosen value into X-User-Id undoes
+ * the strip. The first test shows the hole on a real backend (the premise of
+ * the rule); the others show what `check` says, and what it leaves alone.
+ */
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const endpointWith = (martian: unknown, inputHeaders: string[] = ['X-Tenant']) =>
+  base([{ endpoint: '/m', output_encoding: 'no-op', input_headers: inputHeaders, extra_config: { 'auth/public': true },
+    backend: [{ url_pattern: '/m', host: ['http://127.0.0.1:8081'], extra_config: { 'modifier/martian': martian } }] }]);
+
+const copied = (config: unknown, profile?: 'hanzo' | 'krakend') =>
+  checkGateway(config, profile).filter((d) => d.ruleId === 'identity-header-copied').map((d) => [d.pointer, d.severity]);
+
+describe('identity-header-copied', () => {
+  it('names a real hole: under the hanzo edge a martian copy hands the client\'s value to the backend as X-User-Id', async () => {
+    let seen: string | undefined;
+    const be: TestServer = await startServer((req, res) => {
+      seen = req.headers['x-user-id'] as string | undefined;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    cleanups.push(() => be.close());
+    const config = endpointWith({ 'header.Copy': { scope: ['request'], from: 'X-Tenant', to: 'X-User-Id' } });
+    (config.endpoints as Array<{ backend: Array<{ host: string[] }> }>)[0]!.backend[0]!.host = [be.url];
+    const gw = await startRuntime(config, { profile: 'hanzo' });
+    cleanups.push(() => gw.close());
+    const r = await request(`${gw.url}/m`, { headers: { 'X-Tenant': 'victim', 'X-User-Id': 'forged' } });
+    expect(r.status).toBe(200);
+    // The client's own X-User-Id was stripped; the copy wrote its X-Tenant there.
+    expect(seen).toBe('victim');
+  });
+
+  it('reports header.Copy from a passed client header into an identity header, at its `to`, under both profiles', () => {
+    const config = endpointWith({ 'header.Copy': { scope: ['request'], from: 'X-Tenant', to: 'X-User-Id' } });
+    const at = '/endpoints/0/backend/0/extra_config/modifier~1martian/header.Copy/to';
+    expect(copied(config)).toEqual([[at, 'warning']]);
+    expect(copied(config, 'krakend')).toEqual([[at, 'warning']]);
+  });
+
+  it('follows groups, filters and priority items, and stash.Modifier (the path is the client\'s)', () => {
+    const config = endpointWith({
+      'fifo.Group': {
+        modifiers: [
+          { 'header.Filter': { name: 'X-A', modifier: { 'header.Copy': { from: 'X-Tenant', to: 'x_org_id' } } } },
+          { 'priority.Group': { modifiers: [{ priority: 1, modifier: { 'stash.Modifier': { headerName: 'X-Hanzo-Path' } } }] } },
+        ],
+      },
+    });
+    const root = '/endpoints/0/backend/0/extra_config/modifier~1martian/fifo.Group/modifiers';
+    expect(copied(config).map(([p]) => p)).toEqual([
+      `${root}/0/header.Filter/modifier/header.Copy/to`,
+      `${root}/1/priority.Group/modifiers/0/modifier/stash.Modifier/headerName`,
+    ]);
+  });
+
+  it('leaves alone: static values, response scope, headers the client cannot send, identity copied from a minted identity header', () => {
+    expect(copied(endpointWith({ 'header.Modifier': { scope: ['request'], name: 'X-User-Id', value: 'svc' } }))).toEqual([]);
+    expect(copied(endpointWith({ 'header.Copy': { scope: ['response'], from: 'X-Tenant', to: 'X-User-Id' } }))).toEqual([]);
+    expect(copied(endpointWith({ 'header.Copy': { scope: ['request'], from: 'X-Other', to: 'X-User-Id' } }))).toEqual([]);
+    // Under the hanzo edge X-User-Id is minted from a verified token, so copying it on is not the client's choice…
+    const fromMinted = endpointWith({ 'header.Copy': { scope: ['request'], from: 'X-User-Id', to: 'X-Hanzo-User' } }, ['X-User-Id']);
+    expect(copied(fromMinted, 'hanzo')).toEqual([]);
+    // …while plain KrakenD passes the client's X-User-Id as sent.
+    expect(copied(fromMinted, 'krakend')).toHaveLength(1);
+  });
+});
