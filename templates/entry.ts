@@ -26,10 +26,13 @@ const MIDDLEWARE: GatewayWiring['middleware'] = [];
 /** Listeners beside HTTP (the ZAP surfaces). */
 const LISTENERS: GatewayWiring['listeners'] = [];
 
+/** Log destinations beyond stdout and syslog (telemetry/gelf). */
+const LOG_SINKS: GatewayWiring['logSinks'] = [];
+
 /** Each endpoint: its route, the handler that runs it and one upstream per backend. */
 const ENDPOINTS: GatewayWiring['endpoints'] = [];
 
-export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS, middleware: MIDDLEWARE, listeners: LISTENERS };
+export const gateway: GatewayWiring = { build: BUILD, service: SERVICE, endpoints: ENDPOINTS, codecs: CODECS, middleware: MIDDLEWARE, listeners: LISTENERS, logSinks: LOG_SINKS };
 
 /** Starts the gateway in this process (what `hgw run` calls). */
 export const start = (options?: StartOptions) => startGateway(gateway, options);

@@ -72,6 +72,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   const pluginFiles = options.pluginFiles ?? [];
   const pluginList = pluginFiles.length === 0 ? '[]' : `${use(EXPORTS.bundledPlugins)}([${pluginFiles.map((_, i) => `[plugin${i}, ${JSON.stringify(basename(pluginFiles[i]!.file))}]`).join(', ')}])`;
   const listeners = spec.listeners.map(use);
+  const sinks = spec.logSinks.map(use);
   const codecTable = spec.codecs.length === 0 ? '{}' : `{ ${spec.codecs.map(([name, c]) => `${JSON.stringify(name)}: ${use(c)}`).join(', ')} }`;
 
   const build: BuildInfo = {
@@ -126,6 +127,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   }
   file.getVariableDeclarationOrThrow('MIDDLEWARE').setInitializer(`[${routerChain.join(', ')}]`);
   file.getVariableDeclarationOrThrow('LISTENERS').setInitializer(`[${listeners.join(', ')}]`);
+  file.getVariableDeclarationOrThrow('LOG_SINKS').setInitializer(`[${sinks.join(', ')}]`);
   const endpointsDecl = file.getVariableStatementOrThrow('ENDPOINTS');
   file.insertVariableStatements(endpointsDecl.getChildIndex(), statements);
   file

@@ -11,7 +11,7 @@ import { HgwError } from '../errors.js';
 import { EXPORTS } from '../plan/module-registry.js';
 import { stageModules } from '../plan/modules.js';
 import {
-  backendStages, backendUpstream, backendWrappers, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, endpointWrappers, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, REQUIRED, routerMiddleware, type RuntimeExport,
+  backendStages, backendUpstream, backendWrappers, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, endpointWrappers, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, logSinks, REQUIRED, routerMiddleware, type RuntimeExport,
 } from './runtime-modules.js';
 
 /** An export used as it is, or called first with one of the entry's tables. */
@@ -40,6 +40,8 @@ export interface WiringSpec {
   /** Router middleware in order: server plugins, the edge chain, then host routing or the ingress. */
   router: WiredExport[];
   listeners: RuntimeExport[];
+  /** Log destinations beyond stdout and syslog (GELF). */
+  logSinks: RuntimeExport[];
   codecs: Array<[name: string, use: RuntimeExport]>;
   /** Config features this version does not enforce. */
   unimplemented: string[];
@@ -94,6 +96,7 @@ export function planWiring(plan: Plan, hgwVersion: string): WiringSpec {
     endpoints,
     router,
     listeners: extraListeners(plan.service),
+    logSinks: logSinks(plan.service),
     codecs: Object.entries(CODECS).filter(([, c]) => plan.modules.includes(c.module)).map(([name, c]) => [name, c.use]),
     unimplemented: plan.modules.filter((m) => !IMPLEMENTED.has(m) && !codecModules.has(m)),
   };

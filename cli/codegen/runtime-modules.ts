@@ -191,6 +191,12 @@ export function ingressMiddlewareExport(withIam: boolean): RuntimeExport {
     : EXPORTS.ingress;
 }
 
+/** Log destinations beyond stdout and syslog: GELF, which KrakenD runs as a writer of telemetry/logging, so only with it. */
+export function logSinks(service: ServicePlan): RuntimeExport[] {
+  const gelf = service.extraConfig['telemetry/gelf'] !== undefined && service.extraConfig['telemetry/logging'] !== undefined;
+  return gelf ? [EXPORTS.gelfSink] : [];
+}
+
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];

@@ -12,6 +12,7 @@ import { jsonSchemaRule } from './rules/json-schema.js';
 import { martianRule } from './rules/martian.js';
 import { regexpsRule } from './rules/regexps.js';
 import { revokerRule } from './rules/revoker.js';
+import { gelfRule } from './rules/gelf.js';
 import { baseHaRule } from './rules/base-ha.js';
 import { baseNetworkRule } from './rules/base-network.js';
 import { endpointPathRule } from './rules/endpoint-path.js';
@@ -50,6 +51,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   martianRule,
   regexpsRule,
   revokerRule,
+  gelfRule,
   profileRule,
   notEnforcedRule,
 ];

@@ -41,6 +41,7 @@ export const EXPORTS = {
   routerMetrics: x('telemetry/metrics/router-metrics', 'routerMetrics'),
   proxyMetrics: x('telemetry/metrics/proxy-metrics', 'proxyMetrics'),
   statsListener: x('telemetry/metrics/stats-listener', 'statsListener'),
+  gelfSink: x('telemetry/gelf/gelf-sink', 'gelfSink'),
   luaEndpointScript: x('modifier/lua/lua-router', 'luaEndpointScript'),
   luaServiceScript: x('modifier/lua/lua-router', 'luaServiceScript'),
   luaProxy: x('modifier/lua/lua-proxy', 'luaProxy'),
@@ -137,6 +138,7 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
   { id: 'modifier/martian', namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
   { id: 'telemetry/logging', namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
+  { id: 'telemetry/gelf', namespaces: { service: ['telemetry/gelf'] }, links: [E.gelfSink] }, // a writer of telemetry/logging's lines: linked only with it
   { id: 'telemetry/metrics', namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
   {
     id: 'telemetry/opentelemetry',

@@ -1,20 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp } from './client-ip.js';
 import type { Logger } from './logger.js';
-import { assignRequestId } from './request-id.js';
+import { REQUEST_ID, type RequestWithId } from './request-id.js';
 
 /**
  * One access-log line per finished request, gin-style: status, latency,
  * client IP, method and path — `[ACCESS] 200 | 1.234ms | 127.0.0.1 | GET "/x"`
  * — and, when `telemetry/logging` is configured, the request id at the end
- * (assigned here, so backends that take X-Request-ID get the same one). The logstash format writes the
- * same facts as JSON keys.
+ * (assigned before, so backends get the same one). The logstash format writes
+ * the same facts as JSON keys.
  */
 export function logAccess(req: IncomingMessage, res: ServerResponse, log: Logger, skip: ReadonlySet<string>, withId: boolean): void {
   const started = process.hrtime.bigint();
   // Read now: by 'finish' Node may have let go of the request's socket.
   const ip = clientIp(req);
-  const id = withId ? assignRequestId(req) : undefined;
+  const id = withId ? (req as RequestWithId)[REQUEST_ID] : undefined;
   res.once('finish', () => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');

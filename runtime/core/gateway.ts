@@ -61,8 +61,10 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const decode = !r.disablePathDecoding;
   const skipLog = new Set(r.loggerSkipPaths);
   const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
-  // Request ids come with structured logging: a config without telemetry/logging sends backends nothing new.
-  const requestIds = service.extraConfig['telemetry/logging'] !== undefined;
+  // Under the hanzo profile the gateway owns X-Request-ID; under krakend ids come with structured logging,
+  // so a config without telemetry/logging sends backends nothing KrakenD would not.
+  const logsIds = service.extraConfig['telemetry/logging'] !== undefined;
+  const requestIds = hanzoEngine || logsIds;
 
   const route: RequestListener = (req, res) => {
     const url = req.url ?? '/';
@@ -121,8 +123,8 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   };
   const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
   return (req, res) => {
-    if (accessLog) logAccess(req, res, options.log, skipLog, requestIds);
-    else if (requestIds) assignRequestId(req); // backends taking X-Request-ID still get a checked one
+    if (requestIds) assignRequestId(req, hanzoEngine);
+    if (accessLog) logAccess(req, res, options.log, skipLog, logsIds);
     const malformed = malformedHead(req);
     if (malformed !== undefined) {
       writeMalformedHead(res, malformed);

@@ -6,7 +6,8 @@
  * lines go: standard output and/or the local syslog. Without it the level is
  * INFO and lines go to standard output. Access lines go to standard output
  * only, as in KrakenD, and carry their fields (status, latency, request id)
- * as JSON keys in the logstash format.
+ * as JSON keys in the logstash format. Sinks the build linked (GELF) get
+ * every record that passes the level, access lines included, unformatted.
  */
 import { compileLogPattern, type LogRecord } from './log-pattern.js';
 import { syslogWriter, type SyslogWrite } from './syslog-writer.js';
@@ -17,6 +18,12 @@ const ORDER: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 
 
 /** Fields of one access-log line, for structured formats. */
 export type AccessFields = Readonly<Record<string, string | number>>;
+
+/** A destination beyond stdout and syslog, linked only when configured; it bounds its own buffering and never throws. */
+export interface LogSink {
+  write(record: LogRecord): void;
+  close(): void;
+}
 
 export interface Logger {
   /** Whether lines of this level are written (so callers can skip building them). */
@@ -43,6 +50,8 @@ export interface LoggerOptions {
   syslogFacility?: string;
   /** The syslog socket (`HGW_SYSLOG_SOCKET`; default the system's, /dev/log). */
   syslogSocket?: string;
+  /** Further destinations (telemetry/gelf); closed with the logger. */
+  sinks?: readonly LogSink[];
 }
 
 /** The `telemetry/logging` keys the logger reads, from the config's object. */
@@ -57,17 +66,19 @@ export type ClosableLogger = Logger & { close(): void };
 
 export function createLogger(options: LoggerOptions): ClosableLogger {
   const level = ORDER[(options.level ?? 'INFO').toUpperCase() as LogLevel] ?? ORDER.INFO;
-  const prefix = options.prefix ?? '[GATEWAY]';
-  const module = prefix.replace(/^\[|\]$/g, '') || 'GATEWAY';
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const module = logModule(options.prefix);
   const format = lineFormat(options.format, options.customFormat, prefix, module);
   const toStdout = options.write ?? ((line: string) => process.stdout.write(line));
   const stdout = options.stdout === true || options.syslog !== true || options.write !== undefined;
   const syslog: SyslogWrite | undefined = options.syslog === true ? syslogWriter(module, options.syslogFacility, options.syslogSocket, toStdout) : undefined;
+  const sinks = options.sinks ?? [];
   const at = (l: LogLevel) => (msg: string) => {
     if (ORDER[l] < level) return;
     const record: LogRecord = { level: l, message: msg, time: new Date() };
     if (stdout) toStdout(format(record));
     syslog?.(l, format(record));
+    for (const sink of sinks) sink.write(record);
   };
   return {
     enabled: (l) => ORDER[l] >= level,
@@ -76,10 +87,23 @@ export function createLogger(options: LoggerOptions): ClosableLogger {
     warn: at('WARNING'),
     error: at('ERROR'),
     access: (msg, fields) => {
-      if (ORDER.INFO >= level) toStdout(format({ level: 'INFO', message: msg, time: new Date(), fields }));
+      if (ORDER.INFO < level) return;
+      const record: LogRecord = { level: 'INFO', message: msg, time: new Date(), fields };
+      toStdout(format(record));
+      for (const sink of sinks) sink.write(record);
     },
-    close: () => syslog?.close(),
+    close: () => {
+      syslog?.close();
+      for (const sink of sinks) sink.close();
+    },
   };
+}
+
+const DEFAULT_PREFIX = '[GATEWAY]';
+
+/** The module name lines carry (logstash `module`, syslog's tag, GELF `_module`): the prefix without its brackets. */
+export function logModule(prefix: string | undefined): string {
+  return (prefix ?? DEFAULT_PREFIX).replace(/^\[|\]$/g, '') || 'GATEWAY';
 }
 
 function lineFormat(name: string | undefined, custom: string | undefined, prefix: string, module: string): (r: LogRecord) => string {

@@ -10,7 +10,7 @@ import type { JsonValue } from './json/json-number.js';
 import { PayloadTooLargeError } from './body-limit.js';
 import { REQUEST_CLAIMS, VERIFIED_IDENTITY, type RequestWithClaims, type RequestWithIdentity, type VerifiedIdentity } from './middleware.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
-import { REQUEST_ID, REQUEST_ID_HEADER, type RequestWithId } from './request-id.js';
+import { REQUEST_ID, REQUEST_ID_HEADER, REQUEST_ID_OWNED, type RequestWithId } from './request-id.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the
@@ -51,6 +51,7 @@ export class BackendRequestBuilder {
    * input_headers names X-Request-ID: the backend always gets the request id
    * (generated when the client sent none). Under `*` it only replaces the
    * client's own line, so no backend sees a header KrakenD would not send.
+   * When the gateway owns the id (the hanzo profile) every backend gets it.
    */
   private readonly namesRequestId: boolean;
 
@@ -118,6 +119,8 @@ export class BackendRequestBuilder {
     const trace = (req as TracedRequest)[TRACE_HEADERS];
     const minted = (req as RequestWithIdentity)[VERIFIED_IDENTITY];
     const requestId = (req as RequestWithId)[REQUEST_ID];
+    const ownsId = (req as RequestWithId)[REQUEST_ID_OWNED] === true;
+    const addsId = requestId !== undefined && (ownsId || this.namesRequestId);
     let sentId = false;
     let xff: string | undefined;
     let realIp: string | undefined;
@@ -137,28 +140,28 @@ export class BackendRequestBuilder {
       if (!this.headers.has(lower) && (minted === undefined || !isMinted(minted, lower))) continue;
       // With telemetry on, the gateway's span is the parent the backend sees, not the client's.
       if (trace && TRACE_HEADER_NAMES.has(lower)) continue;
-      // The gateway's checked request id stands in for the client's (once); a named X-Request-ID is added below.
+      // The gateway's checked request id stands in for the client's (once); an owned or named one is added below.
       if (requestId !== undefined && lower === 'x-request-id') {
-        if (!this.namesRequestId && !sentId) out.push(REQUEST_ID_HEADER, requestId);
+        if (!addsId && !sentId) out.push(REQUEST_ID_HEADER, requestId);
         sentId = true;
         continue;
       }
       out.push(this.canonicalName(raw[i]!, lower), raw[i + 1]!);
     }
     if (trace) out.push(...trace);
-    if (requestId !== undefined && this.namesRequestId) out.push(REQUEST_ID_HEADER, requestId);
+    if (addsId) out.push(REQUEST_ID_HEADER, requestId);
     out.push('X-Forwarded-For', clientIpFrom(xff, realIp, req));
     if (host !== undefined) out.push('X-Forwarded-Host', host);
     out.push(this.forwardsUserAgent ? 'X-Forwarded-Via' : 'User-Agent', this.brand.userAgent);
-    return this.backendHeaders && narrow ? this.narrow(out, minted) : out;
+    return this.backendHeaders && narrow ? this.narrow(out, minted, ownsId) : out;
   }
 
-  /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does); minted identity stays. */
-  private narrow(list: string[], minted: VerifiedIdentity | undefined): string[] {
+  /** A backend-level input_headers narrows again, and can drop X-Forwarded-* and User-Agent too (as Lura's code does); minted identity and an owned request id stay. */
+  private narrow(list: string[], minted: VerifiedIdentity | undefined, ownsId: boolean): string[] {
     const out: string[] = [];
     for (let i = 0; i < list.length; i += 2) {
       const lower = list[i]!.toLowerCase();
-      if (this.backendHeaders!.has(lower) || (minted !== undefined && isMinted(minted, lower))) out.push(list[i]!, list[i + 1]!);
+      if (this.backendHeaders!.has(lower) || (minted !== undefined && isMinted(minted, lower)) || (ownsId && lower === 'x-request-id')) out.push(list[i]!, list[i + 1]!);
     }
     return out;
   }

@@ -9,7 +9,7 @@ import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, Ups
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
-import { createLogger, loggerOptions, type Logger } from './logger.js';
+import { createLogger, loggerOptions, type ClosableLogger, type Logger, type LogSink } from './logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
 import { parseGoDurationSeconds } from './go-duration.js';
@@ -59,7 +59,16 @@ export interface GatewayWiring {
   middleware?: MiddlewareFactory[];
   /** Extra listeners started once the HTTP server listens (the ZAP surfaces). */
   listeners?: ListenerFactory[];
+  /** Log destinations beyond stdout and syslog (telemetry/gelf), made before the first line. */
+  logSinks?: LogSinkFactory[];
 }
+
+/**
+ * A log destination the config names. `report` says a problem of the sink's
+ * own (a collector down) through the gateway's log, once per episode, and not
+ * from inside the factory: the logger does not exist yet then.
+ */
+export type LogSinkFactory = (ctx: { service: ServicePlan; report: (line: string) => void }) => LogSink;
 
 /** A listener beside HTTP that serves the same gateway (it may call back into `port`). */
 export type ListenerFactory = (ctx: {
@@ -106,7 +115,9 @@ export interface RunningGateway {
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
   const { build, service } = wiring;
   const env = options.env ?? process.env;
-  const log = createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write });
+  let log: ClosableLogger | undefined;
+  const sinks = (wiring.logSinks ?? []).map((f) => f({ service, report: (line) => log?.warn(line) }));
+  log = createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write, sinks });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const readiness = new Readiness();
   const pools = new UpstreamPools(service.client, service.clientTls);

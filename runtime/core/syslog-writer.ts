@@ -9,11 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import type { LogLevel } from './logger.js';
+import { SYSLOG_SEVERITY } from './syslog-severity.js';
 
 export type SyslogWrite = ((level: LogLevel, line: string) => void) & { close(): void };
 
 const FACILITIES: Record<string, number> = { local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23 };
-const SEVERITY: Record<LogLevel, number> = { CRITICAL: 2, ERROR: 3, WARNING: 4, INFO: 6, DEBUG: 7 };
 const PIPE_LIMIT_BYTES = 1 << 20;
 
 export function syslogWriter(tag: string, facility: string | undefined, socket: string | undefined, report: (line: string) => void): SyslogWrite {
@@ -40,7 +40,7 @@ export function syslogWriter(tag: string, facility: string | undefined, socket: 
       return;
     }
     dropped = 0;
-    child.stdin.write(`<${base + SEVERITY[level]}>${line.endsWith('\n') ? line : `${line}\n`}`);
+    child.stdin.write(`<${base + SYSLOG_SEVERITY[level]}>${line.endsWith('\n') ? line : `${line}\n`}`);
   };
   return Object.assign(write, {
     close() {

@@ -168,7 +168,7 @@ describe('tree-shaking, proven from the metafile', () => {
       name: 'no-op only',
       config: NOOP,
       linked: ['runtime/core/noop-endpoint.ts', 'runtime/upstream/http/http-upstream.ts'],
-      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts', 'runtime/routes/host-routing-middleware.ts'],
+      absent: ['runtime/core/decoding-endpoint.ts', 'runtime/core/buffered-call.ts', 'runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/zap/zap-listeners.ts', 'runtime/routes/host-routing-middleware.ts', 'runtime/telemetry/gelf/gelf-sink.ts'],
       absentPackages: ['jose', 'ajv', 'yaml', 'ts-morph', 'commander', '@humanwhocodes/momoa', 'ioredis', '@zap-proto/zap', '@marcbachmann/cel-js', '@opentelemetry/api', '@grpc/grpc-js', 're2js'],
     },
     {
@@ -287,6 +287,20 @@ describe('tree-shaking, proven from the metafile', () => {
       absent: [],
       absentPackages: [],
       packages: ['@opentelemetry/exporter-prometheus', '@opentelemetry/exporter-trace-otlp-grpc', '@grpc/grpc-js'],
+    },
+    {
+      name: 'telemetry/gelf with telemetry/logging links the GELF writer and its transports (only with logging, which it writes for)',
+      config: base([{ endpoint: '/g', backend: [{ url_pattern: '/g' }] }], { extra_config: { 'telemetry/logging': { level: 'INFO' }, 'telemetry/gelf': { address: 'graylog:12201', enable_tcp: false } } }),
+      linked: ['runtime/telemetry/gelf/gelf-sink.ts', 'runtime/telemetry/gelf/gelf-udp.ts', 'runtime/telemetry/gelf/gelf-tcp.ts', 'runtime/telemetry/gelf/gelf-chunks.ts'],
+      absent: [],
+      absentPackages: ['jose'],
+    },
+    {
+      name: 'telemetry/gelf without telemetry/logging links nothing of it',
+      config: base([{ endpoint: '/g', backend: [{ url_pattern: '/g' }] }], { extra_config: { 'telemetry/gelf': { address: 'graylog:12201', enable_tcp: true } } }),
+      linked: [],
+      absent: ['runtime/telemetry/gelf/gelf-sink.ts', 'runtime/telemetry/gelf/gelf-tcp.ts'],
+      absentPackages: [],
     },
     {
       name: 'xml backend and negotiate output link the codecs (and only then)',

@@ -62,6 +62,7 @@ export async function startRuntime(
     codecs,
     middleware: await Promise.all(spec.router.map(wired)),
     listeners: await Promise.all(spec.listeners.map(load)),
+    logSinks: await Promise.all(spec.logSinks.map(load)),
   };
   const running = await startGateway(wiring, { port: 0, host: '127.0.0.1', write: (l) => logs.push(l), ...options });
   return { ...running, url: `http://127.0.0.1:${running.port}`, plan, logs };

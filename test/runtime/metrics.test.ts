@@ -69,6 +69,28 @@ describe('telemetry/metrics', () => {
     expect(names.some((n) => n.includes('layer.backend.name./c'))).toBe(false);
   });
 
+  // 127.0.0.2 is loopback too, but a socket bound to 127.0.0.1 alone does not answer it; one on every interface does.
+  it('binds loopback under the hanzo profile when listen_address names no host, every interface under krakend (as KrakenD)', async () => {
+    const statsAt = async (profile: 'hanzo' | 'krakend', listen: string) => {
+      const gw = await startRuntime(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'telemetry/metrics': { listen_address: listen } } }), { profile });
+      cleanups.push(() => gw.close());
+      const line = /\/__stats\/ on port (\d+) \(([^)]*)\)/.exec(gw.logs.join('\n'))!;
+      const port = Number(line[1]);
+      expect((await request(`http://127.0.0.1:${port}/__stats/`)).status).toBe(200);
+      const other = await request(`http://127.0.0.2:${port}/__stats/`).then((r) => r.status, (e: Error) => e.message);
+      return [line[2], other];
+    };
+    const [hanzoBound, hanzoOther] = await statsAt('hanzo', ':0');
+    expect(hanzoBound).toBe('127.0.0.1');
+    expect(hanzoOther).toMatch(/ECONNREFUSED/);
+    const [krakendBound, krakendOther] = await statsAt('krakend', ':0');
+    expect(krakendBound).toBe('every interface');
+    expect(krakendOther).toBe(200);
+    // A host the config names is used under either profile.
+    const [named, namedOther] = await statsAt('hanzo', '0.0.0.0:0');
+    expect([named, namedOther]).toEqual(['0.0.0.0', 200]);
+  });
+
   it('does not half-start: when /__stats/ cannot listen, the gateway closes its own port and reports the error', async () => {
     const holder = await startServer((_req, res) => res.end());
     cleanups.push(() => holder.close());

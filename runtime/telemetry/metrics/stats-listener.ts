@@ -7,12 +7,16 @@ import { stats } from './stats-registry.js';
 /**
  * `/__stats/` on its own listener (`listen_address`, default `:8090`), as
  * krakend-metrics serves it: the flat JSON of every metric, plus the
- * process's memory as `krakend.service.debug.MemStats.*` gauges.
+ * process's memory as `krakend.service.debug.MemStats.*` gauges. An address
+ * without a host binds every interface under the krakend profile, as KrakenD
+ * does, and loopback under hanzo: numbers about every route are not for the
+ * network unless the config names an address.
  */
 export const statsListener: ListenerFactory = async ({ service, log }) => {
   const cfg = metricsConfig(service.extraConfig['telemetry/metrics']);
   const colon = cfg.listenAddress.lastIndexOf(':');
-  const host = colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
+  const named = colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
+  const host = named ?? (service.profile.name === 'hanzo' ? '127.0.0.1' : undefined);
   const port = Number(cfg.listenAddress.slice(colon + 1)) || 0;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -34,7 +38,8 @@ export const statsListener: ListenerFactory = async ({ service, log }) => {
     server.once('error', reject);
     server.listen({ port, host }, () => resolve());
   });
-  log.info(`telemetry/metrics: /__stats/ on port ${(server.address() as AddressInfo).port}`);
+  const bound = server.address() as AddressInfo;
+  log.info(`telemetry/metrics: /__stats/ on port ${bound.port} (${host === undefined ? 'every interface' : bound.address})`);
   return {
     close: () =>
       new Promise<void>((resolve) => {
