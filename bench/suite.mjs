@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { root, writeResult } from './lib/harness.mjs';
-import { CLK_TCK, cpuTicks, freePort, missingTool, requireTools, rssMb, start } from './lib/processes.mjs';
+import { CLK_TCK, cpuTicks, cpuWaitMs, freePort, missingTool, requireTools, rssMb, start } from './lib/processes.mjs';
 import { fixedRate, wrk } from './lib/load.mjs';
 import { fixedRateTable, median, rangeText, ratioRange, ratiosTable, ratioText, summarise, targetsTable, throughputTable } from './lib/report.mjs';
 import { issueTargets } from './lib/targets.mjs';
@@ -43,6 +43,11 @@ const token = await new SignJWT({ sub: 'bench-user', roles: ['user'] }).setProte
 
 const backend = await start(LOAD_CPU, process.execPath, [join(root, 'bench/peers/backend.mjs')], { JWKS: JSON.stringify({ keys: [jwk] }) });
 const upstream = `http://127.0.0.1:${backend.port}`;
+// Every figure after the backend's death would be an error page's: stop at once and say so.
+backend.child.once('exit', (code, signal) => {
+  console.error(`the backend exited (${signal ?? `code ${code}`}) in the middle of the run: no figure after this is valid; stopping`);
+  process.exit(1);
+});
 
 // hgw: a bundle built from a config holding the suite's endpoints.
 const noop = (endpoint, extra = {}) => ({ endpoint, output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: endpoint, host: [upstream] }], ...extra });
@@ -137,17 +142,27 @@ const scenarios = [
 
 const result = { node: process.version, rounds, seconds, peers: Object.keys(peers), skipped, fastPath: hasFastPath, throughput: [], fixedRate: null, scaling: null, leak: null, targets: [] };
 let md = `# hgw benchmark suite\n\nNode ${process.version}, ${rounds} rounds × ${seconds} s, medians (min–max over the rounds). Proxy pinned to CPU 0; the load generator and the backend share CPU 1. Node proxies run with \`${NODE_FLAGS.join(' ')}\`.\n`;
+md += `\n"CPU wait" is the time the proxy's threads (and the backend's) were runnable but had no CPU, as a percent of the run (/proc schedstat): about 0 on a quiet machine. Where it is large, other programs took the CPU and the latency tails are theirs, not the proxy's.\n`;
 md += `\nPeers: ${Object.keys(peers).join(', ')}.${skipped.length ? ` Skipped: ${skipped.join('; ')}.` : ''}\n\n${pathNote}\n`;
 
-/** One load run against a peer with its CPU ticks and RSS around it. */
+/**
+ * One load run against a peer with its CPU ticks and RSS around it, and how long the
+ * proxy's and the backend's threads waited for a CPU (percent of the run): the share of
+ * a latency tail that other programs on the machine caused.
+ */
 async function measured(peer, load) {
   const before = cpuTicks(peer.pids());
+  const waited = { proxy: cpuWaitMs(peer.pids()), backend: cpuWaitMs(backend.pids()) };
+  const startedAt = performance.now();
   const run = await load();
+  const wallMs = performance.now() - startedAt;
   const after = cpuTicks(peer.pids());
   const perRequest = (ticks) => (run.requests > 0 ? ((ticks / CLK_TCK) * 1e6) / run.requests : NaN);
   const userUs = perRequest(after.user - before.user);
   const sysUs = perRequest(after.sys - before.sys);
-  return { ...run, cpuUsPerReq: userUs + sysUs, userUs, sysUs, rssMb: rssMb(peer.pids()) };
+  const proxyWaitPct = ((cpuWaitMs(peer.pids()) - waited.proxy) / wallMs) * 100;
+  const backendWaitPct = ((cpuWaitMs(backend.pids()) - waited.backend) / wallMs) * 100;
+  return { ...run, cpuUsPerReq: userUs + sysUs, userUs, sysUs, rssMb: rssMb(peer.pids()), proxyWaitPct, backendWaitPct };
 }
 
 /** hgw over every other peer of one scenario's runs: req/s, CPU per request and p99, each with its per-round range. */
@@ -171,9 +186,9 @@ if (phases.has('throughput')) {
         if (!runsOn(s, name)) continue;
         const path = name === 'direct' ? (s.directPath ?? s.path) : s.path;
         const run = await measured(peer, () => wrk(`http://127.0.0.1:${peer.port}${path}`, { cpu: LOAD_CPU, conns: s.conns, seconds, script: s.script, headers: s.headers }));
-        if (name === 'direct') run.cpuUsPerReq = run.userUs = run.sysUs = NaN; // the backend's own CPU is not a proxy's
+        if (name === 'direct') run.cpuUsPerReq = run.userUs = run.sysUs = run.proxyWaitPct = NaN; // the backend's own CPU is not a proxy's
         ((runs[s.id] ??= {})[name] ??= []).push(run);
-        process.stderr.write(`round ${r + 1}/${rounds} ${s.id} ${name}: ${Math.round(run.rps)} req/s, p99 ${run.p99ms.toFixed(2)} ms\n`);
+        process.stderr.write(`round ${r + 1}/${rounds} ${s.id} ${name}: ${Math.round(run.rps)} req/s, p99 ${run.p99ms.toFixed(2)} ms, waited for a CPU: proxy ${run.proxyWaitPct.toFixed(0)} %, backend ${run.backendWaitPct.toFixed(0)} %\n`);
       }
     }
   }

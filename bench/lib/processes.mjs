@@ -3,7 +3,7 @@
 // (nginx, HAProxy, Caddy), and all killed when the suite exits. Also reads a process
 // tree's CPU ticks and RSS from /proc.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 const has = (cmd, arg) => !spawnSync(cmd, [arg]).error;
@@ -156,4 +156,30 @@ export function rssMb(pids) {
     }
   }
   return kb / 1024;
+}
+
+/**
+ * Milliseconds the processes' threads spent runnable but waiting for a CPU
+ * (/proc/<pid>/task/<tid>/schedstat, second field), summed. On a quiet machine a
+ * pinned proxy waits for nothing; on a shared one this is the time other
+ * programs took from it, and latency tails grow with it.
+ */
+export function cpuWaitMs(pids) {
+  let ns = 0;
+  for (const pid of pids) {
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // process gone
+    }
+    for (const tid of tids) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // thread gone
+      }
+    }
+  }
+  return ns / 1e6;
 }

@@ -29,6 +29,8 @@ export function summarise(runs) {
     userUs: median(runs.map((x) => x.userUs)),
     sysUs: median(runs.map((x) => x.sysUs)),
     rssMb: median(runs.map((x) => x.rssMb)),
+    proxyWaitPct: median(runs.map((x) => x.proxyWaitPct)),
+    backendWaitPct: median(runs.map((x) => x.backendWaitPct)),
     errors: runs.reduce((n, x) => n + x.errors, 0),
   };
 }
@@ -53,10 +55,10 @@ const ranged = (v, min, max, fmt) => (!Number.isFinite(v) ? '—' : min === max 
 export const rangeText = (r) => (r ? ranged(r.value, r.min, r.max, f2) : '—');
 
 export function throughputTable(rows) {
-  let md = '| peer | req/s (min–max) | p50 | p99 (min–max) | proxy CPU µs/req (min–max) | user + kernel µs | RSS MB | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n';
+  let md = '| peer | req/s (min–max) | p50 | p99 (min–max) | proxy CPU µs/req (min–max) | user + kernel µs | RSS MB | CPU wait % proxy / backend | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n';
   for (const [name, r] of Object.entries(rows)) {
     const split = Number.isFinite(r.cpuUsPerReq) ? `${f1(r.userUs)} + ${f1(r.sysUs)}` : '—';
-    md += `| ${name} | ${ranged(r.rps, r.min, r.max, n0)} | ${msText(r.p50ms)} | ${ranged(r.p99ms, r.p99min, r.p99max, msText)} | ${ranged(r.cpuUsPerReq, r.cpuMin, r.cpuMax, f1)} | ${split} | ${n0(r.rssMb)} | ${r.errors} |\n`;
+    md += `| ${name} | ${ranged(r.rps, r.min, r.max, n0)} | ${msText(r.p50ms)} | ${ranged(r.p99ms, r.p99min, r.p99max, msText)} | ${ranged(r.cpuUsPerReq, r.cpuMin, r.cpuMax, f1)} | ${split} | ${n0(r.rssMb)} | ${n0(r.proxyWaitPct)} / ${n0(r.backendWaitPct)} | ${r.errors} |\n`;
   }
   return md;
 }
