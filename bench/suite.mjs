@@ -210,7 +210,8 @@ if (phases.has('fixed-rate')) {
   const runs = {};
   for (let r = 0; r < rounds; r++) {
     for (const [name, peer] of Object.entries(peers)) {
-      const run = await fixedRate(`http://127.0.0.1:${peer.port}/1k`, { cpu: LOAD_CPU, rate, conns: 64, seconds: seconds * 2 });
+      const run = await measured(peer, () => fixedRate(`http://127.0.0.1:${peer.port}/1k`, { cpu: LOAD_CPU, rate, conns: 64, seconds: seconds * 2 }));
+      if (name === 'direct') run.proxyWaitPct = NaN;
       (runs[name] ??= []).push(run);
       process.stderr.write(`round ${r + 1}/${rounds} fixed-rate ${rate}/s ${name}: p99 ${run.p99ms.toFixed(2)} ms, ${Math.round(run.rps)} req/s answered\n`);
     }
@@ -218,7 +219,7 @@ if (phases.has('fixed-rate')) {
   const rows = {};
   for (const [name, rs] of Object.entries(runs)) {
     const p99 = rs.map((x) => x.p99ms);
-    rows[name] = { rate, rps: median(rs.map((x) => x.rps)), p50ms: median(rs.map((x) => x.p50ms)), p99ms: median(p99), p99min: Math.min(...p99), p99max: Math.max(...p99), p999ms: median(rs.map((x) => x.p999ms)), behind: median(rs.map((x) => x.behind)), errors: rs.reduce((n, x) => n + x.errors, 0) };
+    rows[name] = { rate, rps: median(rs.map((x) => x.rps)), p50ms: median(rs.map((x) => x.p50ms)), p99ms: median(p99), p99min: Math.min(...p99), p99max: Math.max(...p99), p999ms: median(rs.map((x) => x.p999ms)), behind: median(rs.map((x) => x.behind)), proxyWaitPct: median(rs.map((x) => x.proxyWaitPct)), backendWaitPct: median(rs.map((x) => x.backendWaitPct)), errors: rs.reduce((n, x) => n + x.errors, 0) };
   }
   const p99VsNginx = runs.hgw && runs.nginx ? ratioRange(runs.hgw, runs.nginx, (x) => x.p99ms) : null;
   md += `\n## Latency at a fixed rate: ${rate} req/s (80 % of ${base}'s maximum), no-op 1 KB, 64 connections, ${seconds * 2} s\n\n`;

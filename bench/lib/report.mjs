@@ -71,8 +71,8 @@ export function ratiosTable(vs) {
 }
 
 export function fixedRateTable(rows) {
-  let md = '| peer | offered req/s | answered req/s | p50 | p99 (min–max) | p99.9 | unanswered at the end | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n';
-  for (const [name, r] of Object.entries(rows)) md += `| ${name} | ${n0(r.rate)} | ${n0(r.rps)} | ${msText(r.p50ms)} | ${ranged(r.p99ms, r.p99min, r.p99max, msText)} | ${msText(r.p999ms)} | ${n0(r.behind)} | ${r.errors} |\n`;
+  let md = '| peer | offered req/s | answered req/s | p50 | p99 (min–max) | p99.9 | unanswered at the end | CPU wait % proxy / backend | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+  for (const [name, r] of Object.entries(rows)) md += `| ${name} | ${n0(r.rate)} | ${n0(r.rps)} | ${msText(r.p50ms)} | ${ranged(r.p99ms, r.p99min, r.p99max, msText)} | ${msText(r.p999ms)} | ${n0(r.behind)} | ${n0(r.proxyWaitPct)} / ${n0(r.backendWaitPct)} | ${r.errors} |\n`;
   return md;
 }
 
