@@ -10,8 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, writeResult } from './lib/harness.mjs';
-import { CLK_TCK, cpuTicks, freePort, requireTools, start, startNginx } from './lib/processes.mjs';
+import { CLK_TCK, cpuTicks, freePort, requireTools, start } from './lib/processes.mjs';
 import { wrk } from './lib/load.mjs';
+import { startNativeProxy } from './peers/native-proxies.mjs';
 
 requireTools([
   ['wrk', 'wrk', '--version'],
@@ -61,15 +62,7 @@ if (scenario !== 'merge') {
   split['node:http + undici (floor)'] = await cpuSplit(floor, `http://127.0.0.1:${floor.port}/1k`);
   await floor.stop();
   const port = await freePort();
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/nginx-error.log;
-events { worker_connections 4096; }
-http { access_log off; upstream be { server 127.0.0.1:${backend.port}; keepalive 128; keepalive_requests 1000000; }
-  server { listen 127.0.0.1:${port}; location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-`,
-  );
-  const nginx = await startNginx(0, dir, join(dir, 'nginx.conf'), port);
+  const nginx = await startNativeProxy('nginx', 0, dir, port, backend.port);
   split.nginx = await cpuSplit(nginx, `http://127.0.0.1:${port}/1k`);
   await nginx.stop();
 }

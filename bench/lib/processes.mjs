@@ -1,22 +1,37 @@
-// Processes of the side-by-side suite: children pinned to a CPU with taskset,
-// started and awaited until they print their port, and all killed when the
-// suite exits. Also reads a process tree's CPU ticks and RSS from /proc.
+// Processes of the side-by-side suite: children pinned to a CPU with taskset, started
+// and awaited until they print their port (Node programs) or accept connections on it
+// (nginx, HAProxy, Caddy), and all killed when the suite exits. Also reads a process
+// tree's CPU ticks and RSS from /proc.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 
 const has = (cmd, arg) => !spawnSync(cmd, [arg]).error;
+
+/** Whether `cmd` is there; installs its Debian package first when missing and root (an `apt-get update` if the lists lack it). */
+function ensure(cmd, pkg, arg) {
+  if (has(cmd, arg)) return true;
+  if (process.getuid?.() !== 0) return false;
+  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (install().status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    install();
+  }
+  return has(cmd, arg);
+}
 
 /** Exit with a clear message unless each [command, Debian package, version flag] is there; installs when root. */
 export function requireTools(tools) {
   for (const [cmd, pkg, arg] of tools) {
-    if (has(cmd, arg)) continue;
-    if (process.getuid?.() !== 0) {
-      console.error(`${cmd} is missing: apt-get install -y ${pkg}`);
-      process.exit(1);
-    }
-    spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit' });
+    if (ensure(cmd, pkg, arg)) continue;
+    console.error(`${cmd} is missing: apt-get install -y ${pkg}`);
+    process.exit(1);
   }
+}
+
+/** null when [command, Debian package, version flag] is there (installed when root), else why it is not. */
+export function missingTool([cmd, pkg, arg]) {
+  return ensure(cmd, pkg, arg) ? null : `${cmd} is not installed${process.getuid?.() === 0 ? ` and apt-get install ${pkg} failed` : ` (apt-get install -y ${pkg} as root)`}`;
 }
 
 const canPin = has('taskset', '-V');
@@ -24,9 +39,10 @@ const canPin = has('taskset', '-V');
 export const pin = (cpu) => (canPin && cpu !== null ? ['taskset', '-c', String(cpu)] : []);
 
 const children = new Set();
+/** Servers started by startServer: SIGTERM, since nginx's master takes its workers down on it and SIGKILL would orphan them. */
+const servers = new WeakSet();
 process.on('exit', () => {
-  // nginx's master takes its workers down on SIGTERM; SIGKILL would orphan them.
-  for (const c of children) c.kill(c.spawnargs.includes('nginx') ? 'SIGTERM' : 'SIGKILL');
+  for (const c of children) c.kill(servers.has(c) ? 'SIGTERM' : 'SIGKILL');
 });
 
 /** The pid and its children (nginx workers, cluster workers). */
@@ -70,20 +86,35 @@ function stop(child) {
   });
 }
 
-/** nginx with `conf` (a full nginx.conf) on `cpu`; resolves once `port` accepts connections. */
-export async function startNginx(cpu, dir, confPath, port) {
-  const [bin, ...pre] = [...pin(cpu), 'nginx'];
-  const child = spawn(bin, [...pre, '-p', dir, '-c', confPath], { stdio: 'ignore' });
+/**
+ * A server that prints nothing when it is up (nginx, HAProxy, Caddy): `cmd args` in the
+ * foreground on `cpu`; resolves once `port` accepts connections, rejects if it exits or
+ * is not up within 10 s.
+ */
+export async function startServer(cpu, cmd, args, port, env = {}) {
+  const [bin, ...pre] = [...pin(cpu), cmd];
+  let err = '';
+  const child = spawn(bin, [...pre, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  child.stderr.on('data', (c) => (err = (err + c).slice(-4096)));
   children.add(child);
+  servers.add(child);
   child.once('exit', () => children.delete(child));
-  for (let i = 0; i < 100 && !(await accepts(port)); i++) await new Promise((r) => setTimeout(r, 50));
-  return { child, port, pids: () => tree(child.pid), stop: () => stop(child) };
+  for (let i = 0; i < 200 && child.exitCode === null; i++) {
+    if (await accepts(port)) return { child, port, pids: () => tree(child.pid), stop: () => stop(child) };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${cmd} did not come up on port ${port}: ${err.trim() || `exit ${child.exitCode}`}`);
 }
 
+/** Whether a TCP connection to 127.0.0.1:port opens. */
 function accepts(port) {
   return new Promise((resolve) => {
-    const s = spawn('sh', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`]);
-    s.on('close', (code) => resolve(code === 0));
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
   });
 }
 
@@ -125,4 +156,30 @@ export function rssMb(pids) {
     }
   }
   return kb / 1024;
+}
+
+/**
+ * Milliseconds the processes' threads spent runnable but waiting for a CPU
+ * (/proc/<pid>/task/<tid>/schedstat, second field), summed. On a quiet machine a
+ * pinned proxy waits for nothing; on a shared one this is the time other
+ * programs took from it, and latency tails grow with it.
+ */
+export function cpuWaitMs(pids) {
+  let ns = 0;
+  for (const pid of pids) {
+    let tids = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // process gone
+    }
+    for (const tid of tids) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // thread gone
+      }
+    }
+  }
+  return ns / 1e6;
 }
