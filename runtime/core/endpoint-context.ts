@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackendPlan, EndpointPlan, ServicePlan } from '../plan/plan.js';
-import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
+import type { Upstream, UpstreamDeps } from '../shared/upstream/upstream.js';
 import type { Branding } from './branding.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import type { Codecs } from './pipe/codecs.js';
 
 /** What every endpoint factory receives besides its own Plan slice. */
@@ -31,7 +31,7 @@ export type EndpointFactory = (endpoint: EndpointPlan, deps: EndpointDeps) => En
  * Replaces an endpoint's rendering (auth/signer): the data is transformed and
  * written as plain JSON without the completed header; a throw is a 400.
  */
-export type ResponseFinisher = (data: import('./json/json-number.js').JsonObject) => Promise<import('./json/json-number.js').JsonObject>;
+export type ResponseFinisher = (data: import('../shared/json/json-number.js').JsonObject) => Promise<import('../shared/json/json-number.js').JsonObject>;
 export type ResponseFinisherFactory = (endpoint: EndpointPlan) => ResponseFinisher;
 
 /** Builds a proxy middleware for an endpoint (`backend` undefined) or for one of its backends. */

@@ -3,17 +3,18 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_DRAIN_DELAY_MS, type EndpointPlan, type ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
-import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps } from '../shared/upstream/upstream.js';
 import { branding } from './branding.js';
 import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
-import { parseHostMap, type HostMap } from './host-map.js';
-import { createLogger, loggerOptions, type Logger } from './logger.js';
+import { parseHostMap, type HostMap } from '../shared/host-map.js';
+import { createLogger, loggerOptions, type Logger } from '../shared/log/logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
-import { parseGoDurationSeconds } from './go-duration.js';
+import { parseGoDurationSeconds } from '../shared/go/go-duration.js';
 import { handOver } from './handover.js';
+import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
 import type { Codecs } from './pipe/codecs.js';
 import { probesFor } from './probes.js';
 
@@ -122,10 +123,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const own = ep.backends.map((factory, i) => {
       const backend = ep.plan.backends[i]!;
-      let upstream = factory(backend, deps);
-      const stages = ep.stages?.[i] ?? [];
-      for (let s = stages.length - 1; s >= 0; s--) upstream = stages[s]!(backend, deps, upstream);
-      return upstream;
+      return wrapOutermostFirst(ep.stages?.[i] ?? [], factory(backend, deps), (stage, next) => stage(backend, deps, next));
     });
     upstreams.push(...own);
     const finisher = ep.finisher?.(ep.plan);

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { HostMap } from '../core/host-map.js';
-import type { Logger } from '../core/logger.js';
-import type { UpstreamPools } from './http/pools.js';
+import type { HostMap } from '../host-map.js';
+import type { Logger } from '../log/logger.js';
+import type { Pool } from 'undici';
 
 /**
  * The contract every upstream kind (http, base_ha, base-network, zap)
@@ -20,7 +20,7 @@ export interface UpstreamRequest {
   /** Set by the upstream to the URL it called (after redirects), for error texts. */
   url?: string;
   /** The identity the IAM gate minted (wire-form header lines); absent when no gate ran. */
-  identity?: import('../core/middleware.js').VerifiedIdentity;
+  identity?: import('../headers/verified-identity.js').VerifiedIdentity;
 }
 
 export interface UpstreamHandler {
@@ -52,9 +52,18 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * The process's kept-alive connections, one undici Pool per backend origin
+ * (`upstream/http/pools.ts` implements it; the server owns and closes it).
+ */
+export interface ConnectionPools {
+  get(origin: string): Pool;
+  close(): Promise<void>;
+}
+
 /** Shared process-wide state every upstream factory may use. */
 export interface UpstreamDeps {
-  pools: UpstreamPools;
+  pools: ConnectionPools;
   hostMap: HostMap;
   log: Logger;
   /** `client.disable_compression`: do not ask backends for gzip. */
@@ -69,4 +78,4 @@ export interface UpstreamDeps {
  * stage inside it (ultimately the upstream) — and may answer by itself.
  * Built once per backend; `deps.log` for state changes.
  */
-export type BackendStageFactory = (backend: import('../plan/plan.js').BackendPlan, deps: UpstreamDeps, next: Upstream) => Upstream;
+export type BackendStageFactory = (backend: import('../../plan/plan.js').BackendPlan, deps: UpstreamDeps, next: Upstream) => Upstream;
