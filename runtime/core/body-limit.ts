@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Branding } from './branding.js';
+import type { Branding } from '../shared/branding.js';
 import { writeGatewayError } from './responses.js';
 import { PAYLOAD_TOO_LARGE, PayloadTooLargeError } from '../shared/held-body-limit.js';
 

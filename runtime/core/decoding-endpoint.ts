@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan } from '../plan/plan.js';
-import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from '../shared/branding.js';
 import type { EndpointDeps, EndpointHandler, ResponseFinisher } from './endpoint-context.js';
 import { encodeJson } from '../shared/json/encode-json.js';
 import type { JsonObject } from '../shared/json/json-number.js';

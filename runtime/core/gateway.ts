@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
-import type { Branding } from './branding.js';
+import type { Branding } from '../shared/branding.js';
 import type { EndpointHandler } from './endpoint-context.js';
 import { writeHealth } from './health.js';
 import { DEBUG_PREFIX, handleDebug } from './debug-endpoint.js';
@@ -9,7 +9,7 @@ import type { Logger } from '../shared/log/logger.js';
 import type { EndpointMiddleware, Middleware } from './middleware.js';
 import { writeGatewayError, writeRedirect, writeRouterMiss } from './responses.js';
 import { cleanPath, Router } from './router.js';
-import { POWERED_BY_HEADER } from './branding.js';
+import { POWERED_BY_HEADER } from '../shared/branding.js';
 import { logAccess } from './access-log.js';
 import { assignRequestId } from '../shared/request-id.js';
 import { encodeJson } from '../shared/json/encode-json.js';

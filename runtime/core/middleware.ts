@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
-import type { Branding } from './branding.js';
-import type { Logger } from '../shared/log/logger.js';
+import type { EndpointPlan } from '../plan/plan.js';
+import type { GatewayDeps } from '../shared/gateway-deps.js';
 
 /**
  * The two places code runs around the proxy, as design.md §3 names them.
@@ -22,19 +21,8 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next)
 
 export type EndpointMiddleware = (req: IncomingMessage, res: ServerResponse, params: string[], next: Next) => void;
 
-export interface MiddlewareDeps {
-  service: ServicePlan;
-  brand: Branding;
-  log: Logger;
-  /** Process environment, for modules configured from it (Hanzo IAM, widget gate, trusted proxies). */
-  env: Readonly<Record<string, string | undefined>>;
-  /** The host map also sends key servers (jwk_url) elsewhere, as it does backends. */
-  hostMap: import('../shared/host-map.js').HostMap;
-  /** Every endpoint of the gateway (checks that look at the whole config, as the credential-policy boot check). */
-  endpoints?: readonly EndpointPlan[];
-  /** Registers work for shutdown, after the server drained (connection pools a middleware owns). */
-  atClose?: (release: () => Promise<void>) => void;
-}
+/** Middleware factories receive the gateway's deps whole. */
+export type MiddlewareDeps = GatewayDeps;
 
 export type MiddlewareFactory = (deps: MiddlewareDeps) => Middleware;
 

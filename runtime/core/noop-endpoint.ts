@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan } from '../plan/plan.js';
 import type { Upstream, UpstreamHandler } from '../shared/upstream/upstream.js';
-import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from '../shared/branding.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
 import { BackendRequestBuilder, requestHasBody } from './request-builder.js';
 import { writeGatewayError, writeHeadLines } from './responses.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { BackendPlan, EndpointPlan } from '../plan/plan.js';
 import type { UpstreamRequest } from '../shared/upstream/upstream.js';
-import type { Branding } from './branding.js';
+import type { Branding } from '../shared/branding.js';
 import { canonicalHeaderKey } from '../shared/headers/canonical-header-key.js';
 import { clientIpFrom } from '../shared/client-ip/client-ip.js';
 import { encodeQuery, parseQuery, type QueryValues } from './query.js';

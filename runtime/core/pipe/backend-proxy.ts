@@ -1,6 +1,6 @@
 import type { BackendPlan, EndpointPlan } from '../../plan/plan.js';
 import type { Upstream, UpstreamRequest } from '../../shared/upstream/upstream.js';
-import type { Branding } from '../branding.js';
+import type { Branding } from '../../shared/branding.js';
 import { BufferedCall, type BufferedResponse } from '../buffered-call.js';
 import { BackendRequestBuilder } from '../request-builder.js';
 import { compileBackendManipulation, hasBackendManipulation } from '../manipulation/backend-manipulation.js';

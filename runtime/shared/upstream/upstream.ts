@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { HostMap } from '../host-map.js';
-import type { Logger } from '../log/logger.js';
+import type { GatewayDeps } from '../gateway-deps.js';
 import type { Pool } from 'undici';
 
 /**
@@ -61,11 +60,9 @@ export interface ConnectionPools {
   close(): Promise<void>;
 }
 
-/** Shared process-wide state every upstream factory may use. */
-export interface UpstreamDeps {
+/** What every upstream factory and backend stage receives: its slice of the gateway's deps, the pools and the client settings. */
+export interface UpstreamDeps extends Pick<GatewayDeps, 'hostMap' | 'log'> {
   pools: ConnectionPools;
-  hostMap: HostMap;
-  log: Logger;
   /** `client.disable_compression`: do not ask backends for gzip. */
   disableCompression: boolean;
   /** `dns_cache_ttl`: how long an `sd: dns` SRV answer is used (default 30 s). */

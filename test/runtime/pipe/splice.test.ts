@@ -13,7 +13,7 @@ import { decodeFirstJsonValue } from '../../../runtime/shared/json/parse-json.js
 import { encodeJson } from '../../../runtime/shared/json/encode-json.js';
 import type { JsonObject } from '../../../runtime/shared/json/json-number.js';
 import { httpUpstream } from '../../../runtime/upstream/http/http-upstream.js';
-import { branding } from '../../../runtime/core/branding.js';
+import { branding } from '../../../runtime/shared/branding.js';
 
 /**
  * The splice path of a decoding endpoint: answers already in Go's encoding go

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from '../../../runtime/core/middleware.js';
 import type { ServicePlan } from '../../../runtime/plan/plan.js';
-import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/core/branding.js';
+import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/shared/branding.js';
 import { createLogger } from '../../../runtime/shared/log/logger.js';
 import type { PluginRegistration, ServerPlugin } from '../../../runtime/plugins/plugin-api.js';
 import { serverPluginMiddleware, serverPluginMiddlewareFactory } from '../../../runtime/plugins/server-plugin-middleware.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware, MiddlewareDeps } from '../../../runtime/core/middleware.js';
 import type { ServicePlan } from '../../../runtime/plan/plan.js';
-import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/core/branding.js';
+import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/shared/branding.js';
 import { createLogger } from '../../../runtime/shared/log/logger.js';
 import { headerLines, request, startServer, type TestResponse, type TestServer } from '../../helpers/servers.js';
 

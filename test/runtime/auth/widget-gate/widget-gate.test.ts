@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware, MiddlewareDeps } from '../../../../runtime/core/middleware.js';
 import type { ServicePlan } from '../../../../runtime/plan/plan.js';
-import { branding } from '../../../../runtime/core/branding.js';
+import { branding } from '../../../../runtime/shared/branding.js';
 import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import { clientIpResolver } from '../../../../runtime/shared/client-ip/client-ip-resolver.js';
 import { trustedProxiesFromEnv } from '../../../../runtime/shared/client-ip/trusted-proxies.js';

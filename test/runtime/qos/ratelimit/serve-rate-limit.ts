@@ -5,7 +5,7 @@
  */
 import type { EndpointMiddleware, MiddlewareDeps } from '../../../../runtime/core/middleware.js';
 import type { EndpointPlan, ServicePlan } from '../../../../runtime/plan/plan.js';
-import { branding } from '../../../../runtime/core/branding.js';
+import { branding } from '../../../../runtime/shared/branding.js';
 import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import { request, startServer, type TestResponse, type TestServer } from '../../../helpers/servers.js';
 
