@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hgw-json-bench-'));
 const out = join(dir, 'json.mjs');
 await build({
   stdin: {
-    contents: `export * from './runtime/core/json/parse-json.ts'; export * from './runtime/core/json/encode-json.ts'; export * from './runtime/core/json/canonical-object.ts';`,
+    contents: `export * from './runtime/shared/json/parse-json.ts'; export * from './runtime/shared/json/encode-json.ts'; export * from './runtime/shared/json/canonical-object.ts';`,
     resolveDir: root,
     loader: 'ts',
   },

@@ -7,7 +7,7 @@ import { formatReport } from '../report/format.js';
 import { hgwVersion } from '../version.js';
 import { HgwError } from '../errors.js';
 import { EXIT, pickFormat, pickPaint, type Io } from './check.js';
-import { parseHostMap } from '../../runtime/core/host-map.js';
+import { parseHostMap } from '../../runtime/shared/host-map.js';
 import { flexibleConfigOptions, type FlexibleConfigFlags } from '../load/flexible-config/options.js';
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Go durations for the CLI: parsing is the runtime floor's one parser
- * (runtime/core/go-duration.ts); formatting for dumps lives here.
+ * (runtime/shared/go/go-duration.ts); formatting for dumps lives here.
  */
-import { parseGoDuration, type DurationResult } from '../../runtime/core/go-duration.js';
+import { parseGoDuration, type DurationResult } from '../../runtime/shared/go/go-duration.js';
 
 export { parseGoDuration, type DurationResult };
 

@@ -9,7 +9,7 @@
  */
 import { request as httpRequest, Agent, type IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
+import { canonicalHeaderKey } from '../../runtime/shared/headers/canonical-header-key.js';
 
 export interface GoRequest {
   method: string;

@@ -7,9 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { encodeJson } from '../../runtime/core/json/encode-json.js';
-import type { JsonObject } from '../../runtime/core/json/json-number.js';
-import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
+import { encodeJson } from '../../runtime/shared/json/encode-json.js';
+import type { JsonObject } from '../../runtime/shared/json/json-number.js';
+import { canonicalHeaderKey } from '../../runtime/shared/headers/canonical-header-key.js';
 
 export interface MockBackendOptions {
   /** 0 picks a free port. */

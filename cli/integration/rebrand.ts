@@ -4,7 +4,7 @@
  * `X-Krakend: Version v` → `X-Powered-By: <brand> Version v`, and `KrakenD Version v`
  * in bodies → `<brand> Version v`. Specs written for hgw contain none of these.
  */
-import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
+import { canonicalHeaderKey } from '../../runtime/shared/headers/canonical-header-key.js';
 import type { Spec } from './spec-file.js';
 
 export interface Branding {

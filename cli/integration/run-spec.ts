@@ -6,9 +6,9 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { isDeepStrictEqual } from 'node:util';
-import { canonicalHeaderKey } from '../../runtime/core/canonical-header-key.js';
-import { encodeJson } from '../../runtime/core/json/encode-json.js';
-import type { JsonValue } from '../../runtime/core/json/json-number.js';
+import { canonicalHeaderKey } from '../../runtime/shared/headers/canonical-header-key.js';
+import { encodeJson } from '../../runtime/shared/json/encode-json.js';
+import type { JsonValue } from '../../runtime/shared/json/json-number.js';
 import type { GoClient, GoResponse } from './go-client.js';
 import { validatorFor } from './body-schema.js';
 import type { Spec } from './spec-file.js';

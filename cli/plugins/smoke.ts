@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Middleware } from '../../runtime/core/middleware.js';
-import type { Upstream, UpstreamHandler, UpstreamRequest } from '../../runtime/upstream/upstream.js';
-import { respondJson } from '../../runtime/upstream/shared/synthetic-response.js';
+import type { Upstream, UpstreamHandler, UpstreamRequest } from '../../runtime/shared/upstream/upstream.js';
+import { respondJson } from '../../runtime/shared/upstream/synthetic-response.js';
 import { PLUGIN_NAMESPACES, type ClientPlugin, type ModifierPlugin, type PluginLogger, type PluginRegistration, type ServerPlugin } from '../../runtime/plugins/plugin-api.js';
 import { serverPluginMiddleware } from '../../runtime/plugins/server-plugin-middleware.js';
 import { createClientPluginUpstream } from '../../runtime/plugins/client-plugin-upstream.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientIp } from './client-ip.js';
-import type { Logger } from './logger.js';
-import { REQUEST_ID, type RequestWithId } from './request-id.js';
+import { clientIp } from '../shared/client-ip/client-ip.js';
+import type { Logger } from '../shared/log/logger.js';
+import { REQUEST_ID, type RequestWithId } from '../shared/request-id.js';
 
 /**
  * One access-log line per finished request, gin-style: status, latency,

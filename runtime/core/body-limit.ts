@@ -1,36 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Branding } from './branding.js';
+import type { Branding } from '../shared/branding.js';
 import { writeGatewayError } from './responses.js';
+import { PAYLOAD_TOO_LARGE, PayloadTooLargeError } from '../shared/held-body-limit.js';
 
 /**
- * `max_payload`: request bodies larger than the limit get 413. A declared
- * Content-Length is refused before any backend is called; a chunked body is
- * counted as it streams (the upload to the backend is aborted at the limit).
- * The text is Go's http.MaxBytesReader error.
+ * Refusing request bodies over `max_payload` (or the held-body limit) with
+ * Go's 413: a declared Content-Length before any backend is called, a chunked
+ * body as it streams. The limits and the error live in the floor
+ * (`shared/held-body-limit.ts`), where the upstreams that buffer bodies read them.
  */
-export const PAYLOAD_TOO_LARGE = 'http: request body too large';
-
-/**
- * A body the gateway has to hold whole (several backends, JSON Schema, Lua)
- * is refused past this size when no max_payload is set: streamed bodies have
- * no limit, held ones would otherwise have only the heap's.
- */
-export const HELD_BODY_LIMIT = 32 * 1024 * 1024;
 
 /** `/__echo/` and `/__debug/` hold what they are sent to print it: diagnostics, so 1 MiB is plenty. */
 export const DIAGNOSTIC_BODY_LIMIT = 1024 * 1024;
-
-/** max_payload, or the held-body limit when none is set. */
-export function heldBodyLimit(maxPayload: number): number {
-  return maxPayload > 0 ? maxPayload : HELD_BODY_LIMIT;
-}
-
-export class PayloadTooLargeError extends Error {
-  readonly code = 'HGW_PAYLOAD_TOO_LARGE';
-  constructor() {
-    super(PAYLOAD_TOO_LARGE);
-  }
-}
 
 /** True (and the 413 written) when the declared length is over the limit. */
 export function refuseDeclaredOversize(req: IncomingMessage, res: ServerResponse, limit: number, brand: Branding): boolean {

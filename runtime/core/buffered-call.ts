@@ -1,4 +1,4 @@
-import type { UpstreamHandler } from '../upstream/upstream.js';
+import type { UpstreamHandler } from '../shared/upstream/upstream.js';
 
 /** A finished backend exchange, body in memory. */
 export interface BufferedResponse {

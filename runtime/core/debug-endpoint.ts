@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from './logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import { DIAGNOSTIC_BODY_LIMIT, readHeldBody, writePlainTooLarge } from './body-limit.js';
 
 /**

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan } from '../plan/plan.js';
-import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from '../shared/branding.js';
 import type { EndpointDeps, EndpointHandler, ResponseFinisher } from './endpoint-context.js';
-import { encodeJson } from './json/encode-json.js';
-import type { JsonObject } from './json/json-number.js';
+import { encodeJson } from '../shared/json/encode-json.js';
+import type { JsonObject } from '../shared/json/json-number.js';
 import { requestHasBody } from './request-builder.js';
 import { writeGatewayError } from './responses.js';
-import { heldBodyLimit, isPayloadTooLarge, PAYLOAD_TOO_LARGE, readHeldBody, refuseDeclaredOversize } from './body-limit.js';
+import { isPayloadTooLarge, readHeldBody, refuseDeclaredOversize } from './body-limit.js';
+import { heldBodyLimit, PAYLOAD_TOO_LARGE } from '../shared/held-body-limit.js';
 import { compileBackendProxy } from './pipe/backend-proxy.js';
 import { BackendError } from './pipe/backend-error.js';
 import { withConcurrentCalls } from './pipe/concurrent-calls.js';
@@ -16,6 +17,7 @@ import { compileRender, JSON_TYPE, rendersPlainJson, type Render } from './pipe/
 import { compileSequential } from './pipe/sequential.js';
 import { withStaticData } from './pipe/static-data.js';
 import { compileEndpointFlatmap } from './manipulation/backend-manipulation.js';
+import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
 
 /**
  * Every endpoint that is not `no-op`: Lura's proxy pipe built once from the
@@ -77,9 +79,7 @@ export function decodingEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): En
 
 /** `wrappers` outermost first around `proxy`. */
 function wrapped(proxy: Proxy, wrappers: ProxyWrapper[] | undefined): Proxy {
-  if (!wrappers) return proxy;
-  for (let i = wrappers.length - 1; i >= 0; i--) proxy = wrappers[i]!(proxy);
-  return proxy;
+  return wrappers ? wrapOutermostFirst(wrappers, proxy, (wrapper, next) => wrapper(next)) : proxy;
 }
 
 interface Shared {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { canonicalHeaderKey } from './canonical-header-key.js';
-import { encodeJson } from './json/encode-json.js';
-import type { JsonObject } from './json/json-number.js';
+import { canonicalHeaderKey } from '../shared/headers/canonical-header-key.js';
+import { encodeJson } from '../shared/json/encode-json.js';
+import type { JsonObject } from '../shared/json/json-number.js';
 import { parseQuery } from './query.js';
 import { DIAGNOSTIC_BODY_LIMIT, readHeldBody, writePlainTooLarge } from './body-limit.js';
 

@@ -1,15 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BackendPlan, EndpointPlan, ServicePlan } from '../plan/plan.js';
-import type { Upstream, UpstreamDeps } from '../upstream/upstream.js';
-import type { Branding } from './branding.js';
-import type { Logger } from './logger.js';
+import type { BackendPlan, EndpointPlan } from '../plan/plan.js';
+import type { Upstream, UpstreamDeps } from '../shared/upstream/upstream.js';
+import type { GatewayDeps } from '../shared/gateway-deps.js';
 import type { Codecs } from './pipe/codecs.js';
 
-/** What every endpoint factory receives besides its own Plan slice. */
-export interface EndpointDeps {
-  service: ServicePlan;
-  brand: Branding;
-  log: Logger;
+/** What every endpoint factory receives besides its own Plan slice: its slice of the gateway's deps, and the endpoint's own parts. */
+export interface EndpointDeps extends Pick<GatewayDeps, 'service' | 'brand' | 'log'> {
   /** One upstream per backend, in the endpoint's backend order. */
   upstreams: Upstream[];
   /** Encodings beyond JSON that this build links (xml, yaml, negotiate, …). */
@@ -31,14 +27,14 @@ export type EndpointFactory = (endpoint: EndpointPlan, deps: EndpointDeps) => En
  * Replaces an endpoint's rendering (auth/signer): the data is transformed and
  * written as plain JSON without the completed header; a throw is a 400.
  */
-export type ResponseFinisher = (data: import('./json/json-number.js').JsonObject) => Promise<import('./json/json-number.js').JsonObject>;
+export type ResponseFinisher = (data: import('../shared/json/json-number.js').JsonObject) => Promise<import('../shared/json/json-number.js').JsonObject>;
 export type ResponseFinisherFactory = (endpoint: EndpointPlan) => ResponseFinisher;
 
 /** Builds a proxy middleware for an endpoint (`backend` undefined) or for one of its backends. */
 export type ProxyWrapperFactory = (
   endpoint: EndpointPlan,
   backend: BackendPlan | undefined,
-  deps: { log: Logger; brand: Branding },
+  deps: Pick<GatewayDeps, 'log' | 'brand'>,
 ) => import('./pipe/proxy.js').ProxyWrapper;
 
 export type UpstreamFactory = (backend: BackendPlan, deps: UpstreamDeps) => Upstream;

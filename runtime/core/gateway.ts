@@ -1,21 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan, ServicePlan } from '../plan/plan.js';
-import type { Branding } from './branding.js';
+import type { Branding } from '../shared/branding.js';
 import type { EndpointHandler } from './endpoint-context.js';
 import { writeHealth } from './health.js';
 import { DEBUG_PREFIX, handleDebug } from './debug-endpoint.js';
 import { ECHO_PREFIX, handleEcho } from './echo-endpoint.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import type { EndpointMiddleware, Middleware } from './middleware.js';
 import { writeGatewayError, writeRedirect, writeRouterMiss } from './responses.js';
 import { cleanPath, Router } from './router.js';
-import { POWERED_BY_HEADER } from './branding.js';
+import { POWERED_BY_HEADER } from '../shared/branding.js';
 import { logAccess } from './access-log.js';
-import { assignRequestId } from './request-id.js';
-import { encodeJson } from './json/encode-json.js';
+import { assignRequestId } from '../shared/request-id.js';
+import { encodeJson } from '../shared/json/encode-json.js';
 import { malformedHead, writeMalformedHead } from './request-head.js';
-import type { JsonValue } from './json/json-number.js';
+import type { JsonValue } from '../shared/json/json-number.js';
 import type { Readiness } from './readiness.js';
+import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
 
 /**
  * The request entry point, in gin's order: service endpoints (`/__health`,
@@ -144,41 +145,34 @@ const PANIC_BODY = Buffer.from('{"error":"internal server error"}');
 
 /** Router middleware in order, then routing; built once. */
 function withRouterMiddleware(route: RequestListener, middleware: Middleware[], recover: Recover): RequestListener {
-  let next = route;
-  for (let i = middleware.length - 1; i >= 0; i--) {
-    const mw = middleware[i]!;
-    const after = next;
-    next = (req, res) =>
-      mw(req, res, () => {
-        try {
-          after(req, res);
-        } catch (e) {
-          recover(req, res, e);
-        }
-      });
-  }
-  return next;
+  return wrapOutermostFirst(
+    middleware,
+    route,
+    (mw, after): RequestListener =>
+      (req, res) =>
+        mw(req, res, () => {
+          try {
+            after(req, res);
+          } catch (e) {
+            recover(req, res, e);
+          }
+        }),
+  );
 }
 
 /** Endpoint middleware in order, then the handler; built once, and nothing added when there is none. */
 function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMiddleware[], recover: Recover): EndpointHandler {
-  let next = handler;
-  for (let i = middleware.length - 1; i >= 0; i--) {
-    const mw = middleware[i]!;
-    const after = next;
-    next = (req, res, params, rawQuery) => {
-      const url = req.url;
-      mw(req, res, params, () => {
-        try {
-          // A middleware may rewrite the URL (Lua router scripts); the query then comes from the new one.
-          after(req, res, params, req.url === url ? rawQuery : queryOf(req.url));
-        } catch (e) {
-          recover(req, res, e);
-        }
-      });
-    };
-  }
-  return next;
+  return wrapOutermostFirst(middleware, handler, (mw, after): EndpointHandler => (req, res, params, rawQuery) => {
+    const url = req.url;
+    mw(req, res, params, () => {
+      try {
+        // A middleware may rewrite the URL (Lua router scripts); the query then comes from the new one.
+        after(req, res, params, req.url === url ? rawQuery : queryOf(req.url));
+      } catch (e) {
+        recover(req, res, e);
+      }
+    });
+  });
 }
 
 function queryOf(url: string | undefined): string {

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointPlan } from '../plan/plan.js';
-import type { Upstream, UpstreamHandler } from '../upstream/upstream.js';
-import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import type { Upstream, UpstreamHandler } from '../shared/upstream/upstream.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from '../shared/branding.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint-context.js';
 import { BackendRequestBuilder, requestHasBody } from './request-builder.js';
 import { writeGatewayError, writeHeadLines } from './responses.js';
-import { isPayloadTooLarge, PAYLOAD_TOO_LARGE, refuseDeclaredOversize } from './body-limit.js';
+import { isPayloadTooLarge, refuseDeclaredOversize } from './body-limit.js';
+import { PAYLOAD_TOO_LARGE } from '../shared/held-body-limit.js';
 import { BackendError } from './pipe/backend-error.js';
 import { NO_CANCEL, type Proxy } from './pipe/proxy.js';
+import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
 
 /**
  * `output_encoding: no-op`: the backend's status, headers and body reach the
@@ -45,7 +47,7 @@ export function noopEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): Endpoi
   // Proxy middlewares (CEL, JSON Schema, Lua) see the request as in a decoding endpoint; the answer
   // then streams as always, so their response-side checks and scripts have nothing to run on.
   const responses = new WeakMap<IncomingMessage, ServerResponse>();
-  let pipe: Proxy = (ctx, done) => {
+  const dispatch: Proxy = (ctx, done) => {
     const request = builder.build(ctx.req, ctx.params, ctx.rawQuery, ctx.body);
     const refused = ctx.modifyRequest?.(request);
     if (refused) {
@@ -55,7 +57,7 @@ export function noopEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): Endpoi
     shared.upstream.dispatch(request, new NoopCall(shared, responses.get(ctx.req)!));
     return NO_CANCEL;
   };
-  for (let i = wrappers.length - 1; i >= 0; i--) pipe = wrappers[i]!(pipe);
+  const pipe = wrapOutermostFirst(wrappers, dispatch, (wrapper, next) => wrapper(next));
   return (req, res, params, rawQuery) => {
     if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
     responses.set(req, res);

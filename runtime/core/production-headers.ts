@@ -17,10 +17,10 @@
  * to `writeHead` so the no-op endpoint keeps Node's fast path (no setHeader).
  */
 import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { BACKEND_CORS_HEADERS } from './backend-cors-headers.js';
+import { BACKEND_CORS_HEADERS } from '../shared/headers/backend-cors-headers.js';
 import { brandForHost, NEUTRAL_SERVER_BRAND } from './brand-for-host.js';
 import type { MiddlewareFactory } from './middleware.js';
-import { firstRequestHeader } from './request-header-lines.js';
+import { firstRequestHeader } from '../shared/headers/request-header-lines.js';
 import { BACKEND_HEADER_DROP } from './responses.js';
 
 export const HSTS_POLICY = 'max-age=63072000; includeSubDomains';

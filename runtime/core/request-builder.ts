@@ -1,16 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { BackendPlan, EndpointPlan } from '../plan/plan.js';
-import type { UpstreamRequest } from '../upstream/upstream.js';
-import type { Branding } from './branding.js';
-import { canonicalHeaderKey } from './canonical-header-key.js';
-import { clientIpFrom } from './client-ip.js';
+import type { UpstreamRequest } from '../shared/upstream/upstream.js';
+import type { Branding } from '../shared/branding.js';
+import { canonicalHeaderKey } from '../shared/headers/canonical-header-key.js';
+import { clientIpFrom } from '../shared/client-ip/client-ip.js';
 import { encodeQuery, parseQuery, type QueryValues } from './query.js';
 import { compileUrlPattern, expandUrlPattern, type CompiledPattern } from './url-pattern.js';
-import type { JsonValue } from './json/json-number.js';
-import { PayloadTooLargeError } from './body-limit.js';
-import { REQUEST_CLAIMS, VERIFIED_IDENTITY, type RequestWithClaims, type RequestWithIdentity, type VerifiedIdentity } from './middleware.js';
+import type { JsonValue } from '../shared/json/json-number.js';
+import { PayloadTooLargeError } from '../shared/held-body-limit.js';
+import { REQUEST_CLAIMS, type RequestWithClaims } from './middleware.js';
+import { VERIFIED_IDENTITY, type RequestWithIdentity, type VerifiedIdentity } from '../shared/headers/verified-identity.js';
 import { TRACE_HEADER_NAMES, TRACE_HEADERS, type TracedRequest } from './trace-headers.js';
-import { REQUEST_ID, REQUEST_ID_HEADER, REQUEST_ID_OWNED, type RequestWithId } from './request-id.js';
+import { REQUEST_ID, REQUEST_ID_HEADER, REQUEST_ID_OWNED, type RequestWithId } from '../shared/request-id.js';
 
 /**
  * Builds the request Lura would send to one backend: the url_pattern with the

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from './branding.js';
+import { COMPLETED_HEADER, POWERED_BY_HEADER, type Branding } from '../shared/branding.js';
 
 /**
  * Responses the gateway writes itself. Bodies go out with an explicit

@@ -3,17 +3,19 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_DRAIN_DELAY_MS, type EndpointPlan, type ServicePlan } from '../plan/plan.js';
 import { UpstreamPools } from '../upstream/http/pools.js';
-import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/upstream.js';
-import { branding } from './branding.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps } from '../shared/upstream/upstream.js';
+import { branding } from '../shared/branding.js';
 import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
-import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
+import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
+import type { GatewayDeps } from '../shared/gateway-deps.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
-import { parseHostMap, type HostMap } from './host-map.js';
-import { createLogger, loggerOptions, type ClosableLogger, type Logger, type LogSink } from './logger.js';
+import { parseHostMap, type HostMap } from '../shared/host-map.js';
+import { createLogger, loggerOptions, type ClosableLogger, type Logger, type LogSink } from '../shared/log/logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
-import { parseGoDurationSeconds } from './go-duration.js';
+import { parseGoDurationSeconds } from '../shared/go/go-duration.js';
 import { handOver } from './handover.js';
+import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
 import type { Codecs } from './pipe/codecs.js';
 import { probesFor } from './probes.js';
 
@@ -70,14 +72,8 @@ export interface GatewayWiring {
  */
 export type LogSinkFactory = (ctx: { service: ServicePlan; report: (line: string) => void }) => LogSink;
 
-/** A listener beside HTTP that serves the same gateway (it may call back into `port`). */
-export type ListenerFactory = (ctx: {
-  service: ServicePlan;
-  env: Readonly<Record<string, string | undefined>>;
-  port: number;
-  log: Logger;
-  hostMap: HostMap;
-}) => Promise<{ close(): Promise<void> }>;
+/** A listener beside HTTP that serves the same gateway (it may call back into `port`): the gateway's deps and that port. */
+export type ListenerFactory = (ctx: GatewayDeps & { port: number }) => Promise<{ close(): Promise<void> }>;
 
 export interface StartOptions {
   /** Overrides the config's port; 0 picks a free one. */
@@ -124,7 +120,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const deps: UpstreamDeps = { pools, hostMap: { ...build.hostMap, ...options.hostMap }, log, disableCompression: service.client.disableCompression, dnsCacheTtlMs: service.dnsCacheTtlMs };
 
   const releases: Array<() => Promise<void>> = [];
-  const mwDeps: MiddlewareDeps = {
+  const mwDeps: GatewayDeps = {
     service, brand, log, env, hostMap: deps.hostMap, endpoints: wiring.endpoints.map((ep) => ep.plan), atClose: (release) => releases.push(release),
   };
   // Router middleware first: a factory that refuses the config (the credential-policy boot check) does so before any upstream starts polling.
@@ -133,15 +129,12 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const endpoints: RoutedEndpoint[] = wiring.endpoints.map((ep) => {
     const own = ep.backends.map((factory, i) => {
       const backend = ep.plan.backends[i]!;
-      let upstream = factory(backend, deps);
-      const stages = ep.stages?.[i] ?? [];
-      for (let s = stages.length - 1; s >= 0; s--) upstream = stages[s]!(backend, deps, upstream);
-      return upstream;
+      return wrapOutermostFirst(ep.stages?.[i] ?? [], factory(backend, deps), (stage, next) => stage(backend, deps, next));
     });
     upstreams.push(...own);
     const finisher = ep.finisher?.(ep.plan);
-    const endpointWrappers = (ep.wrappers ?? []).map((f) => f(ep.plan, undefined, { log, brand }));
-    const backendWrappers = ep.backendWrappers?.map((list, i) => list.map((f) => f(ep.plan, ep.plan.backends[i], { log, brand })));
+    const endpointWrappers = (ep.wrappers ?? []).map((f) => f(ep.plan, undefined, mwDeps));
+    const backendWrappers = ep.backendWrappers?.map((list, i) => list.map((f) => f(ep.plan, ep.plan.backends[i], mwDeps)));
     const handler = ep.handler(ep.plan, { service, brand, log, upstreams: own, codecs: wiring.codecs ?? {}, finisher, endpointWrappers, backendWrappers });
     return { plan: ep.plan, handler, middleware: (ep.middleware ?? []).map((f) => f(ep.plan, mwDeps)) };
   });
@@ -152,7 +145,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
-  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log, hostMap: deps.hostMap })));
+  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ ...mwDeps, port: address.port })));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // A gateway that cannot open all its listeners does not half-run: close what did open, then report.

@@ -1,6 +1,7 @@
-import type { JsonValue } from './json/json-number.js';
-import { JsonNumber, isJsonObject } from './json/json-number.js';
-import { goFloatString } from './json/encode-json.js';
+import type { JsonValue } from '../shared/json/json-number.js';
+import { JsonNumber, isJsonObject } from '../shared/json/json-number.js';
+import { goFloatString } from '../shared/json/encode-json.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 
 /**
  * A backend url_pattern compiled once. Placeholders are matched as Lura
@@ -86,7 +87,7 @@ function jwtText(claims: Readonly<Record<string, unknown>>, claim: string): stri
   let v: unknown = claims[claim];
   if (v === undefined) {
     v = claims;
-    for (const k of claim.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined;
+    for (const k of claim.split('.')) v = isPlainObject(v) ? v[k] : undefined;
   }
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;

@@ -20,7 +20,7 @@
  * Malformed XML (for Go's strict decoder) throws `XmlSyntaxError`; an empty body or
  * one without a root element throws `XmlDecodeError` ("EOF", as mxj returns io.EOF).
  */
-import type { JsonObject, JsonValue } from '../core/json/json-number.js';
+import type { JsonObject, JsonValue } from '../shared/json/json-number.js';
 import { GoXmlTokenizer } from './go-xml-tokenizer.js';
 import { xmlBytesToText } from './xml-bytes-to-text.js';
 

@@ -20,8 +20,8 @@
  * render then writes nothing (KrakenD answers with the status and Content-Type and
  * an empty body). `encodeXml` throws `XmlEncodeError` for it.
  */
-import { isJsonObject, JsonNumber, type JsonObject, type JsonValue } from '../core/json/json-number.js';
-import { compareUtf8 } from '../core/json/utf8-order.js';
+import { isJsonObject, JsonNumber, type JsonObject, type JsonValue } from '../shared/json/json-number.js';
+import { compareUtf8 } from '../shared/json/utf8-order.js';
 import { goSprintV, plainNumberText } from './go-sprint-v.js';
 import type { PlainNumberKind } from './plain-number-kind.js';
 import { wellFormed } from './well-formed-string.js';

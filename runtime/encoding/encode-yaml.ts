@@ -16,8 +16,8 @@
  *   sees a string and quotes it (`"42"`). A float64 (`plainNumbers: 'float64'`) is
  *   `FormatFloat('g')` with `.0` added to integers (`42.0`, `1e+06`).
  */
-import { isJsonObject, JsonNumber, type JsonValue } from '../core/json/json-number.js';
-import { sortByUtf8 } from '../core/json/utf8-order.js';
+import { isJsonObject, JsonNumber, type JsonValue } from '../shared/json/json-number.js';
+import { sortByUtf8 } from '../shared/json/utf8-order.js';
 import { formatGoFloat } from './go-float-format.js';
 import { goQuote } from './go-quote.js';
 import type { PlainNumberKind } from './plain-number-kind.js';

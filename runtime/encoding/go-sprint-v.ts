@@ -3,8 +3,8 @@
  * so a number, a bool, null, a map or a list under `#text` comes out the way Go's
  * fmt prints the decoded value (`<nil>`, `map[a:1 b:x]`, `[1 2]`), unescaped.
  */
-import { JsonNumber, type JsonValue } from '../core/json/json-number.js';
-import { sortByUtf8 } from '../core/json/utf8-order.js';
+import { JsonNumber, type JsonValue } from '../shared/json/json-number.js';
+import { sortByUtf8 } from '../shared/json/utf8-order.js';
 import { formatGoFloat } from './go-float-format.js';
 import type { PlainNumberKind } from './plain-number-kind.js';
 

@@ -1,5 +1,5 @@
 import type { Codec } from '../core/pipe/codecs.js';
-import { encodeJson } from '../core/json/encode-json.js';
+import { encodeJson } from '../shared/json/encode-json.js';
 import { negotiateFormat } from './negotiate.js';
 import { xmlCodec } from './xml-codec.js';
 import { yamlCodec } from './yaml-codec.js';

@@ -1,5 +1,5 @@
 import type { Codec } from '../core/pipe/codecs.js';
-import { goStruct, isJsonObject, type JsonObject, type JsonValue } from '../core/json/json-number.js';
+import { goStruct, isJsonObject, type JsonObject, type JsonValue } from '../shared/json/json-number.js';
 import { decodeXml } from './decode-xml.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { BackendPlan } from '../plan/plan.js';
-import { mapHost, type HostMap } from '../core/host-map.js';
-import type { Logger } from '../core/logger.js';
-import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../upstream/upstream.js';
-import { bufferBody } from '../upstream/shared/synthetic-response.js';
+import { mapHost, type HostMap } from '../shared/host-map.js';
+import type { Logger } from '../shared/log/logger.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../shared/upstream/upstream.js';
+import { forwardingStage } from '../shared/upstream/forwarding-stage.js';
+import { bufferBody } from '../shared/upstream/synthetic-response.js';
 import { FRAMING, headerLinesOf, headerMapOf, rawHeaderBuffers } from './header-map.js';
 import { PLUGIN_NAMESPACES, type ClientHandler, type ClientPlugin, type PluginConfig, type PluginLogger, type PluginRegistration, type PluginRequest, type PluginResponse } from './plugin-api.js';
 import { configuredNames, createPlugin, errorText, findPlugin, PluginError, pluginConfig } from './registrations.js';
@@ -63,7 +64,8 @@ export function clientPluginStage(registrations: readonly PluginRegistration[]):
     const found = configuredClient(registrations, backend);
     if (!found) return next;
     const own = createClientPluginUpstream(found.registration, found.config, { hosts: backend.hosts, hostMap: deps.hostMap, log: deps.log });
-    return { dispatch: own.dispatch, close: () => next.close() };
+    // The plugin answers by itself: the upstream inside is only closed with it, never waited for.
+    return forwardingStage(next, { dispatch: own.dispatch, ready: undefined });
   };
 }
 

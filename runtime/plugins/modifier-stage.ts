@@ -1,10 +1,12 @@
 import { HELD_RESPONSE_LIMIT, ResponseTooLargeError } from '../core/buffered-call.js';
-import type { Logger } from '../core/logger.js';
-import type { BackendStageFactory, Upstream, UpstreamHandler, UpstreamRequest } from '../upstream/upstream.js';
-import { bufferBody } from '../upstream/shared/synthetic-response.js';
+import type { Logger } from '../shared/log/logger.js';
+import type { BackendStageFactory, Upstream, UpstreamHandler, UpstreamRequest } from '../shared/upstream/upstream.js';
+import { forwardingStage } from '../shared/upstream/forwarding-stage.js';
+import { bufferBody } from '../shared/upstream/synthetic-response.js';
 import { FRAMING, headerLinesOf, headerMapOf, rawHeaderBuffers } from './header-map.js';
 import { PLUGIN_NAMESPACES, type ModifiableRequest, type ModifiableResponse, type Modifier, type PluginLogger, type PluginRegistration } from './plugin-api.js';
 import { configuredNames, createPlugin, errorText, findPlugin, PluginError, pluginConfig } from './registrations.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 
 /** A created modifier and the name it was configured under. */
 export interface ResolvedModifier {
@@ -90,13 +92,11 @@ export function modifierStage(registrations: readonly PluginRegistration[]): Bac
 export function createModifierUpstream(modifiers: readonly ResolvedModifier[], next: Upstream): Upstream {
   const requestSide = modifiers.filter((m) => m.modifier.request);
   const responseSide = modifiers.filter((m) => m.modifier.response);
-  return {
+  return forwardingStage(next, {
     dispatch(request: UpstreamRequest, handler: UpstreamHandler): void {
       new ModifiedCall(requestSide, responseSide, next, request, handler).start();
     },
-    ...(next.ready ? { ready: next.ready } : {}),
-    close: () => next.close(),
-  };
+  });
 }
 
 /** UpstreamRequest ↔ ModifiableRequest. */
@@ -216,25 +216,21 @@ class ModifiedCall implements UpstreamHandler {
   }
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** Bytes a hook left in `body`: Buffers pass; other bytes and strings are converted; anything else is refused. */
 function bodyBytes(name: string, hook: string, body: unknown, nullable: boolean): Buffer | null {
   if (Buffer.isBuffer(body)) return body;
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (typeof body === 'string') return Buffer.from(body);
   if (nullable && (body === null || body === undefined)) return null;
-  throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": ${hook}(): "body" must be a Buffer${nullable ? ' or null' : ''} (got ${body === null ? 'null' : typeof body}${isObject(body) ? '; serialise it, e.g. Buffer.from(JSON.stringify(data))' : ''})`);
+  throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": ${hook}(): "body" must be a Buffer${nullable ? ' or null' : ''} (got ${body === null ? 'null' : typeof body}${isPlainObject(body) ? '; serialise it, e.g. Buffer.from(JSON.stringify(data))' : ''})`);
 }
 
 function checkHeaders(name: string, hook: string, headers: unknown): void {
-  if (!isObject(headers)) throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": ${hook}(): "headers" must be an object of name → values`);
+  if (!isPlainObject(headers)) throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": ${hook}(): "headers" must be an object of name → values`);
 }
 
 function checkedRequest(name: string, r: unknown): ModifiableRequest {
-  if (!isObject(r)) throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": request() must change the request in place or return one (got ${typeof r})`);
+  if (!isPlainObject(r)) throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": request() must change the request in place or return one (got ${typeof r})`);
   for (const field of ['method', 'path', 'query'] as const) {
     if (typeof r[field] !== 'string') throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": request(): "${field}" must be a string`);
   }
@@ -244,7 +240,7 @@ function checkedRequest(name: string, r: unknown): ModifiableRequest {
 }
 
 function checkedResponse(name: string, r: unknown): ModifiableResponse {
-  if (!isObject(r)) throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": response() must change the response in place or return one (got ${typeof r})`);
+  if (!isPlainObject(r)) throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": response() must change the response in place or return one (got ${typeof r})`);
   if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 200 || r.status > 599) {
     throw new PluginError('HGW_PLUGIN_FAILED', `modifier plugin "${name}": response(): "status" must be an integer HTTP status 200–599`);
   }

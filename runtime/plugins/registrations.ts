@@ -1,8 +1,9 @@
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import {
   PLUGIN_KINDS, PLUGIN_NAMESPACES, type PluginConfig, type PluginHelpers, type PluginKind, type PluginLogger, type PluginRegistration,
 } from './plugin-api.js';
 import { satisfiesRange } from './semver-range.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 
 export type PluginErrorCode =
   /** The module exports no registration (no default export, no `plugin` export). */
@@ -43,7 +44,7 @@ export function registrationsOf(namespace: Record<string, unknown>, source: stri
   if (isPluginish(namespace.plugin) && !isPluginish(value)) {
     exportName = 'plugin';
     value = namespace.plugin;
-  } else if (isObject(value) && !isPluginish(value) && isPluginish(value.plugin)) {
+  } else if (isPlainObject(value) && !isPluginish(value) && isPluginish(value.plugin)) {
     value = value.plugin;
   }
   if (value === undefined || (!isPluginish(value) && !Array.isArray(value))) {
@@ -56,18 +57,14 @@ export function registrationsOf(namespace: Record<string, unknown>, source: stri
   return { registrations, exportName };
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** Looks like an attempt at a registration (or a list of them). */
 function isPluginish(x: unknown): boolean {
-  return Array.isArray(x) || (isObject(x) && ('kind' in x || 'create' in x || 'hgw' in x));
+  return Array.isArray(x) || (isPlainObject(x) && ('kind' in x || 'create' in x || 'hgw' in x));
 }
 
 /** The shape checks the types would make, for JavaScript plugins and values built at run time. */
 export function validateRegistration(item: unknown, where: string): PluginRegistration {
-  if (!isObject(item)) throw new PluginError('HGW_PLUGIN_INVALID', `${where} is not a plugin registration object (got ${describe(item)})`);
+  if (!isPlainObject(item)) throw new PluginError('HGW_PLUGIN_INVALID', `${where} is not a plugin registration object (got ${describe(item)})`);
   const label = typeof item.name === 'string' && item.name !== '' ? `${where} ("${item.name}")` : where;
   const fail = (what: string): never => {
     throw new PluginError('HGW_PLUGIN_INVALID', `${label}: ${what}`);
@@ -77,7 +74,7 @@ export function validateRegistration(item: unknown, where: string): PluginRegist
   if (typeof item.kind !== 'string' || !(PLUGIN_KINDS as readonly string[]).includes(item.kind)) fail(`"kind" must be 'server', 'client' or 'modifier' (got ${describe(item.kind)})`);
   if (typeof item.create !== 'function') fail(`"create" must be a function (got ${describe(item.create)})`);
   if (item.description !== undefined && typeof item.description !== 'string') fail(`"description" must be a string`);
-  if (item.exampleConfig !== undefined && !isObject(item.exampleConfig)) fail(`"exampleConfig" must be an object`);
+  if (item.exampleConfig !== undefined && !isPlainObject(item.exampleConfig)) fail(`"exampleConfig" must be an object`);
   return item as unknown as PluginRegistration;
 }
 
@@ -129,7 +126,7 @@ export function findPlugin<K extends PluginKind>(registrations: readonly PluginR
  * `name` as a string or an array of strings (KrakenD accepts both).
  */
 export function configuredNames(namespaceValue: unknown): string[] {
-  if (!isObject(namespaceValue)) return [];
+  if (!isPlainObject(namespaceValue)) return [];
   const name = namespaceValue.name;
   if (typeof name === 'string') return name === '' ? [] : [name];
   if (Array.isArray(name)) return name.filter((n): n is string => typeof n === 'string' && n !== '');
@@ -138,9 +135,9 @@ export function configuredNames(namespaceValue: unknown): string[] {
 
 /** A plugin's own config slice `namespaceValue[name]`, `{}` when absent or not an object. */
 export function pluginConfig(namespaceValue: unknown, name: string): PluginConfig {
-  if (!isObject(namespaceValue)) return {};
+  if (!isPlainObject(namespaceValue)) return {};
   const own = namespaceValue[name];
-  return isObject(own) ? own : {};
+  return isPlainObject(own) ? own : {};
 }
 
 const SILENT: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { Branding } from '../core/branding.js';
-import type { Logger } from '../core/logger.js';
+import type { Branding } from '../shared/branding.js';
+import type { Logger } from '../shared/log/logger.js';
 import type { Middleware, MiddlewareFactory, Next } from '../core/middleware.js';
 import { writeGatewayError } from '../core/responses.js';
 import { PLUGIN_NAMESPACES, type PluginLogger, type PluginRegistration, type ServerHandler } from './plugin-api.js';

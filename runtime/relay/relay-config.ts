@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { parseDurationMs } from '../auth/validator/duration.js';
+import { goDurationMs } from '../shared/go/go-duration.js';
+import { hostAndPort } from '../shared/go/split-host-port.js';
 
 /**
  * The relay's environment (hanzo-core §7.1, spec C4). Unlike the Go binary,
@@ -32,7 +33,7 @@ export function relayConfigFromEnv(env: Env): RelayConfig {
     // Go falls back to "gateway" when the hostname is unavailable.
   }
   const positive = (value: string | undefined, fallback: number) => {
-    const ms = parseDurationMs(value, fallback);
+    const ms = goDurationMs(value, fallback);
     return ms > 0 ? ms : fallback;
   };
   return {
@@ -49,7 +50,7 @@ export function relayConfigFromEnv(env: Env): RelayConfig {
 
 function address(value: string | undefined, fallback: string, name: string): { host: string; port: number } {
   const text = value || fallback;
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
-  if (!m || Number(m[3]) > 65535) throw new Error(`${name}=${JSON.stringify(text)} is not host:port`);
-  return { host: m[1] ?? m[2] ?? '', port: Number(m[3]) };
+  const parsed = hostAndPort(text);
+  if (!parsed || parsed.port > 65535) throw new Error(`${name}=${JSON.stringify(text)} is not host:port`);
+  return parsed;
 }

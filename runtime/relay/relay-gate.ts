@@ -1,5 +1,5 @@
 import { isApiKey } from '../auth/iam/api-keys.js';
-import { isIdentityHeader } from '../auth/iam/ingress-strip.js';
+import { isIdentityHeader } from '../shared/headers/ingress-strip.js';
 import { authConfigFromEnv, type Env } from '../auth/iam/auth-config.js';
 import { ClaimTypeError, readIamClaims, userId } from '../auth/iam/iam-claims.js';
 import { JwksKeyStore } from '../auth/iam/jwks-key-store.js';
@@ -7,7 +7,7 @@ import { IamJwtVerifier, TokenRejectedError } from '../auth/iam/jwt-verifier.js'
 import { moneyBits } from '../auth/iam/permission-bits.js';
 import { bothForms, isPublicPath, requestTargetOf } from '../auth/iam/request-class.js';
 import { bearerToken, cookieToken } from '../auth/iam/token-sources.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import type { ForwardEnvelope, ForwardResponse } from '../zap/wire/forward-envelopes.js';
 
 /**

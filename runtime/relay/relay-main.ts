@@ -1,4 +1,4 @@
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../shared/log/logger.js';
 import { relayConfigFromEnv } from './relay-config.js';
 import { startRelay } from './relay.js';
 

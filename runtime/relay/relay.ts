@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Server as NetServer } from 'node:net';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import { ZapPeers } from '../upstream/zap/zap-peers.js';
 import { decodeForward, decodeForwardResponse, encodeForward, encodeForwardResponse, encodePush, MSG_FORWARD } from '../zap/wire/forward-envelopes.js';
 import { isStreamMark, PUSH_CANCEL } from '../zap/wire/push-stream-rules.js';

@@ -1,6 +1,6 @@
-import { REQUEST_ID, REQUEST_ID_HEADER, type RequestWithId } from '../core/request-id.js';
+import { REQUEST_ID, REQUEST_ID_HEADER, type RequestWithId } from '../shared/request-id.js';
 import type { IncomingMessage } from 'node:http';
-import { socketIp } from '../core/client-ip.js';
+import { socketIp } from '../shared/client-ip/client-ip.js';
 import { asksForTrailers, withoutHopHeaders } from './hop-headers.js';
 import type { ProxyTarget } from './host-table.js';
 

@@ -5,7 +5,7 @@
  * except the headers the gateway is the authority for (minted identity, Host):
  * a client's `Connection: X-User-Id` must not unsay what the gateway wrote.
  */
-import { isIdentityHeader } from '../auth/iam/ingress-strip.js';
+import { isIdentityHeader } from '../shared/headers/ingress-strip.js';
 
 const HOP_BY_HOP = new Set([
   'connection',

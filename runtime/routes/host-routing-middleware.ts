@@ -1,6 +1,6 @@
-import { firstRequestHeader } from '../auth/iam/request-headers.js';
-import { parsePeerAddress } from '../auth/client-ip/peer-address.js';
-import { trustedProxiesFromEnv } from '../auth/client-ip/trusted-proxies.js';
+import { firstRequestHeader } from '../shared/headers/request-header-lines.js';
+import { parsePeerAddress } from '../shared/client-ip/peer-address.js';
+import { trustedProxiesFromEnv } from '../shared/client-ip/trusted-proxies.js';
 import { decodePath } from '../core/gateway.js';
 import { TAKES_UPGRADES, UPGRADE, type MiddlewareFactory, type UpgradeAwareMiddleware, type UpgradeRequest } from '../core/middleware.js';
 import { writePermanentRedirect } from '../core/responses.js';

@@ -1,5 +1,5 @@
 import type { RoutesPlan } from '../plan/plan.js';
-import { mapUrl, type HostMap } from '../core/host-map.js';
+import { mapUrl, type HostMap } from '../shared/host-map.js';
 
 /**
  * The routes.yaml table, compiled once: what a request's Host and path decide

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { POWERED_BY_HEADER, type Branding } from '../core/branding.js';
-import type { Logger } from '../core/logger.js';
+import { POWERED_BY_HEADER, type Branding } from '../shared/branding.js';
+import type { Logger } from '../shared/log/logger.js';
 import { writeHeadLines } from '../core/responses.js';
-import { BACKEND_CORS_HEADERS } from '../security/cors/backend-cors-headers.js';
+import { BACKEND_CORS_HEADERS } from '../shared/headers/backend-cors-headers.js';
 import type { UpstreamPools } from '../upstream/http/pools.js';
 import type { ForwardedRequest } from './forwarded-request.js';
 import { withoutHopHeaders } from './hop-headers.js';

@@ -1,4 +1,5 @@
 import type { RoutesPlan } from '../plan/plan.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 
 /**
  * A routes.yaml value (already parsed) → RoutesPlan: redirects, host routes
@@ -8,8 +9,7 @@ import type { RoutesPlan } from '../plan/plan.js';
  */
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function routesPlan(value: unknown): RoutesPlan {
@@ -19,7 +19,7 @@ export function routesPlan(value: unknown): RoutesPlan {
     .map(([host, target]) => ({ host, target }));
   const hosts = Object.entries(obj(root.routes)).map(([host, list]) => {
     const entries = (Array.isArray(list) ? list : [])
-      .filter(isObj)
+      .filter(isPlainObject)
       .map((e) => {
         const entry: { prefix: string; backend: string; rewrite?: string } = { prefix: str(e.prefix) ?? '', backend: str(e.backend) ?? '' };
         if (str(e.rewrite) !== undefined) entry.rewrite = str(e.rewrite)!;

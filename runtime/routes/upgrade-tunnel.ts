@@ -2,8 +2,8 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline, type Duplex } from 'node:stream';
-import { firstRequestHeader } from '../auth/iam/request-headers.js';
-import type { Logger } from '../core/logger.js';
+import { firstRequestHeader } from '../shared/headers/request-header-lines.js';
+import type { Logger } from '../shared/log/logger.js';
 import { writeHeadLines } from '../core/responses.js';
 import type { ForwardedRequest } from './forwarded-request.js';
 import type { RelayPolicy } from './reverse-proxy.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import { decodeForward, encodeForwardResponse, encodePush, FORWARD_RESPONSE_DATA_SIZE, receivedPush, type ForwardResponse } from './wire/forward-envelopes.js';
 import { encodeHeaderJsonMap } from './wire/header-json-map.js';
 import { NODE_MAX_CALL_MESSAGE } from './wire/node-framing.js';

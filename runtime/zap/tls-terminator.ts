@@ -1,7 +1,8 @@
 import { connect, isIP, type Server, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
+import { hostAndPort } from '../shared/go/split-host-port.js';
 
 /**
  * The ZAP TLS terminator (`StartZapListener`): a public TLS 1.3 listener that
@@ -32,10 +33,9 @@ export function tlsTerminatorConfigFromEnv(env: Readonly<Record<string, string |
 
 /** Why the inward address cannot be used, or undefined when it can. */
 export function inwardAddressProblem(internalAddr: string, listenPort: number): string | undefined {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(internalAddr);
-  if (!m) return `ZAP_INTERNAL_ADDR ${JSON.stringify(internalAddr)} is not host:port`;
-  const host = m[1] ?? m[2] ?? '';
-  const port = Number(m[3]);
+  const inward = hostAndPort(internalAddr);
+  if (!inward) return `ZAP_INTERNAL_ADDR ${JSON.stringify(internalAddr)} is not host:port`;
+  const { host, port } = inward;
   if (port === listenPort) return `ZAP_INTERNAL_ADDR ${internalAddr} uses the listener's own port ${listenPort}: it would forward to itself`;
   if (!isLoopback(host)) return `ZAP_INTERNAL_ADDR ${internalAddr} is not loopback: the plaintext side must stay on this host`;
   return undefined;
@@ -66,11 +66,11 @@ export interface RunningTerminator {
 export async function startTlsTerminator(cfg: TlsTerminatorConfig, log: Logger): Promise<RunningTerminator> {
   const problem = inwardAddressProblem(cfg.internalAddr, cfg.port);
   if (problem) throw new Error(problem);
-  const [host, portText] = splitHostPort(cfg.internalAddr);
+  const { host, port: inwardPort } = hostAndPort(cfg.internalAddr)!;
   const groups = keyExchangeGroups();
   const server = createTlsServer(
     { cert: readFileSync(cfg.certFile), key: readFileSync(cfg.keyFile), minVersion: 'TLSv1.3', ecdhCurve: groups.ecdhCurve },
-    (client: TLSSocket) => pipeInward(client, host, Number(portText), log),
+    (client: TLSSocket) => pipeInward(client, host, inwardPort, log),
   );
   server.on('tlsClientError', (e) => log.debug(`[ZAP-TLS] handshake refused: ${e.message}`));
   await new Promise<void>((resolve, reject) => {
@@ -99,9 +99,4 @@ function pipeInward(client: TLSSocket, host: string, port: number, log: Logger):
   client.pipe(inward).pipe(client);
   client.once('close', () => inward.destroy());
   inward.once('close', () => client.destroy());
-}
-
-function splitHostPort(addr: string): [string, string] {
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr)!;
-  return [m[1] ?? m[2] ?? '', m[3]!];
 }

@@ -1,5 +1,6 @@
 import { createServer, isIP, type Server, type Socket } from 'node:net';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
+import { hostAndPort } from '../shared/go/split-host-port.js';
 import {
   createZapHttpFrameDecoder, decodeZapHttpRequest, encodeZapHttpData, encodeZapHttpEnd, encodeZapHttpResponse, encodeZapHttpResponseHead, type ZapHttpWireRequest,
 } from './wire/zap-http-codec.js';
@@ -25,11 +26,11 @@ const DISABLED = new Set(['', 'off', 'OFF', 'Off', 'false', '0']);
 /** The address to listen on, or undefined when the value disables it or is not loopback host:port. */
 export function zapHttpListenAddress(value: string | undefined): { host: string; port: number } | undefined {
   if (value === undefined || DISABLED.has(value)) return undefined;
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value);
-  if (!m) return undefined;
-  const host = m[1] ?? m[2]!;
+  const address = hostAndPort(value);
+  if (!address) return undefined;
+  const { host } = address;
   const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-  return loopback ? { host, port: Number(m[3]) } : undefined;
+  return loopback ? address : undefined;
 }
 
 export async function startZapHttpListener(addr: { host: string; port: number }, gatewayPort: number, log: Logger): Promise<{ port: number; close(): Promise<void> }> {

@@ -2,6 +2,7 @@ import type { ListenerFactory } from '../core/start.js';
 import { startZapNodeListener } from './zap-node-listener.js';
 import { startZapHttpListener, zapHttpListenAddress } from './zap-http-listener.js';
 import { startTlsTerminator, tlsTerminatorConfigFromEnv } from './tls-terminator.js';
+import { hostAndPort } from '../shared/go/split-host-port.js';
 
 /**
  * The ZAP surfaces of a gateway, linked when the service names
@@ -26,10 +27,10 @@ export const zapListeners: ListenerFactory = async ({ service, env, port, log })
   const nodeListen = env.HGW_ZAP_NODE_LISTEN ?? (typeof cfg.node_listen === 'string' ? cfg.node_listen : undefined);
   if (nodeListen) {
     await attempt('node listener', async () => {
-      const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(nodeListen);
-      if (!m) throw new Error(`node_listen ${JSON.stringify(nodeListen)} is not host:port`);
+      const address = hostAndPort(nodeListen);
+      if (!address) throw new Error(`node_listen ${JSON.stringify(nodeListen)} is not host:port`);
       const nodeId = env.HGW_ZAP_NODE_ID ?? (typeof cfg.node_id === 'string' ? cfg.node_id : 'gateway');
-      return startZapNodeListener({ host: m[1] ?? m[2] ?? '', port: Number(m[3]), nodeId }, port, log);
+      return startZapNodeListener({ ...address, nodeId }, port, log);
     });
   }
   const httpListen = zapHttpListenAddress(env.GATEWAY_ZAP_LISTEN ?? (typeof cfg.zap_http_listen === 'string' ? cfg.zap_http_listen : undefined));

@@ -1,5 +1,5 @@
 import type { Server } from 'node:net';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../shared/log/logger.js';
 import { encodeHeaderPairs } from './wire/header-pair-block.js';
 import { decodeHttpRequest, encodeHttpResponse, HTTP_RESPONSE_DATA_SIZE, MSG_HTTP_REQUEST } from './wire/http-messages.js';
 import { MSG_FORWARD } from './wire/forward-envelopes.js';

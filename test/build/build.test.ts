@@ -126,7 +126,7 @@ describe('tree-shaking, proven from the metafile', () => {
   const routes = join(work, 'routes.yaml');
   writeFileSync(routes, 'redirects:\n  old.example.com: https://example.com\nroutes:\n  example.com:\n    - prefix: /\n      backend: http://site.internal:80\n');
   // Rows build under the krakend profile (plain KrakenD: nothing linked but what the config names) unless they say hanzo.
-  const IAM_FILES = ['runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/jwt-verifier.ts', 'runtime/auth/iam/ingress-strip.ts', 'runtime/core/production-headers.ts'];
+  const IAM_FILES = ['runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/jwt-verifier.ts', 'runtime/shared/headers/ingress-strip.ts', 'runtime/core/production-headers.ts'];
   const UPSTREAM_FILES = ['runtime/upstream/base-ha/base-ha-upstream.ts', 'runtime/upstream/base-network/base-network-upstream.ts', 'runtime/upstream/zap/zap-upstream.ts', 'runtime/routes/host-routing-middleware.ts'];
   const rows: Array<{ name: string; config: unknown; flags?: string[]; profile?: 'hanzo'; linked: string[]; absent: string[]; absentPackages: string[]; packages?: string[] }> = [
     {
@@ -160,7 +160,7 @@ describe('tree-shaking, proven from the metafile', () => {
       name: 'hanzo profile with the IAM gate switched off: identity headers are still stripped, no verifier is linked',
       config: base([{ endpoint: '/a', output_encoding: 'no-op', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'github.com/hanzoai/gateway/edge': { iam: false } } }),
       profile: 'hanzo',
-      linked: ['runtime/auth/iam/identity-strip-middleware.ts', 'runtime/auth/iam/ingress-strip.ts', 'runtime/core/production-headers.ts'],
+      linked: ['runtime/auth/iam/identity-strip-middleware.ts', 'runtime/shared/headers/ingress-strip.ts', 'runtime/core/production-headers.ts'],
       absent: ['runtime/auth/iam/iam-middleware.ts', 'runtime/auth/iam/jwt-verifier.ts', 'runtime/auth/iam/require-identity.ts'],
       absentPackages: ['jose'],
     },
@@ -250,7 +250,7 @@ describe('tree-shaking, proven from the metafile', () => {
     {
       name: 'config regexes link the RE2 wrapper and re2js (only then)',
       config: base([{ endpoint: '/b', output_encoding: 'no-op', backend: [{ url_pattern: '/b' }] }], { extra_config: { 'security/bot-detector': { patterns: ['(?i)bot'] } } }),
-      linked: ['runtime/core/go-regexp.ts', 'runtime/security/bot-detector/bot-detector.ts'],
+      linked: ['runtime/shared/go/go-regexp.ts', 'runtime/security/bot-detector/bot-detector.ts'],
       absent: [],
       absentPackages: ['ajv', '@marcbachmann/cel-js'],
       packages: ['re2js'],

@@ -28,7 +28,7 @@ const JOINED = /['"`]\.\.['"`]\s*,\s*['"`]shared['"`]/g;
 /**
  * References in `text` (the content of repo file `file`) to test data outside the repo: a path to the
  * data folders that moved to fixtures/, a climb to a `shared` folder that is not a folder of the repo read
- * from the file's folder (runtime/upstream/shared/ is one), or `'..', 'shared'` joined.
+ * from the file's folder (runtime/shared/upstream/ is one), or `'..', 'shared'` joined.
  */
 function outsideReferences(file: string, text: string): string[] {
   const found = [...text.matchAll(DATA), ...text.matchAll(JOINED)].map((m) => m[0]);
@@ -50,8 +50,8 @@ describe('the repo is self-contained', () => {
     expect(outsideReferences('bench/x.mjs', `join(root, '../${S}/real-configs/example-gateway.json')`)).toContain(`../${S}`);
     expect(outsideReferences('README.md', `the configs in /work/${S}/real-configs`)).toEqual([`${S}/real-configs`]);
     expect(outsideReferences('test/x.test.ts', 'request(`${url}/shared-global`)')).toEqual([]);
-    expect(outsideReferences('runtime/upstream/zap/zap-upstream.ts', `from '../${S}/synthetic-response.js'`)).toEqual([]);
-    expect(outsideReferences('runtime/plugins/modifier-stage.ts', `from '../upstream/${S}/synthetic-response.js'`)).toEqual([]);
+    expect(outsideReferences('runtime/upstream/zap/zap-upstream.ts', `from '../../${S}/upstream/synthetic-response.js'`)).toEqual([]);
+    expect(outsideReferences('runtime/plugins/modifier-stage.ts', `from '../${S}/upstream/synthetic-response.js'`)).toEqual([]);
   });
 
   it('no file of the repo reads from a shared folder outside it', () => {

@@ -7,7 +7,7 @@ import { startLeader, startPod, type Leader, type Pod } from '../helpers/fake-cl
 import { clientPinKey } from '../../runtime/upstream/base-ha/client-pin-key.js';
 import { baseHaUpstream } from '../../runtime/upstream/base-ha/base-ha-upstream.js';
 import { UpstreamPools } from '../../runtime/upstream/http/pools.js';
-import { createLogger } from '../../runtime/core/logger.js';
+import { createLogger } from '../../runtime/shared/log/logger.js';
 import { BufferedCall, type BufferedResponse } from '../../runtime/core/buffered-call.js';
 
 /** hanzo-core.md §2.5, against real servers: pods, a ClusterIP host and a leader endpoint the test flips. */

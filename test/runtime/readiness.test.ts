@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestListener } from '../../runtime/core/gateway.js';
 import { Readiness } from '../../runtime/core/readiness.js';
-import { branding } from '../../runtime/core/branding.js';
-import { createLogger } from '../../runtime/core/logger.js';
+import { branding } from '../../runtime/shared/branding.js';
+import { createLogger } from '../../runtime/shared/log/logger.js';
 import { planOf, base } from '../helpers/check.js';
 import { request } from '../helpers/servers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeQuery, parseQuery } from '../../runtime/core/query.js';
 import { compileUrlPattern, expandUrlPattern } from '../../runtime/core/url-pattern.js';
-import { mapHost, mapUrl, parseHostMap } from '../../runtime/core/host-map.js';
+import { mapHost, mapUrl, parseHostMap } from '../../runtime/shared/host-map.js';
 import { goTimeString } from '../../runtime/core/health.js';
 
 describe('Go-style query strings', () => {

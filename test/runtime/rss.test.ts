@@ -3,7 +3,7 @@ import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { request, startServer } from '../helpers/servers.js';
 import { decodeFeed } from '../../runtime/encoding/rss-codec.js';
-import { encodeJson } from '../../runtime/core/json/encode-json.js';
+import { encodeJson } from '../../runtime/shared/json/encode-json.js';
 
 /** `encoding: rss` (krakend-rss over gofeed): RSS 2.0, RSS 1.0 and Atom into krakend-rss's map, and through a gateway. */
 const RSS2 = `<?xml version="1.0"?>

@@ -7,7 +7,7 @@ import { HGW_BIN } from '../helpers/cli.js';
 import { base } from '../helpers/check.js';
 import { startServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched } from '../helpers/processes.js';
-import { compileGoRegexp } from '../../runtime/core/go-regexp.js';
+import { compileGoRegexp } from '../../runtime/shared/go/go-regexp.js';
 import { createBotDetector } from '../../runtime/security/bot-detector/bot-detector.js';
 import { compileAllowedHost } from '../../runtime/security/http/http-secure-middleware.js';
 import { compileMartian } from '../../runtime/modifier/martian/martian-modifiers.js';

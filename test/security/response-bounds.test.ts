@@ -6,7 +6,7 @@ import { base } from '../helpers/check.js';
 import { startRuntime } from '../helpers/gateway.js';
 import { request, startServer, type TestServer } from '../helpers/servers.js';
 import { until } from './hostile-kit.js';
-import { bufferBody } from '../../runtime/upstream/shared/synthetic-response.js';
+import { bufferBody } from '../../runtime/shared/upstream/synthetic-response.js';
 
 /**
  * Backend answers the gateway holds or inflates are bounded: a gzip bomb on a

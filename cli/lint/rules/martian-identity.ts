@@ -14,7 +14,7 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
 import { backends, isObj, str, strs, type EndpointRef } from '../../config/view.js';
 import { joinPointer } from '../../load/json-pointer.js';
-import { isIdentityHeader } from '../../../runtime/auth/iam/ingress-strip.js';
+import { isIdentityHeader } from '../../../runtime/shared/headers/ingress-strip.js';
 import type { LintContext } from '../context.js';
 
 interface Write {

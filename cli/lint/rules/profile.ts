@@ -14,7 +14,7 @@ import { diagnosticAt } from '../../diagnostics/make.js';
 import { endpoints as endpointRefs, obj, str, strs } from '../../config/view.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { credentialPolicyMessage, statesCredentialPolicy } from '../../../runtime/auth/iam/credential-policy.js';
-import { isIdentityHeader } from '../../../runtime/auth/iam/ingress-strip.js';
+import { isIdentityHeader } from '../../../runtime/shared/headers/ingress-strip.js';
 import { resolveEdge } from '../../plan/profile.js';
 import { martianIdentityCopies } from './martian-identity.js';
 import type { GatewayRule, LintContext } from '../context.js';

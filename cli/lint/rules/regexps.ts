@@ -2,14 +2,14 @@ import { diagnosticAt } from '../../diagnostics/make.js';
 import { arr, backends, endpoints, isObj, obj, type Obj } from '../../config/view.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import type { Environment } from '@marcbachmann/cel-js';
-import { goRegexpProblem } from '../../../runtime/core/go-regexp.js';
+import { goRegexpProblem } from '../../../runtime/shared/go/go-regexp.js';
 import { celEnvironment } from '../../../runtime/validation/cel/cel-checks.js';
 import { matchesCalls } from '../../../runtime/validation/cel/cel-re2-matches.js';
 import type { GatewayRule } from '../context.js';
 
 /**
  * Every regular expression a config supplies, compiled as the runtime
- * compiles it — Go's RE2 syntax (`runtime/core/go-regexp.ts`) — and a
+ * compiles it — Go's RE2 syntax (`runtime/shared/go/go-regexp.ts`) — and a
  * pattern RE2 refuses reported at its own position: bot detector `patterns`,
  * `security/http` `allowed_hosts` with `allowed_hosts_are_regex`, martian
  * `header.RegexFilter` / `url.RegexFilter` `regex`, JSON Schema `pattern`

@@ -1,6 +1,7 @@
-import { mapUrl } from '../../core/host-map.js';
+import { mapUrl } from '../../shared/host-map.js';
 import { escapeQuery } from '../../core/query.js';
-import type { BackendStageFactory } from '../../upstream/upstream.js';
+import type { BackendStageFactory } from '../../shared/upstream/upstream.js';
+import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 
 /**
  * KrakenD's `auth/client-credentials` (golang.org/x/oauth2/clientcredentials)
@@ -69,9 +70,7 @@ export const clientCredentials: BackendStageFactory = (backend, deps, next) => {
     return pending;
   };
 
-  return {
-    ready: next.ready,
-    close: () => next.close(),
+  return forwardingStage(next, {
     dispatch(request, handler) {
       const send = (t: Token) => {
         const headers: string[] = [];
@@ -83,5 +82,5 @@ export const clientCredentials: BackendStageFactory = (backend, deps, next) => {
       if (token && Date.now() < token.freshUntil) send(token);
       else current().then(send, (e: Error) => handler.onError(e));
     },
-  };
+  });
 };

@@ -5,8 +5,8 @@
  * it, and no WWW-Authenticate or Retry-After header.
  */
 import type { ServerResponse } from 'node:http';
-import type { Branding } from '../../core/branding.js';
-import { encodeJson } from '../../core/json/encode-json.js';
+import type { Branding } from '../../shared/branding.js';
+import { encodeJson } from '../../shared/json/encode-json.js';
 import { writeGatewayError } from '../../core/responses.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';

@@ -25,14 +25,14 @@ import { writeAuthRefusal, type AuthRefusal } from './auth-responses.js';
 import { billingPathMatch, billingUser, checkBalance } from './balance-gate.js';
 import { ClaimTypeError, ledgerOrg, readIamClaims, userId, type IamClaims } from './iam-claims.js';
 import { identityHeaders, writeIdentityHeaders } from './identity-headers.js';
-import { stripIdentityHeaders } from './ingress-strip.js';
+import { stripIdentityHeaders } from '../../shared/headers/ingress-strip.js';
 import { JwksKeyStore } from './jwks-key-store.js';
 import { IamJwtVerifier, TokenRejectedError } from './jwt-verifier.js';
 import { bothForms, eitherForm, isIngestPath, isPublicHost, isPublicPath, requestTarget } from './request-class.js';
-import { fromHeaderValue } from './request-headers.js';
+import { fromHeaderValue } from '../../shared/headers/request-headers.js';
 import { requestToken } from './token-sources.js';
-import { mapUrl } from '../../core/host-map.js';
-import { counter } from '../../core/counters.js';
+import { mapUrl } from '../../shared/host-map.js';
+import { counter } from '../../shared/counters.js';
 
 export interface HanzoIamExtra {
   /**

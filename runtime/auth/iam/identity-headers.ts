@@ -7,12 +7,12 @@
  * case-insensitive anyway.
  */
 import type { IncomingMessage } from 'node:http';
-import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
-import { VERIFIED_IDENTITY, type RequestWithIdentity } from '../../core/middleware.js';
-import type { Logger } from '../../core/logger.js';
+import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
+import { VERIFIED_IDENTITY, type RequestWithIdentity } from '../../shared/headers/verified-identity.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { effectiveOrg, hasUnsafeRune, homeOrg, isOrgAdmin, isPlatformSudo, userId, username, type IamClaims } from './iam-claims.js';
 import { moneyBits, permissionsHeaderValue } from './permission-bits.js';
-import { setRequestHeaders, toHeaderValue } from './request-headers.js';
+import { setRequestHeaders, toHeaderValue } from '../../shared/headers/request-headers.js';
 
 export type IdentityHeader = readonly [name: string, value: string];
 

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareFactory } from '../../core/middleware.js';
 import { refuseUnclassifiedEndpoints } from './credential-policy.js';
-import { stripIdentityHeaders } from './ingress-strip.js';
+import { stripIdentityHeaders } from '../../shared/headers/ingress-strip.js';
 
 export const identityStripMiddleware: MiddlewareFactory = (deps) => {
   // The gate's boot check runs here too: switching verification off does not unclassify endpoints.

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { cleanPath } from '../../core/router.js';
-import { firstRequestHeader } from './request-headers.js';
+import { firstRequestHeader } from '../../shared/headers/request-header-lines.js';
 
 export interface RequestTarget {
   method: string;
@@ -23,7 +23,7 @@ export interface RequestTarget {
 }
 
 export function requestTarget(req: IncomingMessage): RequestTarget {
-  return requestTargetOf(req.method ?? 'GET', req.url ?? '/', firstRequestHeader(req, 'host') ?? '');
+  return requestTargetOf(req.method ?? 'GET', req.url ?? '/', firstRequestHeader(req, 'host'));
 }
 
 /** The same from a method, request-target and Host value (a ZAP Forward carries no IncomingMessage). */

@@ -5,16 +5,16 @@
  * sources here, on purpose.
  */
 import type { IncomingMessage } from 'node:http';
-import { firstRequestHeader } from './request-headers.js';
+import { firstRequestHeader } from '../../shared/headers/request-header-lines.js';
 
 /** Cookie names in priority order (Era C). */
 export const IAM_TOKEN_COOKIES: readonly string[] = ['__Host-hanzo_iam_token', 'hanzo_iam_token', 'iam_access_token', 'access_token', 'hanzo_token'];
 
 /** The request's credential, or '' when it carries none. */
 export function requestToken(req: IncomingMessage): string {
-  const bearer = bearerToken(firstRequestHeader(req, 'authorization') ?? '', firstRequestHeader(req, 'x-authorization') ?? '');
+  const bearer = bearerToken(firstRequestHeader(req, 'authorization'), firstRequestHeader(req, 'x-authorization'));
   if (bearer !== '') return bearer;
-  return cookieToken(firstRequestHeader(req, 'cookie') ?? '');
+  return cookieToken(firstRequestHeader(req, 'cookie'));
 }
 
 /**

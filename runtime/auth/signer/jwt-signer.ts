@@ -1,10 +1,10 @@
 import { CompactSign } from 'jose';
 import type { EndpointPlan } from '../../plan/plan.js';
-import { encodeJson } from '../../core/json/encode-json.js';
-import { isJsonObject, type JsonObject } from '../../core/json/json-number.js';
+import { encodeJson } from '../../shared/json/encode-json.js';
+import { isJsonObject, type JsonObject } from '../../shared/json/json-number.js';
 import type { ResponseFinisher } from '../../core/endpoint-context.js';
 import { JwkKeys } from '../validator/jwk-keys.js';
-import { parseDurationMs } from '../validator/duration.js';
+import { goDurationMs } from '../../shared/go/go-duration.js';
 
 /**
  * KrakenD's `auth/signer`: the endpoint's answer is not rendered as usual;
@@ -23,7 +23,7 @@ export function jwtSigner(endpoint: EndpointPlan): ResponseFinisher {
     allowInsecure: c.disable_jwk_security === true,
     localPath: typeof c.jwk_local_path === 'string' ? c.jwk_local_path : undefined,
     cacheMs: 15 * 60_000,
-    cooldownMs: parseDurationMs(c.failed_jwk_key_cooldown, 10_000),
+    cooldownMs: goDurationMs(c.failed_jwk_key_cooldown, 10_000),
   });
   return async (data: JsonObject) => {
     const key = await keys.keyFor({ kid, alg }, alg);

@@ -2,7 +2,7 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
 import { REQUEST_CLAIMS, type RequestWithClaims } from '../../core/middleware.js';
 import { JwkKeys } from './jwk-keys.js';
-import { mapUrl } from '../../core/host-map.js';
+import { mapUrl } from '../../shared/host-map.js';
 import { validatorConfig, type ValidatorConfig } from './validator-config.js';
 import { claimAt, claimText } from './claims.js';
 import { VerifiedTokens } from './verified-tokens.js';

@@ -1,4 +1,4 @@
-import { parseDurationMs } from './duration.js';
+import { goDurationMs } from '../../shared/go/go-duration.js';
 
 /**
  * `auth/validator` as KrakenD's krakend-jose reads it, defaults applied.
@@ -48,8 +48,8 @@ export function validatorConfig(raw: unknown): ValidatorConfig {
     authHeaderName: str(c.auth_header_name) ?? 'Authorization',
     disableJwkSecurity: c.disable_jwk_security === true,
     cacheMs: c.cache === true ? (typeof c.cache_duration === 'number' && c.cache_duration > 0 ? c.cache_duration : 900) * 1000 : 0,
-    cooldownMs: parseDurationMs(c.failed_jwk_key_cooldown, 10_000),
-    leewayMs: parseDurationMs(c.leeway, 1000),
+    cooldownMs: goDurationMs(c.failed_jwk_key_cooldown, 10_000),
+    leewayMs: goDurationMs(c.leeway, 1000),
     operationDebug: c.operation_debug === true,
   };
 }

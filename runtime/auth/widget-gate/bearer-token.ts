@@ -5,8 +5,8 @@
  * trimmed as Go's strings.TrimSpace does. Basic credentials and cookies give ''.
  */
 import type { IncomingMessage } from 'node:http';
-import { firstHeaderLine } from '../client-ip/first-header-line.js';
-import { goTrimSpace } from '../client-ip/go-trim-space.js';
+import { firstHeaderLine } from '../../shared/client-ip/first-header-line.js';
+import { goTrimSpace } from '../../shared/go/go-trim-space.js';
 
 export function bearerToken(req: IncomingMessage): string {
   let header = firstHeaderLine(req, 'authorization') ?? '';

@@ -7,30 +7,24 @@
  * that same form: write it with Buffer.from(s, 'latin1').
  */
 
-const HEX = '0123456789abcdef';
+import { CONTROL_ESCAPES } from '../../shared/json/encode-json.js';
 
+/** Go's escape of an ASCII byte, the control bytes' from the floor's JSON encoder; undefined when it is written as is. */
 function asciiEscape(code: number): string | undefined {
+  if (code < 0x20) return CONTROL_ESCAPES[code];
   switch (code) {
     case 0x22:
       return '\\"';
     case 0x5c:
       return '\\\\';
     case 0x3c:
+      return '\\u003c';
     case 0x3e:
+      return '\\u003e';
     case 0x26:
-      return '\\u00' + HEX[code >> 4]! + HEX[code & 15]!;
-    case 0x08:
-      return '\\b';
-    case 0x0c:
-      return '\\f';
-    case 0x0a:
-      return '\\n';
-    case 0x0d:
-      return '\\r';
-    case 0x09:
-      return '\\t';
+      return '\\u0026';
   }
-  return code < 0x20 ? '\\u00' + HEX[code >> 4]! + HEX[code & 15]! : undefined;
+  return undefined;
 }
 
 /** Length of the valid UTF-8 sequence starting at `i` (utf8.DecodeRune's accept ranges), or 0. */

@@ -5,7 +5,7 @@
  * WIDGET_ALLOWED_ORIGINS replaces when it is set.
  */
 import { HANZO_PROPERTY_DOMAINS } from '../../core/hanzo-domains.js';
-import { goTrimSpace } from '../client-ip/go-trim-space.js';
+import { goTrimSpace } from '../../shared/go/go-trim-space.js';
 
 export const WIDGET_ALLOWED_ORIGINS_ENV = 'WIDGET_ALLOWED_ORIGINS';
 

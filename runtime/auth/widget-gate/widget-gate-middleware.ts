@@ -5,8 +5,8 @@
  * cleanup interval like the Go gateway's background goroutine.
  */
 import type { MiddlewareFactory } from '../../core/middleware.js';
-import { clientIpResolver } from '../client-ip/client-ip-resolver.js';
-import { TRUSTED_PROXIES_ENV, trustedProxiesFromEnv } from '../client-ip/trusted-proxies.js';
+import { clientIpResolver } from '../../shared/client-ip/client-ip-resolver.js';
+import { TRUSTED_PROXIES_ENV, trustedProxiesFromEnv } from '../../shared/client-ip/trusted-proxies.js';
 import { createWidgetGate } from './widget-gate.js';
 import { widgetGateConfigFromEnv } from './widget-gate-config.js';
 

@@ -7,9 +7,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from '../../core/middleware.js';
-import { firstHeaderLine } from '../client-ip/first-header-line.js';
+import { firstHeaderLine } from '../../shared/client-ip/first-header-line.js';
 import { bearerToken } from './bearer-token.js';
-import { originHost } from '../../core/origin-host.js';
+import { originHost } from '../../shared/headers/origin-host.js';
 import { originMatcher } from './origin-matcher.js';
 import { monotonicClock, SlidingWindowLimiter, type Clock } from './sliding-window-limiter.js';
 import type { WidgetGateConfig } from './widget-gate-config.js';

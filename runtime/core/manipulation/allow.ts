@@ -13,7 +13,7 @@
  * Lura deletes what is not listed; this copies what is listed instead, so the
  * cost follows the size of the list, not the size of the response.
  */
-import { isJsonObject, type JsonObject } from '../json/json-number.js';
+import { isJsonObject, type JsonObject } from '../../shared/json/json-number.js';
 import { hasOwn, setOwn } from './own-property.js';
 
 /** `true` keeps the value whole; a nested list descends into an object. */

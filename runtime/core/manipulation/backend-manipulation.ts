@@ -8,7 +8,7 @@
  * the decoder already wrapped the array as `{"collection": [...]}`, which is
  * why target and mapping can name `collection`.
  */
-import type { JsonObject } from '../json/json-number.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import type { BackendPlan, FlatmapOp } from '../../plan/plan.js';
 import { compileAllow } from './allow.js';
 import { compileDeny } from './deny.js';

@@ -7,7 +7,7 @@
  * one under it, whatever their order. Deleting in place is cheapest: the
  * decoded data belongs to the request.
  */
-import { isJsonObject, type JsonObject } from '../json/json-number.js';
+import { isJsonObject, type JsonObject } from '../../shared/json/json-number.js';
 import { hasOwn } from './own-property.js';
 
 /** `null` deletes the key; a nested list descends into an object. */

@@ -17,7 +17,7 @@
  * key), this keeps the moved value only: the same output, except that a later
  * operation on that key would have found the old child in Lura.
  */
-import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-number.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json/json-number.js';
 import { hasOwn, setOwn } from './own-property.js';
 
 /** One step of a dot path, parsed once at compile time. */

@@ -14,7 +14,7 @@
  * append with fewer than two paths (which makes Lura panic) is ignored too.
  * See flatmap-workspace.ts for how arrays and emptied containers behave.
  */
-import type { JsonObject } from '../json/json-number.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import type { FlatmapOp } from '../../plan/plan.js';
 import { compileFlatmapPath, FlatmapWorkspace, type FlatmapPath } from './flatmap-workspace.js';
 

@@ -3,7 +3,7 @@
  * nests one backend's whole answer under its own key so nothing collides.
  * Lura wraps even an empty answer, and skips the step when `group` is "".
  */
-import type { JsonObject, JsonValue } from '../json/json-number.js';
+import type { JsonObject, JsonValue } from '../../shared/json/json-number.js';
 import { setOwn } from './own-property.js';
 
 export function compileGroup(name: string): (data: JsonObject) => JsonObject {

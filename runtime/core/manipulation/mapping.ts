@@ -6,7 +6,7 @@
  * Lura walks the mapping in Go's random map order, so chained renames
  * (`a→b`, `b→c`) have no fixed result there; here they run in config order.
  */
-import type { JsonObject } from '../json/json-number.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import { hasOwn, setOwn } from './own-property.js';
 
 export function compileMapping(mapping: Readonly<Record<string, string>>): (data: JsonObject) => JsonObject {

@@ -4,7 +4,7 @@
  * ownership and every write of `__proto__` defines a property instead of
  * replacing the prototype. Every manipulation goes through these two helpers.
  */
-import type { JsonObject, JsonValue } from '../json/json-number.js';
+import type { JsonObject, JsonValue } from '../../shared/json/json-number.js';
 
 export function hasOwn(object: JsonObject, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);

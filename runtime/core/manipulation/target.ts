@@ -5,7 +5,7 @@
  * an array, a string or a null at the end of the path gives `{}` too, so a
  * target can never select a collection.
  */
-import { isJsonObject, type JsonObject } from '../json/json-number.js';
+import { isJsonObject, type JsonObject } from '../../shared/json/json-number.js';
 import { hasOwn } from './own-property.js';
 
 /** An empty path selects nothing: Lura skips the step when `target` is "". */

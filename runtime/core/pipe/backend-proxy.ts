@@ -1,15 +1,15 @@
 import type { BackendPlan, EndpointPlan } from '../../plan/plan.js';
-import type { Upstream, UpstreamRequest } from '../../upstream/upstream.js';
-import type { Branding } from '../branding.js';
+import type { Upstream, UpstreamRequest } from '../../shared/upstream/upstream.js';
+import type { Branding } from '../../shared/branding.js';
 import { BufferedCall, type BufferedResponse } from '../buffered-call.js';
 import { BackendRequestBuilder } from '../request-builder.js';
 import { compileBackendManipulation, hasBackendManipulation } from '../manipulation/backend-manipulation.js';
-import { goStruct, type JsonObject } from '../json/json-number.js';
+import { goStruct, type JsonObject } from '../../shared/json/json-number.js';
 import type { Codecs } from './codecs.js';
 import { bodyDecoder } from './decode-backend-body.js';
 import { BackendError } from './backend-error.js';
 import { NO_CANCEL, type Proxy } from './proxy.js';
-import { canonicalObject } from '../json/canonical-object.js';
+import { canonicalObject } from '../../shared/json/canonical-object.js';
 import { CanonicalResponse } from './canonical-response.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { CanonicalObject } from '../json/canonical-object.js';
-import type { JsonObject } from '../json/json-number.js';
-import { decodeFirstJsonValue } from '../json/parse-json.js';
+import type { CanonicalObject } from '../../shared/json/canonical-object.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
+import { decodeFirstJsonValue } from '../../shared/json/parse-json.js';
 import type { ProxyResponse } from './proxy.js';
 
 /**

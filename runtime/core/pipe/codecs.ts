@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../json/json-number.js';
+import type { JsonObject, JsonValue } from '../../shared/json/json-number.js';
 
 /**
  * Encodings that need more than JSON (xml, yaml, …) reach the pipe through

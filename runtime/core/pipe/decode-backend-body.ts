@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { HELD_RESPONSE_LIMIT, ResponseTooLargeError } from '../buffered-call.js';
 import type { BackendPlan } from '../../plan/plan.js';
-import { decodeFirstJsonValue } from '../json/parse-json.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-number.js';
+import { decodeFirstJsonValue } from '../../shared/json/parse-json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json/json-number.js';
 import type { Codecs } from './codecs.js';
 
 /**

@@ -1,5 +1,5 @@
-import { mergeCanonical, type CanonicalObject } from '../json/canonical-object.js';
-import type { JsonObject } from '../json/json-number.js';
+import { mergeCanonical, type CanonicalObject } from '../../shared/json/canonical-object.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import { MergeError } from './backend-error.js';
 import { CanonicalResponse } from './canonical-response.js';
 import { deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyDone, type ProxyResponse } from './proxy.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { CanonicalObject } from '../json/canonical-object.js';
-import type { JsonObject, JsonValue } from '../json/json-number.js';
+import type { CanonicalObject } from '../../shared/json/canonical-object.js';
+import type { JsonObject, JsonValue } from '../../shared/json/json-number.js';
 
 /**
  * Lura's proxy pipe, callback style: a Proxy is called once per request with
@@ -36,7 +36,7 @@ export interface ProxyContext {
    * Edits a backend request after it is built and before it is sent (Lua's
    * `pre` scripts); an Error ends that backend's call with it.
    */
-  modifyRequest?: (request: import('../../upstream/upstream.js').UpstreamRequest) => Error | undefined;
+  modifyRequest?: (request: import('../../shared/upstream/upstream.js').UpstreamRequest) => Error | undefined;
 }
 
 export type Proxy = (ctx: ProxyContext, done: ProxyDone) => Cancel;

@@ -1,4 +1,4 @@
-import { heldBodyLimit, PayloadTooLargeError } from '../body-limit.js';
+import { heldBodyLimit, PayloadTooLargeError } from '../../shared/held-body-limit.js';
 import type { Cancel, ProxyContext, ProxyDone } from './proxy.js';
 
 /**

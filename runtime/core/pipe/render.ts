@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { EndpointPlan } from '../../plan/plan.js';
-import { encodeJson } from '../json/encode-json.js';
-import type { JsonObject } from '../json/json-number.js';
+import { encodeJson } from '../../shared/json/encode-json.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import type { Codecs } from './codecs.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-number.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json/json-number.js';
 import { goValueText } from '../url-pattern.js';
 import { deadlineExceeded, type Cancel, type Proxy, type ProxyContext, type ProxyDone, type ProxyResponse } from './proxy.js';
 

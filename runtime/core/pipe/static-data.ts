@@ -1,5 +1,5 @@
 import type { ProxyPlan } from '../../plan/plan.js';
-import type { JsonObject } from '../json/json-number.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import type { Proxy, ProxyResponse } from './proxy.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Cancel, Proxy, ProxyContext, ProxyDone, ProxyResponse } from '../.
 import { NO_CANCEL } from '../../core/pipe/proxy.js';
 import { readBodyThen } from '../../core/pipe/read-body.js';
 import { BackendRequestBuilder } from '../../core/request-builder.js';
-import type { UpstreamRequest } from '../../upstream/upstream.js';
+import type { UpstreamRequest } from '../../shared/upstream/upstream.js';
 import { luaConfig, type LuaConfig } from './lua-config.js';
 import { headerLines, headerMap, LuaRequest, type RequestState } from './lua-request.js';
 import { LuaResponse } from './lua-response.js';

@@ -1,4 +1,4 @@
-import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
+import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
 import { LuaList, LuaTable } from './lua-values.js';
 
 /**

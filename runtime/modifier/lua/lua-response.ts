@@ -1,5 +1,5 @@
 import type { ProxyResponse } from '../../core/pipe/proxy.js';
-import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
+import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
 import { LuaList, LuaTable } from './lua-values.js';
 import { headerLines, headerMap } from './lua-request.js';
 

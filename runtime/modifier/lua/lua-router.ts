@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointMiddlewareFactory, MiddlewareFactory, MiddlewareDeps } from '../../core/middleware.js';
-import { firstRequestHeader, setRequestHeader } from '../../auth/iam/request-headers.js';
+import { firstRequestHeader } from '../../shared/headers/request-header-lines.js';
+import { setRequestHeader } from '../../shared/headers/request-headers.js';
 import { BackendError } from '../../core/pipe/backend-error.js';
 import { luaConfig } from './lua-config.js';
 import { createLuaVm, type LuaVm } from './lua-vm.js';
@@ -35,7 +36,7 @@ class LuaRouterContext {
   }
 
   host(...args: unknown[]): unknown {
-    if (args.length === 0) return firstRequestHeader(this.req, 'host') ?? '';
+    if (args.length === 0) return firstRequestHeader(this.req, 'host');
     setRequestHeader(this.req, 'Host', String(args[0]));
     return undefined;
   }
@@ -59,7 +60,7 @@ class LuaRouterContext {
 
   headers(...args: unknown[]): unknown {
     if (args.length === 0) throw new Error('need arguments');
-    if (args.length === 1) return firstRequestHeader(this.req, String(args[0]).toLowerCase()) ?? '';
+    if (args.length === 1) return firstRequestHeader(this.req, String(args[0]).toLowerCase());
     setRequestHeader(this.req, String(args[0]), String(args[1]));
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { JsonNumber, type JsonObject, type JsonValue } from '../../core/json/json-number.js';
+import { JsonNumber, type JsonObject, type JsonValue } from '../../shared/json/json-number.js';
 
 /**
  * krakend-lua's `luaTable` and `luaList`: response data (and params,

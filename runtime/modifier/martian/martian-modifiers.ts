@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { compileGoRegexp } from '../../core/go-regexp.js';
+import { compileGoRegexp } from '../../shared/go/go-regexp.js';
 import { appendHeader, deleteHeader, getHeader, queryOf, setHeader, setQuery, type MartianMessage } from './martian-message.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { BackendStageFactory, UpstreamHandler } from '../../upstream/upstream.js';
+import type { BackendStageFactory, UpstreamHandler } from '../../shared/upstream/upstream.js';
+import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 import { compileMartian } from './martian-modifiers.js';
 import type { MartianMessage } from './martian-message.js';
 
@@ -18,9 +19,7 @@ export const martianStage: BackendStageFactory = (backend, deps, next) => {
     return next;
   }
   const { modify } = compiled;
-  return {
-    ready: next.ready,
-    close: () => next.close(),
+  return forwardingStage(next, {
     dispatch(request, handler) {
       const m: MartianMessage = { kind: 'request', headers: [...request.headers], path: request.path };
       modify(m);
@@ -29,7 +28,7 @@ export const martianStage: BackendStageFactory = (backend, deps, next) => {
       if (m.body) request.body = m.body.length > 0 ? m.body : null;
       next.dispatch(request, withResponseModifiers(handler, modify));
     },
-  };
+  });
 };
 
 /** Response headers through the modifiers; a replacement body instead of the backend's. */

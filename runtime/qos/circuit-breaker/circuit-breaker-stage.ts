@@ -7,7 +7,8 @@
  * `too many requests`); its success closes the breaker, its failure re-opens it.
  */
 import type { BackendPlan } from '../../plan/plan.js';
-import { UpstreamError, type BackendStageFactory, type Upstream, type UpstreamDeps, type UpstreamHandler, type UpstreamRequest } from '../../upstream/upstream.js';
+import { UpstreamError, type BackendStageFactory, type Upstream, type UpstreamDeps, type UpstreamHandler, type UpstreamRequest } from '../../shared/upstream/upstream.js';
+import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 import { isFailureStatus, outcomeOfAbort } from './breaker-outcome.js';
 import { BreakerStateMachine, OPEN_STATE_MESSAGE, type CallOutcome } from './breaker-state-machine.js';
 import { CIRCUIT_BREAKER_NAMESPACE, readCircuitBreakerConfig } from './circuit-breaker-config.js';
@@ -38,7 +39,7 @@ export function createCircuitBreakerStage(options: CircuitBreakerStageOptions = 
         ? (from, to) => deps.log.warn(`${prefix} Circuit breaker named '${config.name}' went from '${from}' to '${to}'`)
         : undefined,
     });
-    return {
+    return forwardingStage(next, {
       dispatch(request: UpstreamRequest, handler: UpstreamHandler): void {
         const admission = breaker.admit();
         if ('refused' in admission) {
@@ -48,11 +49,7 @@ export function createCircuitBreakerStage(options: CircuitBreakerStageOptions = 
         }
         next.dispatch(request, new BreakerWatchedCall(breaker, admission.generation, handler, backend.encoding));
       },
-      get ready() {
-        return next.ready;
-      },
-      close: () => next.close(),
-    };
+    });
   };
 }
 

@@ -6,7 +6,7 @@
  * it was sent for is absorbed, the entry refreshed (RFC 9111 §4.3.4) and
  * replayed to the caller instead.
  */
-import type { UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
+import type { UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
 import { cacheControlOf, type Directives } from './cache-control.js';
 import { initialAgeMs } from './freshness.js';
 import { headerValues, rawToStrings } from './header-lines.js';

@@ -8,7 +8,8 @@
  * the caller while a storable answer is copied into the cache.
  */
 import type { BackendPlan } from '../../plan/plan.js';
-import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
+import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 import { cacheControlOf } from './cache-control.js';
 import { CachingCall } from './caching-call.js';
 import { reusableWithoutOrigin } from './freshness.js';
@@ -43,7 +44,7 @@ export function createHttpCacheStage(options: HttpCacheStageOptions = {}): Backe
     const origin = backend.hosts.join(' ');
     const resourceOf = (method: string, path: string): string => `${method} ${origin} ${path}`;
 
-    return {
+    return forwardingStage(next, {
       dispatch(request: UpstreamRequest, handler: UpstreamHandler): void {
         const method = request.method.toUpperCase();
         if (method !== 'GET' && method !== 'HEAD') {
@@ -75,11 +76,7 @@ export function createHttpCacheStage(options: HttpCacheStageOptions = {}): Backe
         const sent = revalidating ? withValidators(request, revalidating) : request;
         next.dispatch(sent, new CachingCall({ cache, shared: config.shared, now, resource, request, requestCc, revalidating }, handler));
       },
-      get ready() {
-        return next.ready;
-      },
-      close: () => next.close(),
-    };
+    });
   };
 }
 

@@ -4,7 +4,7 @@
  * must go. This handler relays the call untouched and drops them once the
  * backend answers 2xx/3xx.
  */
-import type { UpstreamHandler } from '../../upstream/upstream.js';
+import type { UpstreamHandler } from '../../shared/upstream/upstream.js';
 
 export class InvalidatingCall implements UpstreamHandler {
   constructor(

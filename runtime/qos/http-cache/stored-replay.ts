@@ -5,7 +5,7 @@
  * with `onError` when the caller aborts — so endpoints need no cache path.
  * The stored lines are replayed with a fresh `Age` (RFC 9111 §5.1).
  */
-import type { UpstreamHandler } from '../../upstream/upstream.js';
+import type { UpstreamHandler } from '../../shared/upstream/upstream.js';
 import { currentAgeMs } from './freshness.js';
 import { stringsToRaw } from './header-lines.js';
 import type { StoredResponse } from './stored-response.js';

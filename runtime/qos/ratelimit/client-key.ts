@@ -16,10 +16,10 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { MiddlewareDeps } from '../../core/middleware.js';
 import type { EndpointPlan } from '../../plan/plan.js';
-import { clientIpFromChain } from '../../auth/client-ip/client-ip-from-chain.js';
-import { clientIpResolver } from '../../auth/client-ip/client-ip-resolver.js';
-import { firstHeaderLine } from '../../auth/client-ip/first-header-line.js';
-import { trustedProxiesFromEnv } from '../../auth/client-ip/trusted-proxies.js';
+import { clientIpFromChain } from '../../shared/client-ip/client-ip-from-chain.js';
+import { clientIpResolver } from '../../shared/client-ip/client-ip-resolver.js';
+import { firstHeaderLine } from '../../shared/client-ip/first-header-line.js';
+import { trustedProxiesFromEnv } from '../../shared/client-ip/trusted-proxies.js';
 import type { ClientStrategy } from './router-rate-limit-config.js';
 
 export type ClientKey = (req: IncomingMessage, params: readonly string[]) => string;

@@ -4,7 +4,7 @@
  * capacities truncated to whole tokens, `every` as a Go duration, and the
  * default capacity being the rate per second (at least 1).
  */
-import { parseGoDurationSeconds } from '../../core/go-duration.js';
+import { parseGoDurationSeconds } from '../../shared/go/go-duration.js';
 import { bucketLimits, type BucketLimits } from './token-bucket.js';
 
 /** A rate: any JSON number; anything else counts as 0 (no limit). */

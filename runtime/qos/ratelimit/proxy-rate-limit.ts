@@ -6,7 +6,8 @@
  * bucket lives in Redis and every gateway shares it.
  */
 import type { BackendPlan } from '../../plan/plan.js';
-import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../upstream/upstream.js';
+import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
+import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 import { PROXY_REFUSALS } from './refusal-counter.js';
 import { BucketLimiter } from './bucket-limiter.js';
 import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
@@ -42,7 +43,7 @@ export function createProxyRateLimit(
       handler.onError(new Error(PROXY_RATE_LIMIT_ERROR));
     }
   };
-  return {
+  return forwardingStage(next, {
     dispatch(request, handler) {
       const wait = limiter.take('');
       if (typeof wait === 'number') call(request, handler, wait);
@@ -51,10 +52,9 @@ export function createProxyRateLimit(
           .then((w) => call(request, handler, w))
           .catch((e: Error) => handler.onError(e));
     },
-    ready: next.ready,
     async close() {
       release();
       await next.close();
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@
  * gets the same answer without Retry-After: waiting would not help it.
  */
 import type { ServerResponse } from 'node:http';
-import type { Branding } from '../../core/branding.js';
+import type { Branding } from '../../shared/branding.js';
 import { writeGatewayError } from '../../core/responses.js';
 import { ROUTER_REFUSALS } from './refusal-counter.js';
 

@@ -7,10 +7,10 @@
  * once when it ends (the same pattern as base_ha's read-your-writes pins).
  */
 import { Redis } from 'ioredis';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { withTakeTokenCommand, type TakeTokenCommand } from './redis-take-token-script.js';
 import type { BucketLimits } from './token-bucket.js';
-import { redactedUrl } from '../../core/redacted-url.js';
+import { redactedUrl } from '../../shared/redacted-url.js';
 
 const KEY_PREFIX = 'hgw:rl:';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 50;

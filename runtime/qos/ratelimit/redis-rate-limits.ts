@@ -1,5 +1,5 @@
 import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
-import type { BackendStageFactory } from '../../upstream/upstream.js';
+import type { BackendStageFactory } from '../../shared/upstream/upstream.js';
 import { createProxyRateLimit } from './proxy-rate-limit.js';
 import { createRouterRateLimit } from './router-rate-limit.js';
 import { acquireRedisBucketStore } from './shared-redis-bucket-stores.js';

@@ -1,4 +1,4 @@
-import { counter } from '../../core/counters.js';
+import { counter } from '../../shared/counters.js';
 
 /**
  * `gateway_ratelimit_refusals_total{layer}`: requests a router limit answered

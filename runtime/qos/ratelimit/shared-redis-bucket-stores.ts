@@ -3,7 +3,7 @@
  * and backends name it: limits are many, connections should not be. Users
  * acquire and release; the last release closes the connection.
  */
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { RedisBucketStore } from './redis-bucket-store.js';
 
 const stores = new Map<string, { store: RedisBucketStore; users: number }>();

@@ -5,11 +5,12 @@ import { readIamClaims } from '../../auth/iam/iam-claims.js';
 import { identityHeaders, writeIdentityHeaders } from '../../auth/iam/identity-headers.js';
 import { JwksKeyStore } from '../../auth/iam/jwks-key-store.js';
 import { IamJwtVerifier } from '../../auth/iam/jwt-verifier.js';
-import { firstRequestHeader, fromHeaderValue, removeRequestHeaders } from '../../auth/iam/request-headers.js';
+import { firstRequestHeader } from '../../shared/headers/request-header-lines.js';
+import { fromHeaderValue, removeRequestHeaders } from '../../shared/headers/request-headers.js';
 import { bearerToken } from '../../auth/iam/token-sources.js';
 import type { IngressPlan } from '../../plan/plan.js';
 import { createIngressMiddleware, type IngressGate } from './ingress-middleware.js';
-import { mapUrl } from '../../core/host-map.js';
+import { mapUrl } from '../../shared/host-map.js';
 
 /**
  * The ingress's IAM gate for `auth: true` hosts (hanzo-core §6): the token
@@ -33,7 +34,7 @@ export function ingressIamGate(deps: MiddlewareDeps): IngressGate {
 
   return (req, res, host, admit) => {
     const token = ingressToken(req);
-    const selectedOrg = fromHeaderValue(firstRequestHeader(req, 'x-org-id') ?? '');
+    const selectedOrg = fromHeaderValue(firstRequestHeader(req, 'x-org-id'));
     if (token === '') {
       refuse(res, host);
       return;
@@ -59,8 +60,8 @@ export function ingressIamGate(deps: MiddlewareDeps): IngressGate {
 
 /** Bearer (Authorization, else X-Authorization), else the Basic password. */
 export function ingressToken(req: IncomingMessage): string {
-  const authorization = firstRequestHeader(req, 'authorization') ?? '';
-  const bearer = bearerToken(authorization, firstRequestHeader(req, 'x-authorization') ?? '');
+  const authorization = firstRequestHeader(req, 'authorization');
+  const bearer = bearerToken(authorization, firstRequestHeader(req, 'x-authorization'));
   if (bearer !== '') return bearer;
   const space = authorization.indexOf(' ');
   if (space === -1 || authorization.slice(0, space).toLowerCase() !== 'basic') return '';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { firstRequestHeader } from '../../auth/iam/request-headers.js';
-import { clientIp } from '../../core/client-ip.js';
+import { firstRequestHeader } from '../../shared/headers/request-header-lines.js';
+import { clientIp } from '../../shared/client-ip/client-ip.js';
 import type { ForwardedRequest } from '../forwarded-request.js';
 import { forwardedPath } from '../forwarded-request.js';
 import { asksForTrailers, withoutHopHeaders } from '../hop-headers.js';

@@ -1,5 +1,5 @@
-import type { HostMap } from '../../core/host-map.js';
-import type { Logger } from '../../core/logger.js';
+import type { HostMap } from '../../shared/host-map.js';
+import type { Logger } from '../../shared/log/logger.js';
 import type { IngressPlan } from '../../plan/plan.js';
 import { proxyTarget, type ProxyTarget } from '../host-table.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointMiddleware, EndpointMiddlewareFactory, Middleware, MiddlewareFactory } from '../../core/middleware.js';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { BOT_DETECTOR_NAMESPACE, createBotDetector, readBotDetectorConfig, type IsBot } from './bot-detector.js';
 
 /**

@@ -1,4 +1,4 @@
-import { compileGoRegexp } from '../../core/go-regexp.js';
+import { compileGoRegexp } from '../../shared/go/go-regexp.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /**
@@ -9,7 +9,7 @@ import { VerdictCache } from './verdict-cache.js';
  * 2. an exact `allow` entry → not a bot;
  * 3. an exact `deny` entry → a bot;
  * 4. any of `patterns` matching anywhere in it (unanchored, Go's RE2 syntax
- *    and linear-time matching: `core/go-regexp`) → a bot;
+ *    and linear-time matching: `shared/go/go-regexp`) → a bot;
  * 5. otherwise not a bot.
  *
  * With `cache_size` > 0 verdicts are kept in an LRU of that many agents.

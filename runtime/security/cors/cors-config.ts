@@ -1,4 +1,4 @@
-import { parseGoDurationSeconds } from '../../core/go-duration.js';
+import { parseGoDurationSeconds } from '../../shared/go/go-duration.js';
 
 /**
  * `security/cors` as KrakenD CE reads it (krakend-cors v2) and hands it to

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware, MiddlewareFactory, Next } from '../../core/middleware.js';
-import type { Logger } from '../../core/logger.js';
-import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
-import { firstRequestHeader, requestHeaderLines } from '../request-header-lines.js';
+import type { Logger } from '../../shared/log/logger.js';
+import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
+import { firstRequestHeader, requestHeaderLines } from '../../shared/headers/request-header-lines.js';
 import { AllowedHeaderSet } from './allowed-header-set.js';
 import { readCorsConfig, type CorsConfig } from './cors-config.js';
 

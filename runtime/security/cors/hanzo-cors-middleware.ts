@@ -1,10 +1,10 @@
 import { HANZO_PROPERTY_DOMAINS } from '../../core/hanzo-domains.js';
-import { originHost } from '../../core/origin-host.js';
+import { originHost } from '../../shared/headers/origin-host.js';
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MiddlewareFactory } from '../../core/middleware.js';
-import { firstRequestHeader, requestHeaderLines } from '../../core/request-header-lines.js';
+import { firstRequestHeader, requestHeaderLines } from '../../shared/headers/request-header-lines.js';
 import { BACKEND_HEADER_DROP } from '../../core/responses.js';
-import { BACKEND_CORS_HEADERS } from './backend-cors-headers.js';
+import { BACKEND_CORS_HEADERS } from '../../shared/headers/backend-cors-headers.js';
 
 /**
  * The Go Hanzo gateway's one CORS policy (hanzo-core §5.5, `cors.go`): a

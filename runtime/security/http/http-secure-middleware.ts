@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { MiddlewareFactory } from '../../core/middleware.js';
-import { compileGoRegexp, type GoRegexp } from '../../core/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../shared/go/go-regexp.js';
 import { writePermanentRedirect } from '../../core/responses.js';
 
 /**

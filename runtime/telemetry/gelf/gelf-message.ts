@@ -1,5 +1,5 @@
-import type { LogRecord } from '../../core/log-pattern.js';
-import { SYSLOG_SEVERITY } from '../../core/syslog-severity.js';
+import type { LogRecord } from '../../shared/log/log-pattern.js';
+import { SYSLOG_SEVERITY } from '../../shared/log/syslog-severity.js';
 
 /**
  * One log record as a GELF 1.1 message (Graylog's JSON format), as

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { LogSinkFactory } from '../../core/start.js';
-import { logModule } from '../../core/logger.js';
+import { logModule } from '../../shared/log/logger.js';
 import { parseGelfAddress } from './gelf-address.js';
 import { gelfMessage } from './gelf-message.js';
 import { gelfTcp } from './gelf-tcp.js';

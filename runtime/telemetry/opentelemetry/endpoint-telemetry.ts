@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Histogram } from '@opentelemetry/api';
 import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
-import { clientIp } from '../../core/client-ip.js';
+import { clientIp } from '../../shared/client-ip/client-ip.js';
 import { TRACE_HEADERS, type TracedRequest } from '../../core/trace-headers.js';
 import { GETTER, SETTER, watchBackendCalls } from './backend-spans.js';
 import { otelConfig } from './otel-config.js';

@@ -1,8 +1,8 @@
 import type { Meter } from '@opentelemetry/api';
-import { counterSeries, counterSnapshots } from '../../core/counters.js';
+import { counterSeries, counterSnapshots } from '../../shared/counters.js';
 
 /**
- * The runtime's event counters (runtime/core/counters.ts: base_ha,
+ * The runtime's event counters (runtime/shared/counters.ts: base_ha,
  * base-network, ZAP, IAM, rate limits) as OpenTelemetry observable counters,
  * so Prometheus and OTLP both see them. Counters a module makes later (a
  * bundle loaded after the SDK) are picked up by the next `sync`.

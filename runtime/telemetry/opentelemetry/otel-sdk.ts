@@ -3,8 +3,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { HostMap } from '../../core/host-map.js';
-import type { Logger } from '../../core/logger.js';
+import type { HostMap } from '../../shared/host-map.js';
+import type { Logger } from '../../shared/log/logger.js';
 import type { OtelConfig } from './otel-config.js';
 import { eventCounterBridge } from './event-counters.js';
 

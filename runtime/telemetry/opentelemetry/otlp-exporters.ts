@@ -4,8 +4,8 @@ import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-
 import { OTLPTraceExporter as HttpTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { mapUrl, type HostMap } from '../../core/host-map.js';
-import type { Logger } from '../../core/logger.js';
+import { mapUrl, type HostMap } from '../../shared/host-map.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { endpointTelemetryWith } from './endpoint-telemetry.js';
 import type { OtelConfig } from './otel-config.js';
 import { EXPORT_TIMEOUT_MS, type SdkExtension } from './otel-sdk.js';

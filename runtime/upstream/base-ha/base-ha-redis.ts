@@ -1,5 +1,5 @@
 import type { BackendPlan } from '../../plan/plan.js';
-import type { Upstream, UpstreamDeps } from '../upstream.js';
+import type { Upstream, UpstreamDeps } from '../../shared/upstream/upstream.js';
 import { createBaseHa } from './base-ha-upstream.js';
 import { RedisPins } from './redis-pins.js';
 

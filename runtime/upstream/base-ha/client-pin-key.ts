@@ -1,4 +1,4 @@
-import { headerValue } from '../shared/synthetic-response.js';
+import { headerValue } from '../../shared/upstream/synthetic-response.js';
 
 /**
  * Whose reads follow their writes: the client IP (first X-Forwarded-For

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import { parseJson } from '../../core/json/parse-json.js';
-import { isJsonObject, JsonNumber } from '../../core/json/json-number.js';
-import { counter } from '../../core/counters.js';
-import type { Logger } from '../../core/logger.js';
-import type { UpstreamPools } from '../http/pools.js';
+import { parseJson } from '../../shared/json/parse-json.js';
+import { isJsonObject, JsonNumber } from '../../shared/json/json-number.js';
+import { counter } from '../../shared/counters.js';
+import type { Logger } from '../../shared/log/logger.js';
+import type { ConnectionPools } from '../../shared/upstream/upstream.js';
 
 /**
  * Tracks the writer of one Hanzo Base HA cluster by polling
@@ -35,7 +35,7 @@ const POLL_ERRORS = counter('gateway_base_ha_leader_poll_errors', 'base_ha leade
 const LEADER_CHANGES = counter('gateway_base_ha_leader_changes', 'base_ha writer elections seen (a new term)');
 const pollers = new Map<string, LeaderPoller>();
 
-export function leaderPollerFor(origin: string, intervalMs: number, pools: UpstreamPools, log: Logger): LeaderPoller {
+export function leaderPollerFor(origin: string, intervalMs: number, pools: ConnectionPools, log: Logger): LeaderPoller {
   let poller = pollers.get(origin);
   if (!poller) {
     poller = new LeaderPoller(origin, intervalMs, pools.get(origin), log);

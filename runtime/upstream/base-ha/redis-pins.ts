@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { LocalPins, type PinStore } from './local-pins.js';
-import { redactedUrl } from '../../core/redacted-url.js';
+import { redactedUrl } from '../../shared/redacted-url.js';
 
 /**
  * Pins shared by every gateway replica through Redis (`read_your_writes_store`),

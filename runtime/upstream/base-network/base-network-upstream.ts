@@ -1,9 +1,9 @@
 import type { BackendPlan } from '../../plan/plan.js';
-import { counter } from '../../core/counters.js';
-import { mapHost } from '../../core/host-map.js';
-import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../upstream.js';
+import { counter } from '../../shared/counters.js';
+import { mapHost } from '../../shared/host-map.js';
+import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
 import { HttpCall } from '../http/http-call.js';
-import { bufferBody, headerValue, respondJson } from '../shared/synthetic-response.js';
+import { bufferBody, headerValue, respondJson } from '../../shared/upstream/synthetic-response.js';
 import { memberPollerFor, releaseMemberPoller, type MemberPoller } from './member-poller.js';
 import { shardKeyReader, type ShardKeyReader } from './shard-key.js';
 

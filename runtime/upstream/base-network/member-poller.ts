@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import { parseJson } from '../../core/json/parse-json.js';
-import { isJsonObject, type JsonValue } from '../../core/json/json-number.js';
-import { counter } from '../../core/counters.js';
-import type { Logger } from '../../core/logger.js';
-import type { UpstreamPools } from '../http/pools.js';
+import { parseJson } from '../../shared/json/parse-json.js';
+import { isJsonObject, type JsonValue } from '../../shared/json/json-number.js';
+import { counter } from '../../shared/counters.js';
+import type { Logger } from '../../shared/log/logger.js';
+import type { ConnectionPools } from '../../shared/upstream/upstream.js';
 import { MembershipView, type Member } from './membership.js';
 
 
@@ -19,7 +19,7 @@ const TIMEOUT_MS = 3000;
 const MEMBER_POLLS = counter('gateway_base_network_member_polls', 'base-network polls of /-/base/members');
 const pollers = new Map<string, MemberPoller>();
 
-export function memberPollerFor(host: string, intervalMs: number, template: string, pools: UpstreamPools, log: Logger): MemberPoller {
+export function memberPollerFor(host: string, intervalMs: number, template: string, pools: ConnectionPools, log: Logger): MemberPoller {
   let poller = pollers.get(host);
   if (!poller) {
     poller = new MemberPoller(host, intervalMs, template, pools.get(new URL(host).origin), log);

@@ -1,4 +1,4 @@
-import { headerValue } from '../shared/synthetic-response.js';
+import { headerValue } from '../../shared/upstream/synthetic-response.js';
 
 /**
  * The shard key of a request, per `shard_key_source`. `jwt.sub` and

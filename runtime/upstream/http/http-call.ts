@@ -1,8 +1,7 @@
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import type { UpstreamHandler, UpstreamRequest } from '../upstream.js';
+import type { ConnectionPools, UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
 import { goTransportError } from './go-errors.js';
-import type { UpstreamPools } from './pools.js';
 
 /**
  * One backend call with Go's client behaviour around undici: redirects
@@ -33,7 +32,7 @@ export class HttpCall implements UpstreamHandler {
   private connected = false;
 
   constructor(
-    private readonly pools: UpstreamPools,
+    private readonly pools: ConnectionPools,
     private origin: string,
     private path: string,
     private method: string,

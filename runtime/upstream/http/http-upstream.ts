@@ -1,6 +1,6 @@
 import type { BackendPlan } from '../../plan/plan.js';
-import { mapHost } from '../../core/host-map.js';
-import { UpstreamError, type Upstream, type UpstreamDeps, type UpstreamHandler, type UpstreamRequest } from '../upstream.js';
+import { mapHost } from '../../shared/host-map.js';
+import { UpstreamError, type Upstream, type UpstreamDeps, type UpstreamHandler, type UpstreamRequest } from '../../shared/upstream/upstream.js';
 import { HttpCall } from './http-call.js';
 import { srvTargets } from './srv-targets.js';
 

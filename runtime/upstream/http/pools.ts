@@ -3,13 +3,14 @@ import type { ServicePlan } from '../../plan/plan.js';
 import type { ConnectionOptions } from 'node:tls';
 import { clientTlsOptions } from './client-tls.js';
 import { connectorWithoutConnectionHeader } from './no-connection-header.js';
+import type { ConnectionPools } from '../../shared/upstream/upstream.js';
 
 /**
  * One undici Pool (kept-alive connections) per backend origin, shared by every
  * backend of the process that names that origin, sized from the service's
  * `client` settings as Go's transport would use them, and `client_tls` for https origins.
  */
-export class UpstreamPools {
+export class UpstreamPools implements ConnectionPools {
   private readonly pools = new Map<string, Pool>();
 
   private readonly tls: ConnectionOptions;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { UpstreamHandler, UpstreamRequest } from '../upstream.js';
-import { bufferBody } from '../shared/synthetic-response.js';
+import type { UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
+import { bufferBody } from '../../shared/upstream/synthetic-response.js';
 import { decodeForwardResponse, encodeForward, encodePush, type PushEnvelope } from '../../zap/wire/forward-envelopes.js';
 import { isStreamMark, PUSH_CANCEL, PUSH_END, PUSH_ERROR } from '../../zap/wire/push-stream-rules.js';
 import { forwardHeaders, forwardIdentity } from './forward-identity.js';

@@ -1,5 +1,5 @@
-import { isIdentityHeader } from '../../auth/iam/ingress-strip.js';
-import type { UpstreamRequest } from '../upstream.js';
+import { isIdentityHeader } from '../../shared/headers/ingress-strip.js';
+import type { UpstreamRequest } from '../../shared/upstream/upstream.js';
 
 /**
  * What a Forward envelope says about who is calling (spec C4: IsAdmin,

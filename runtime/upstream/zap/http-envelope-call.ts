@@ -1,5 +1,5 @@
-import type { UpstreamHandler, UpstreamRequest } from '../upstream.js';
-import { bufferBody } from '../shared/synthetic-response.js';
+import type { UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
+import { bufferBody } from '../../shared/upstream/synthetic-response.js';
 import { decodeHttpResponse, encodeHttpRequest } from '../../zap/wire/http-messages.js';
 import { connectTarget, rawHeaderLines, respondUnavailable, type ZapTarget } from './zap-target.js';
 

@@ -1,6 +1,7 @@
-import { counter } from '../../core/counters.js';
-import type { Logger } from '../../core/logger.js';
+import { counter } from '../../shared/counters.js';
+import type { Logger } from '../../shared/log/logger.js';
 import { ZapConnection } from '../../zap/wire/zap-connection.js';
+import { hostAndPort } from '../../shared/go/split-host-port.js';
 
 const CONNECTIONS = counter('gateway_zap_connections', 'ZAP dials to peers, by outcome (connected, failed)');
 
@@ -122,7 +123,7 @@ export function zapNode(nodeId: string, port: number, log: Logger): ZapPeers {
 }
 
 export function splitAddr(addr: string): [string, number] {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(addr);
-  if (!m) throw new Error(`zap: peer_addr ${JSON.stringify(addr)} is not host:port`);
-  return [m[1] ?? m[2]!, Number(m[3])];
+  const peer = hostAndPort(addr);
+  if (!peer || peer.host === '') throw new Error(`zap: peer_addr ${JSON.stringify(addr)} is not host:port`);
+  return [peer.host, peer.port];
 }

@@ -1,4 +1,4 @@
-import type { UpstreamHandler } from '../upstream.js';
+import type { UpstreamHandler } from '../../shared/upstream/upstream.js';
 import type { ZapConnection } from '../../zap/wire/zap-connection.js';
 import type { ZapPeers } from './zap-peers.js';
 

@@ -1,11 +1,11 @@
 import type { BackendPlan } from '../../plan/plan.js';
-import type { Upstream, UpstreamDeps } from '../upstream.js';
+import type { Upstream, UpstreamDeps } from '../../shared/upstream/upstream.js';
 import { httpUpstream } from '../http/http-upstream.js';
 import { forwardCall } from './forward-call.js';
 import { httpEnvelopeCall } from './http-envelope-call.js';
 import { zapNode } from './zap-peers.js';
 import type { ZapTarget } from './zap-target.js';
-import { counter } from '../../core/counters.js';
+import { counter } from '../../shared/counters.js';
 
 const FALLBACKS = counter('gateway_zap_fallbacks', 'ZAP backends served over HTTP because their peer was unreachable at start-up');
 

@@ -1,5 +1,5 @@
-import type { Branding } from '../../core/branding.js';
-import { JsonNumber, type JsonValue } from '../../core/json/json-number.js';
+import type { Branding } from '../../shared/branding.js';
+import { JsonNumber, type JsonValue } from '../../shared/json/json-number.js';
 import type { ProxyContext, ProxyResponse } from '../../core/pipe/proxy.js';
 import { parseQuery } from '../../core/query.js';
 import { BackendRequestBuilder } from '../../core/request-builder.js';

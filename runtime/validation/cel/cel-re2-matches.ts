@@ -1,5 +1,5 @@
 import type { Environment } from '@marcbachmann/cel-js';
-import { compileGoRegexp, type GoRegexp } from '../../core/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../shared/go/go-regexp.js';
 
 /**
  * CEL's `string.matches(pattern)` on RE2, as cel-go runs it. cel-js's own

@@ -3,7 +3,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { compileGoRegexp } from '../../core/go-regexp.js';
+import { compileGoRegexp } from '../../shared/go/go-regexp.js';
 
 /**
  * A `validation/json-schema` value compiled with ajv, picking the draft the

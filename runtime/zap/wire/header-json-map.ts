@@ -1,6 +1,6 @@
-import { canonicalHeaderKey } from '../../core/canonical-header-key.js';
-import { encodeJson } from '../../core/json/encode-json.js';
-import type { JsonObject } from '../../core/json/json-number.js';
+import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
+import { encodeJson } from '../../shared/json/encode-json.js';
+import type { JsonObject } from '../../shared/json/json-number.js';
 import { ZapMessageError } from './zap-message.js';
 
 /**

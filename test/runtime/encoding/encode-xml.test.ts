@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber } from '../../../runtime/core/json/json-number.js';
+import { JsonNumber } from '../../../runtime/shared/json/json-number.js';
 import { encodeXml, XmlEncodeError } from '../../../runtime/encoding/encode-xml.js';
 
 describe('encodeXml (mxj Map.Xml with XMLEscapeChars)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber } from '../../../runtime/core/json/json-number.js';
+import { JsonNumber } from '../../../runtime/shared/json/json-number.js';
 import { encodeYaml } from '../../../runtime/encoding/encode-yaml.js';
 
 /** One key, to look at how a single string value is written. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalObject, mergeCanonical, type CanonicalObject } from '../../../runtime/core/json/canonical-object.js';
-import { decodeFirstJsonValue } from '../../../runtime/core/json/parse-json.js';
-import { encodeJson } from '../../../runtime/core/json/encode-json.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../runtime/core/json/json-number.js';
+import { canonicalObject, mergeCanonical, type CanonicalObject } from '../../../runtime/shared/json/canonical-object.js';
+import { decodeFirstJsonValue } from '../../../runtime/shared/json/parse-json.js';
+import { encodeJson } from '../../../runtime/shared/json/encode-json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../runtime/shared/json/json-number.js';
 
 /**
  * The splice path against the tree path it replaces: over a generated corpus

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber, type JsonValue } from '../../../runtime/core/json/json-number.js';
-import { encodeJson, goFloatString } from '../../../runtime/core/json/encode-json.js';
-import { compareUtf8 } from '../../../runtime/core/json/utf8-order.js';
+import { JsonNumber, type JsonValue } from '../../../runtime/shared/json/json-number.js';
+import { encodeJson, goFloatString } from '../../../runtime/shared/json/encode-json.js';
+import { compareUtf8 } from '../../../runtime/shared/json/utf8-order.js';
 
 describe('encodeJson', () => {
   it('writes no whitespace and no trailing newline', () => {
@@ -103,7 +103,7 @@ describe('goFloatString', () => {
 
 describe('Go structs', () => {
   it('keep their field order while maps are sorted', async () => {
-    const { goStruct } = await import('../../../runtime/core/json/json-number.js');
+    const { goStruct } = await import('../../../runtime/shared/json/json-number.js');
     const detail = goStruct({ http_status_code: 404, http_body: 'x', http_body_encoding: 'text/plain' });
     expect(encodeJson({ z: detail, a: { y: 1, b: 2 } })).toBe('{"a":{"b":2,"y":1},"z":{"http_status_code":404,"http_body":"x","http_body_encoding":"text/plain"}}');
     expect(Object.keys(detail)).toEqual(['http_status_code', 'http_body', 'http_body_encoding']);
@@ -112,8 +112,8 @@ describe('Go structs', () => {
 
 describe('the recursive encoder and its iterative fallback', () => {
   it('write the same bytes for every shape, on both sides of the recursion limit', async () => {
-    const { encodeJsonIteratively } = await import('../../../runtime/core/json/encode-json.js');
-    const { goStruct } = await import('../../../runtime/core/json/json-number.js');
+    const { encodeJsonIteratively } = await import('../../../runtime/shared/json/encode-json.js');
+    const { goStruct } = await import('../../../runtime/shared/json/json-number.js');
     const nest = (depth: number, leaf: JsonValue): JsonValue => {
       let v = leaf;
       for (let i = 0; i < depth; i++) v = i % 2 === 0 ? [v, 1] : { b: v, a: 'x<y', [`k${i}`]: new JsonNumber('1.50') };
@@ -127,7 +127,7 @@ describe('the recursive encoder and its iterative fallback', () => {
   });
 
   it('fail with the same error wherever the bad value sits', async () => {
-    const { encodeJsonIteratively } = await import('../../../runtime/core/json/encode-json.js');
+    const { encodeJsonIteratively } = await import('../../../runtime/shared/json/encode-json.js');
     for (const depth of [3, 600]) {
       let v: JsonValue = [Number.NaN];
       for (let i = 0; i < depth; i++) v = [v];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber, type JsonValue } from '../../../runtime/core/json/json-number.js';
-import { decodeFirstJsonValue, parseJson } from '../../../runtime/core/json/parse-json.js';
-import { encodeJson } from '../../../runtime/core/json/encode-json.js';
+import { JsonNumber, type JsonValue } from '../../../runtime/shared/json/json-number.js';
+import { decodeFirstJsonValue, parseJson } from '../../../runtime/shared/json/parse-json.js';
+import { encodeJson } from '../../../runtime/shared/json/encode-json.js';
 
 function roundTrip(text: string): string {
   return encodeJson(parseJson(text));

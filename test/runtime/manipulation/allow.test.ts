@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileAllow } from '../../../runtime/core/manipulation/allow.js';
-import { JsonNumber } from '../../../runtime/core/json/json-number.js';
+import { JsonNumber } from '../../../runtime/shared/json/json-number.js';
 
 describe('compileAllow', () => {
   it('keeps top-level keys', () => {

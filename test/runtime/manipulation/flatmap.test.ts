@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlatmap } from '../../../runtime/core/manipulation/flatmap.js';
 import type { FlatmapOp } from '../../../runtime/plan/plan.js';
-import type { JsonObject } from '../../../runtime/core/json/json-number.js';
+import type { JsonObject } from '../../../runtime/shared/json/json-number.js';
 
 const move = (src: string, dst: string): FlatmapOp => ({ type: 'move', args: [src, dst] });
 const del = (...paths: string[]): FlatmapOp => ({ type: 'del', args: paths });

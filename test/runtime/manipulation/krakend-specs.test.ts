@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../helpers/cli.js';
 import { compileBackendManipulation, type ManipulationConfig } from '../../../runtime/core/manipulation/backend-manipulation.js';
-import { encodeJson } from '../../../runtime/core/json/encode-json.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../runtime/core/json/json-number.js';
-import { parseJson } from '../../../runtime/core/json/parse-json.js';
+import { encodeJson } from '../../../runtime/shared/json/encode-json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../runtime/shared/json/json-number.js';
+import { parseJson } from '../../../runtime/shared/json/parse-json.js';
 import type { FlatmapOp } from '../../../runtime/plan/plan.js';
 
 const CE = join(FIXTURES, 'krakend-ce');

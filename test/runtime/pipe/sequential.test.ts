@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { compileSequential } from '../../../runtime/core/pipe/sequential.js';
 import type { Proxy, ProxyContext, ProxyResponse } from '../../../runtime/core/pipe/proxy.js';
-import { JsonNumber } from '../../../runtime/core/json/json-number.js';
+import { JsonNumber } from '../../../runtime/shared/json/json-number.js';
 
 /** A backend stand-in that records the context it was called with and answers at once. */
 function fake(answer: ProxyResponse | Error, seen: ProxyContext[]): Proxy {

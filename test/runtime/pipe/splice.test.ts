@@ -8,12 +8,12 @@ import { compileBackendProxy } from '../../../runtime/core/pipe/backend-proxy.js
 import { compileMerge } from '../../../runtime/core/pipe/merge.js';
 import { CanonicalResponse } from '../../../runtime/core/pipe/canonical-response.js';
 import type { Proxy, ProxyContext, ProxyResponse } from '../../../runtime/core/pipe/proxy.js';
-import { canonicalObject } from '../../../runtime/core/json/canonical-object.js';
-import { decodeFirstJsonValue } from '../../../runtime/core/json/parse-json.js';
-import { encodeJson } from '../../../runtime/core/json/encode-json.js';
-import type { JsonObject } from '../../../runtime/core/json/json-number.js';
+import { canonicalObject } from '../../../runtime/shared/json/canonical-object.js';
+import { decodeFirstJsonValue } from '../../../runtime/shared/json/parse-json.js';
+import { encodeJson } from '../../../runtime/shared/json/encode-json.js';
+import type { JsonObject } from '../../../runtime/shared/json/json-number.js';
 import { httpUpstream } from '../../../runtime/upstream/http/http-upstream.js';
-import { branding } from '../../../runtime/core/branding.js';
+import { branding } from '../../../runtime/shared/branding.js';
 
 /**
  * The splice path of a decoding endpoint: answers already in Go's encoding go

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BufferedCall, type BufferedResponse } from '../../../runtime/core/buffered-call.js';
-import { createLogger } from '../../../runtime/core/logger.js';
+import { createLogger } from '../../../runtime/shared/log/logger.js';
 import type { BackendPlan } from '../../../runtime/plan/plan.js';
 import type { ClientPlugin, PluginRequest, PluginResponse } from '../../../runtime/plugins/plugin-api.js';
 import { clientPluginStage, clientPluginUpstream, createClientPluginUpstream } from '../../../runtime/plugins/client-plugin-upstream.js';
-import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../runtime/upstream/upstream.js';
+import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../runtime/shared/upstream/upstream.js';
 
 const log = createLogger({ write: () => {} });
 const deps = (hostMap: Record<string, string> = {}): UpstreamDeps => ({ hostMap, log, disableCompression: false, pools: undefined as never });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { BufferedCall, type BufferedResponse } from '../../../runtime/core/buffered-call.js';
-import { createLogger } from '../../../runtime/core/logger.js';
+import { createLogger } from '../../../runtime/shared/log/logger.js';
 import type { BackendPlan } from '../../../runtime/plan/plan.js';
 import type { ModifiableRequest, ModifierPlugin, PluginRegistration } from '../../../runtime/plugins/plugin-api.js';
 import {
   applyRequestModifiers, applyResponseModifiers, createModifierUpstream, modifierStage, resolveModifiers,
 } from '../../../runtime/plugins/modifier-stage.js';
-import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../runtime/upstream/upstream.js';
+import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../runtime/shared/upstream/upstream.js';
 
 const deps: UpstreamDeps = { hostMap: {}, log: createLogger({ write: () => {} }), disableCompression: false, pools: undefined as never };
 

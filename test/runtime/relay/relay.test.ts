@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../runtime/core/logger.js';
+import { createLogger } from '../../../runtime/shared/log/logger.js';
 import { relayConfigFromEnv } from '../../../runtime/relay/relay-config.js';
 import { startRelay, type RunningRelay } from '../../../runtime/relay/relay.js';
 import { decodeForward, decodeForwardResponse, encodeForward, encodeForwardResponse, encodePush, receivedPush, type ForwardEnvelope, type PushEnvelope } from '../../../runtime/zap/wire/forward-envelopes.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EndpointPlan } from '../../../runtime/plan/plan.js';
 import { botDetectorEndpointMiddleware, botDetectorMiddleware } from '../../../runtime/security/bot-detector/bot-detector-middleware.js';
 import { createBotDetector, readBotDetectorConfig } from '../../../runtime/security/bot-detector/bot-detector.js';
-import { compileGoRegexp } from '../../../runtime/core/go-regexp.js';
+import { compileGoRegexp } from '../../../runtime/shared/go/go-regexp.js';
 import { VerdictCache } from '../../../runtime/security/bot-detector/verdict-cache.js';
 import { corsMiddleware } from '../../../runtime/security/cors/cors-middleware.js';
 import { startServer } from '../../helpers/servers.js';
@@ -13,8 +13,8 @@ import { deps, endpoint, fixtureExtraConfig, headerLines, loadSpec, request, sen
  * (the real matcher still answers), so a cache hit shows as no evaluation.
  */
 const evaluations = vi.hoisted(() => ({ count: 0 }));
-vi.mock('../../../runtime/core/go-regexp.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../runtime/core/go-regexp.js')>();
+vi.mock('../../../runtime/shared/go/go-regexp.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../runtime/shared/go/go-regexp.js')>();
   return {
     ...real,
     compileGoRegexp: (pattern: string) => {

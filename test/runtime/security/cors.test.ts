@@ -3,7 +3,7 @@ import type { Middleware } from '../../../runtime/core/middleware.js';
 import { corsMiddleware } from '../../../runtime/security/cors/cors-middleware.js';
 import { botDetectorMiddleware } from '../../../runtime/security/bot-detector/bot-detector-middleware.js';
 import { readCorsConfig } from '../../../runtime/security/cors/cors-config.js';
-import { parseGoDurationSeconds } from '../../../runtime/core/go-duration.js';
+import { parseGoDurationSeconds } from '../../../runtime/shared/go/go-duration.js';
 import { AllowedHeaderSet } from '../../../runtime/security/cors/allowed-header-set.js';
 import { writeHeadLines as writeHeadAdding } from '../../../runtime/core/responses.js';
 import { deps, endpoint, fixtureExtraConfig, headerLines, loadSpec, request, sendSpec, serve, specHeaderMismatches, type Handler, type Served } from './serve-middleware.js';

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware, MiddlewareDeps } from '../../../runtime/core/middleware.js';
 import type { ServicePlan } from '../../../runtime/plan/plan.js';
-import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/core/branding.js';
-import { createLogger } from '../../../runtime/core/logger.js';
+import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/shared/branding.js';
+import { createLogger } from '../../../runtime/shared/log/logger.js';
 import { headerLines, request, startServer, type TestResponse, type TestServer } from '../../helpers/servers.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counter, counterSeries, MAX_SERIES } from '../../../runtime/core/counters.js';
+import { counter, counterSeries, MAX_SERIES } from '../../../runtime/shared/counters.js';
 
 /** The runtime's event-counter registry: one counter per name, series per label set, and a hard cap on label sets. */
 describe('event counters', () => {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { createLogger } from '../../../runtime/core/logger.js';
+import { createLogger } from '../../../runtime/shared/log/logger.js';
 import { inwardAddressProblem, keyExchangeGroups, startTlsTerminator, tlsTerminatorConfigFromEnv, type RunningTerminator } from '../../../runtime/zap/tls-terminator.js';
 
 /** The ZAP TLS terminator with a real self-signed certificate, a real TLS client and a real inward TCP server. */

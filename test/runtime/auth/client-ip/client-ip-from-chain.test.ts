@@ -1,7 +1,7 @@
 /** The trusted-proxy client IP against every case of hanzo-core §8.2 (the Go gateway's clientip_test.go), plus IPv6 and malformed input. */
 import { describe, expect, it } from 'vitest';
-import { clientIpFromChain } from '../../../../runtime/auth/client-ip/client-ip-from-chain.js';
-import { parseTrustedProxies, trustedProxiesFromEnv } from '../../../../runtime/auth/client-ip/trusted-proxies.js';
+import { clientIpFromChain } from '../../../../runtime/shared/client-ip/client-ip-from-chain.js';
+import { parseTrustedProxies, trustedProxiesFromEnv } from '../../../../runtime/shared/client-ip/trusted-proxies.js';
 
 const defaults = trustedProxiesFromEnv({});
 

@@ -1,8 +1,8 @@
 /** The resolver on real sockets: the peer is 127.0.0.1, so what counts is the trusted set and the first X-Forwarded-For line. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
-import { clientIpResolver } from '../../../../runtime/auth/client-ip/client-ip-resolver.js';
-import { trustedProxiesFromEnv } from '../../../../runtime/auth/client-ip/trusted-proxies.js';
+import { clientIpResolver } from '../../../../runtime/shared/client-ip/client-ip-resolver.js';
+import { trustedProxiesFromEnv } from '../../../../runtime/shared/client-ip/trusted-proxies.js';
 import { request, startServer, type TestServer } from '../../../helpers/servers.js';
 
 const servers: TestServer[] = [];

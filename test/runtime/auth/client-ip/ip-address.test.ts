@@ -1,8 +1,8 @@
 /** Address parsing and printing as Go's net/netip does it, which is the text the rate limit buckets on. */
 import { describe, expect, it } from 'vitest';
-import { formatIp, parseIp, unmapIp } from '../../../../runtime/auth/client-ip/ip-address.js';
-import { parsePeerAddress } from '../../../../runtime/auth/client-ip/peer-address.js';
-import { goTrimSpace } from '../../../../runtime/auth/client-ip/go-trim-space.js';
+import { formatIp, parseIp, unmapIp } from '../../../../runtime/shared/client-ip/ip-address.js';
+import { parsePeerAddress } from '../../../../runtime/shared/client-ip/peer-address.js';
+import { goTrimSpace } from '../../../../runtime/shared/go/go-trim-space.js';
 
 const roundTrip = (s: string) => {
   const ip = parseIp(s);

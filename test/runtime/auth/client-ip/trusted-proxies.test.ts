@@ -1,8 +1,8 @@
 /** GATEWAY_TRUSTED_PROXIES: the default set, replacement, dropped entries and netip's prefix rules. */
 import { describe, expect, it } from 'vitest';
-import { formatIp, parseIp, type IpAddress } from '../../../../runtime/auth/client-ip/ip-address.js';
-import { parseIpPrefix } from '../../../../runtime/auth/client-ip/ip-prefix.js';
-import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, trustedProxiesFromEnv } from '../../../../runtime/auth/client-ip/trusted-proxies.js';
+import { formatIp, parseIp, type IpAddress } from '../../../../runtime/shared/client-ip/ip-address.js';
+import { parseIpPrefix } from '../../../../runtime/shared/client-ip/ip-prefix.js';
+import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies, trustedProxiesFromEnv } from '../../../../runtime/shared/client-ip/trusted-proxies.js';
 
 function ip(s: string): IpAddress {
   const parsed = parseIp(s);

@@ -7,8 +7,8 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { branding } from '../../../../runtime/core/branding.js';
-import { createLogger } from '../../../../runtime/core/logger.js';
+import { branding } from '../../../../runtime/shared/branding.js';
+import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import type { MiddlewareDeps } from '../../../../runtime/core/middleware.js';
 import type { ServicePlan } from '../../../../runtime/plan/plan.js';
 import { createHanzoIamMiddleware, type HanzoIamExtra } from '../../../../runtime/auth/iam/iam-middleware.js';

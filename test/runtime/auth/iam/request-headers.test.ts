@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { stripIdentityHeaders } from '../../../../runtime/auth/iam/ingress-strip.js';
-import { setRequestHeader } from '../../../../runtime/auth/iam/request-headers.js';
+import { stripIdentityHeaders } from '../../../../runtime/shared/headers/ingress-strip.js';
+import { setRequestHeader } from '../../../../runtime/shared/headers/request-headers.js';
 
 interface Views {
   raw: string[];

@@ -1,6 +1,6 @@
 /** Origin / Referer host extraction and the allowlist match, including the look-alike hosts that must be refused. */
 import { describe, expect, it } from 'vitest';
-import { originHost } from '../../../../runtime/core/origin-host.js';
+import { originHost } from '../../../../runtime/shared/headers/origin-host.js';
 import { originMatcher } from '../../../../runtime/auth/widget-gate/origin-matcher.js';
 import { DEFAULT_WIDGET_ALLOWED_ORIGINS } from '../../../../runtime/auth/widget-gate/widget-gate-config.js';
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { circuitBreaker, createCircuitBreakerStage } from '../../../../runtime/qos/circuit-breaker/circuit-breaker-stage.js';
 import { httpUpstream } from '../../../../runtime/upstream/http/http-upstream.js';
-import { UpstreamError } from '../../../../runtime/upstream/upstream.js';
+import { UpstreamError } from '../../../../runtime/shared/upstream/upstream.js';
 import { startServer, type TestServer } from '../../../helpers/servers.js';
 import { backendPlan, call, FakeUpstream, manualClock, recordingHandler, stageDeps, type FakeAnswer } from '../http-cache/stage-test-kit.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpCacheStage, httpCache } from '../../../../runtime/qos/http-cache/http-cache-stage.js';
 import { httpUpstream } from '../../../../runtime/upstream/http/http-upstream.js';
-import type { Upstream, UpstreamRequest } from '../../../../runtime/upstream/upstream.js';
+import type { Upstream, UpstreamRequest } from '../../../../runtime/shared/upstream/upstream.js';
 import { startServer, type TestServer } from '../../../helpers/servers.js';
 import { backendPlan, call, FakeUpstream, manualClock, recordingHandler, stageDeps, values, type FakeAnswer } from './stage-test-kit.js';
 

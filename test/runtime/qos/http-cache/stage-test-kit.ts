@@ -5,10 +5,10 @@
  * plus the plan and deps a stage factory needs. Shared by the circuit
  * breaker and HTTP cache suites.
  */
-import { createLogger } from '../../../../runtime/core/logger.js';
+import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import type { BackendPlan, ServicePlan } from '../../../../runtime/plan/plan.js';
 import { UpstreamPools } from '../../../../runtime/upstream/http/pools.js';
-import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../../runtime/upstream/upstream.js';
+import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../../runtime/shared/upstream/upstream.js';
 
 export interface FakeAnswer {
   status?: number;

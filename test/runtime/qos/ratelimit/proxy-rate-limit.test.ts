@@ -1,9 +1,9 @@
 /** qos/ratelimit/proxy as a backend stage in front of the real http upstream and a real backend. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendPlan, ServicePlan } from '../../../../runtime/plan/plan.js';
-import type { Upstream, UpstreamDeps } from '../../../../runtime/upstream/upstream.js';
+import type { Upstream, UpstreamDeps } from '../../../../runtime/shared/upstream/upstream.js';
 import { BufferedCall, type BufferedResponse } from '../../../../runtime/core/buffered-call.js';
-import { createLogger } from '../../../../runtime/core/logger.js';
+import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import { httpUpstream } from '../../../../runtime/upstream/http/http-upstream.js';
 import { UpstreamPools } from '../../../../runtime/upstream/http/pools.js';
 import { createProxyRateLimit, PROXY_RATE_LIMIT_ERROR, proxyRateLimit } from '../../../../runtime/qos/ratelimit/proxy-rate-limit.js';

@@ -18,10 +18,10 @@ import { acquireRedisBucketStore } from '../../../../runtime/qos/ratelimit/share
 import { createProxyRateLimit, PROXY_RATE_LIMIT_ERROR } from '../../../../runtime/qos/ratelimit/proxy-rate-limit.js';
 import { proxyRateLimitWithRedis } from '../../../../runtime/qos/ratelimit/redis-rate-limits.js';
 import type { BackendPlan } from '../../../../runtime/plan/plan.js';
-import type { Upstream, UpstreamDeps } from '../../../../runtime/upstream/upstream.js';
-import { respondJson } from '../../../../runtime/upstream/shared/synthetic-response.js';
+import type { Upstream, UpstreamDeps } from '../../../../runtime/shared/upstream/upstream.js';
+import { respondJson } from '../../../../runtime/shared/upstream/synthetic-response.js';
 import { BufferedCall } from '../../../../runtime/core/buffered-call.js';
-import { createLogger } from '../../../../runtime/core/logger.js';
+import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import { request, type TestResponse } from '../../../helpers/servers.js';
 import { spawnWatched, type Spawned } from '../../../helpers/processes.js';
 import { startRedis, type TestRedis } from '../../../helpers/redis.js';

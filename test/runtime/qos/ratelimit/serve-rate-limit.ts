@@ -5,8 +5,8 @@
  */
 import type { EndpointMiddleware, MiddlewareDeps } from '../../../../runtime/core/middleware.js';
 import type { EndpointPlan, ServicePlan } from '../../../../runtime/plan/plan.js';
-import { branding } from '../../../../runtime/core/branding.js';
-import { createLogger } from '../../../../runtime/core/logger.js';
+import { branding } from '../../../../runtime/shared/branding.js';
+import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import { request, startServer, type TestResponse, type TestServer } from '../../../helpers/servers.js';
 
 export const brand = branding({ name: 'hanzoai/gateway', version: '2.13.8' }, false);

@@ -4,7 +4,7 @@
  * `ip:port` / `[ipv6]:port` (netip.ParseAddrPort); IPv4-mapped IPv6 becomes
  * IPv4 so it meets the IPv4 prefixes of the trusted set.
  */
-import { goTrimSpace } from './go-trim-space.js';
+import { goTrimSpace } from '../go/go-trim-space.js';
 import { parseIp, unmapIp, type IpAddress } from './ip-address.js';
 
 export function parsePeerAddress(text: string): IpAddress | undefined {

@@ -53,3 +53,10 @@ export function parseGoDurationSeconds(input: string): number | undefined {
   const d = parseGoDuration(input);
   return d.ok ? d.ms / 1000 : undefined;
 }
+
+/** A duration setting in milliseconds: `fallback` when it is absent, not a string, or not a Go duration. */
+export function goDurationMs(value: unknown, fallback: number): number {
+  if (typeof value !== 'string') return fallback;
+  const d = parseGoDuration(value);
+  return d.ok ? d.ms : fallback;
+}

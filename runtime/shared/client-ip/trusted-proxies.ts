@@ -4,7 +4,7 @@
  * private ranges an in-cluster ingress lives in), or GATEWAY_TRUSTED_PROXIES,
  * which replaces it. A bad entry is dropped, so a typo trusts less, not more.
  */
-import { goTrimSpace } from './go-trim-space.js';
+import { goTrimSpace } from '../go/go-trim-space.js';
 import type { IpAddress } from './ip-address.js';
 import { parseIpPrefix, prefixContains, type IpPrefix } from './ip-prefix.js';
 

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { HostMap } from '../core/host-map.js';
-import type { Logger } from '../core/logger.js';
-import type { UpstreamPools } from './http/pools.js';
+import type { GatewayDeps } from '../gateway-deps.js';
+import type { Pool } from 'undici';
 
 /**
  * The contract every upstream kind (http, base_ha, base-network, zap)
@@ -20,7 +19,7 @@ export interface UpstreamRequest {
   /** Set by the upstream to the URL it called (after redirects), for error texts. */
   url?: string;
   /** The identity the IAM gate minted (wire-form header lines); absent when no gate ran. */
-  identity?: import('../core/middleware.js').VerifiedIdentity;
+  identity?: import('../headers/verified-identity.js').VerifiedIdentity;
 }
 
 export interface UpstreamHandler {
@@ -52,11 +51,18 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Shared process-wide state every upstream factory may use. */
-export interface UpstreamDeps {
-  pools: UpstreamPools;
-  hostMap: HostMap;
-  log: Logger;
+/**
+ * The process's kept-alive connections, one undici Pool per backend origin
+ * (`upstream/http/pools.ts` implements it; the server owns and closes it).
+ */
+export interface ConnectionPools {
+  get(origin: string): Pool;
+  close(): Promise<void>;
+}
+
+/** What every upstream factory and backend stage receives: its slice of the gateway's deps, the pools and the client settings. */
+export interface UpstreamDeps extends Pick<GatewayDeps, 'hostMap' | 'log'> {
+  pools: ConnectionPools;
   /** `client.disable_compression`: do not ask backends for gzip. */
   disableCompression: boolean;
   /** `dns_cache_ttl`: how long an `sd: dns` SRV answer is used (default 30 s). */
@@ -69,4 +75,4 @@ export interface UpstreamDeps {
  * stage inside it (ultimately the upstream) — and may answer by itself.
  * Built once per backend; `deps.log` for state changes.
  */
-export type BackendStageFactory = (backend: import('../plan/plan.js').BackendPlan, deps: UpstreamDeps, next: Upstream) => Upstream;
+export type BackendStageFactory = (backend: import('../../plan/plan.js').BackendPlan, deps: UpstreamDeps, next: Upstream) => Upstream;

@@ -151,7 +151,7 @@ function numberLiteral(text: string): string {
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
 
 /** Go's escapes for bytes below 0x20 (Go 1.22+ uses the short forms \b and \f too). */
-const CONTROL_ESCAPES: readonly string[] = Array.from({ length: 0x20 }, (_, code) => {
+export const CONTROL_ESCAPES: readonly string[] = Array.from({ length: 0x20 }, (_, code) => {
   switch (code) {
     case 0x08:
       return '\\b';

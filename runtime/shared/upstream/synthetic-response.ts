@@ -1,5 +1,5 @@
-import { HELD_BODY_LIMIT, PayloadTooLargeError } from '../../core/body-limit.js';
-import type { UpstreamHandler } from '../upstream.js';
+import { HELD_BODY_LIMIT, PayloadTooLargeError } from '../held-body-limit.js';
+import type { UpstreamHandler } from './upstream.js';
 
 /**
  * An answer the upstream makes up itself (`{"error":"no_writer"}` and the

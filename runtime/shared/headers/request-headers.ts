@@ -78,15 +78,6 @@ export function setRequestHeaders(req: IncomingMessage, lines: readonly string[]
   }
 }
 
-/** The first line's value for a header name (Go's `Header.Get`), or undefined. */
-export function firstRequestHeader(req: IncomingMessage, lowerName: string): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] ?? '').toLowerCase() === lowerName) return raw[i + 1] ?? '';
-  }
-  return undefined;
-}
-
 /**
  * Node reads header bytes as latin1 (one char per byte). A value received on
  * the wire decoded back to text as Go sees it (UTF-8), so claims and header

@@ -4,6 +4,8 @@
  * Only numbers that would not survive a JS round trip are boxed; the rest stay
  * plain JS numbers (see parse-json.ts).
  */
+import { isPlainObject } from '../is-plain-object.js';
+
 export class JsonNumber {
   constructor(readonly text: string) {}
 
@@ -24,7 +26,7 @@ export interface JsonObject {
 }
 
 export function isJsonObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
+  return isPlainObject(v) && !(v instanceof JsonNumber);
 }
 
 /**

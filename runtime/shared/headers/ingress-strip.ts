@@ -7,8 +7,9 @@
  * are then minted again only from a verified token.
  */
 import type { IncomingMessage } from 'node:http';
-import { VERIFIED_IDENTITY, type RequestWithIdentity } from '../../core/middleware.js';
-import { firstRequestHeader, removeRequestHeaders } from './request-headers.js';
+import { VERIFIED_IDENTITY, type RequestWithIdentity } from './verified-identity.js';
+import { firstRequestHeader } from './request-header-lines.js';
+import { removeRequestHeaders } from './request-headers.js';
 
 /** Era C strip list (authz `Headers` plus retired names), lower-cased. */
 const STRIPPED_NAMES: ReadonlySet<string> = new Set(
@@ -67,7 +68,7 @@ export function isIdentityHeader(lowerName: string): boolean {
  * verified token adds one.
  */
 export function stripIdentityHeaders(req: IncomingMessage): string {
-  const selectedOrg = firstRequestHeader(req, 'x-org-id') ?? '';
+  const selectedOrg = firstRequestHeader(req, 'x-org-id');
   removeRequestHeaders(req, isIdentityHeader);
   (req as RequestWithIdentity)[VERIFIED_IDENTITY] = [];
   return selectedOrg;
