@@ -6,8 +6,12 @@
  * (codegen/runtime-modules.ts), `check` derives what is not enforced
  * (lint/rules/not-enforced.ts), and a test holds it to the schema and the
  * runtime's real exports. Adding a KrakenD namespace is a row here, the
- * runtime module, and its slot in runtime-modules.ts.
+ * runtime module with its settings parser, and its slot in runtime-modules.ts.
  */
+import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
+import type { SettingsParser } from '../../runtime/plan/settings.js';
+import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+
 export type ConfigLevel = 'service' | 'endpoint' | 'backend';
 
 export interface RuntimeExport {
@@ -83,7 +87,12 @@ export interface ModuleRow {
   namespaces?: Partial<Record<ConfigLevel, readonly string[]>>;
   /** The exports it may link (a chooser in runtime-modules.ts picks among several). */
   links: readonly RuntimeExport[];
+  /** Its settings parser: run on each of its namespaces' values when the Plan is built (plan/module-settings.ts). */
+  settings?: SettingsParser<unknown>;
 }
+
+/** A row's id and parser, typed together: the parser returns what the Plan's settings map says the module reads. */
+const parsed = <K extends SettingsModuleId>(id: K, settings: SettingsParser<ModuleSettings[K]>) => ({ id, settings });
 
 const E = EXPORTS;
 
@@ -120,7 +129,7 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'routes/host-routing', links: [E.hostRouting] },
   { id: 'routes/ingress', links: [E.ingress, E.ingressWithIam] },
   // KrakenD CE modules, by namespace.
-  { id: 'security/cors', namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
+  { ...parsed('security/cors', corsSettings), namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
   { id: 'security/bot-detector', namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
   { id: 'security/http', namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
   { id: 'qos/ratelimit-router', namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },

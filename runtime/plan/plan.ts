@@ -3,6 +3,8 @@
  * milliseconds and the list of runtime modules it needs. `hgw build` turns
  * only this into code; `hgw check -d` prints it. Plain JSON, no functions.
  */
+import type { LevelSettings } from './module-settings.js';
+
 export const PLAN_SCHEMA = 'hgw-plan/1' as const;
 
 /**
@@ -112,6 +114,8 @@ export interface ServicePlan {
   dnsCacheTtlMs?: number;
   /** Service extra_config with legacy namespace names rewritten to the short form. */
   extraConfig: Record<string, unknown>;
+  /** The service-level settings of each module the config turns on, parsed with defaults filled in. */
+  settings: LevelSettings;
   plugin?: { folder: string; pattern: string };
 }
 
@@ -196,6 +200,8 @@ export interface EndpointPlan {
   maxPayload: number;
   proxy: ProxyPlan;
   extraConfig: Record<string, unknown>;
+  /** The endpoint-level settings of each module the config turns on, parsed with defaults filled in. */
+  settings: LevelSettings;
   backends: BackendPlan[];
   source: { line: number; column: number };
 }
@@ -270,6 +276,8 @@ export interface BackendPlan {
   shadow: boolean;
   flatmapFilter?: FlatmapOp[];
   extraConfig: Record<string, unknown>;
+  /** The backend-level settings of each module the config turns on, parsed with defaults filled in. */
+  settings: LevelSettings;
 }
 
 export interface IngressPlan {

@@ -1,0 +1,17 @@
+/**
+ * Module id → the type of its parsed settings. The Plan holds, at each level,
+ * the settings of every module the config turns on there, parsed when the
+ * Plan is built (cli/plan/module-registry.ts names each module's parser), so
+ * `plan.service.settings['qos/ratelimit-router']` is typed. Type imports
+ * only: nothing here is linked into a bundle.
+ */
+import type { CorsConfig } from '../security/cors/cors-config.js';
+
+export interface ModuleSettings {
+  'security/cors': CorsConfig;
+}
+
+export type SettingsModuleId = keyof ModuleSettings;
+
+/** The parsed settings at one level (service, endpoint or backend). */
+export type LevelSettings = { [K in SettingsModuleId]?: ModuleSettings[K] };
