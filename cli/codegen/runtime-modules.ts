@@ -71,9 +71,9 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
     // auth/revoker refuses verified tokens whose watched claims were revoked.
     if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
   }
-  const rateLimit = (endpoint.extraConfig['qos/ratelimit/router'] ?? service.extraConfig['qos/ratelimit/router']) as { store?: unknown } | undefined;
+  const rateLimit = endpoint.settings['qos/ratelimit-router'] ?? service.settings['qos/ratelimit-router'];
   if (rateLimit !== undefined) {
-    const shared = rateLimit.store !== undefined || (service.extraConfig['qos/ratelimit/router'] as { store?: unknown } | undefined)?.store !== undefined;
+    const shared = rateLimit.store !== undefined || service.settings['qos/ratelimit-router']?.store !== undefined;
     out.push(
       shared
         ? EXPORTS.routerRateLimitWithRedis
@@ -137,7 +137,7 @@ export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, se
 export function backendStages(backend: BackendPlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push(EXPORTS.circuitBreaker);
-  const proxyLimit = backend.extraConfig['qos/ratelimit/proxy'] as { store?: unknown } | undefined;
+  const proxyLimit = backend.settings['qos/ratelimit-proxy'];
   if (proxyLimit !== undefined) {
     out.push(
       proxyLimit.store !== undefined

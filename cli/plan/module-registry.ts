@@ -11,6 +11,8 @@
 import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { proxyRateLimitSettings } from '../../runtime/qos/ratelimit/proxy-rate-limit-config.js';
+import { routerRateLimitSettings } from '../../runtime/qos/ratelimit/router-rate-limit-config.js';
 
 export type ConfigLevel = 'service' | 'endpoint' | 'backend';
 
@@ -132,8 +134,8 @@ export const MODULES: readonly ModuleRow[] = [
   { ...parsed('security/cors', corsSettings), namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
   { id: 'security/bot-detector', namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
   { id: 'security/http', namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
-  { id: 'qos/ratelimit-router', namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
-  { id: 'qos/ratelimit-proxy', namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },
+  { ...parsed('qos/ratelimit-router', routerRateLimitSettings), namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
+  { ...parsed('qos/ratelimit-proxy', proxyRateLimitSettings), namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },
   { id: 'qos/circuit-breaker', namespaces: { backend: ['qos/circuit-breaker'] }, links: [E.circuitBreaker] },
   { id: 'qos/http-cache', namespaces: { backend: ['qos/http-cache'] }, links: [E.httpCache] },
   { id: 'auth/validator', namespaces: { service: ['auth/validator'], endpoint: ['auth/validator'] }, links: [E.jwtValidator] },

@@ -5,10 +5,14 @@
  * `plan.service.settings['qos/ratelimit-router']` is typed. Type imports
  * only: nothing here is linked into a bundle.
  */
+import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
+import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { CorsConfig } from '../security/cors/cors-config.js';
 
 export interface ModuleSettings {
   'security/cors': CorsConfig;
+  'qos/ratelimit-router': RouterRateLimitConfig;
+  'qos/ratelimit-proxy': ProxyRateLimitConfig;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

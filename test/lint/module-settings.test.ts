@@ -43,3 +43,36 @@ describe('module-settings: security/cors', () => {
     expect(planOf(config).service.settings['security/cors']).toMatchObject({ allowOrigins: ['https://*.a.*.test'], allowMethods: ['GET', 'POST', 'HEAD'], optionsSuccessStatus: 204, maxAgeSeconds: 0 });
   });
 });
+
+describe('module-settings: qos/ratelimit', () => {
+  const config = base(
+    [
+      { endpoint: '/a', extra_config: { 'qos/ratelimit/router': { client_max_rate: 5, strategy: 'cookie' } }, backend: [{ url_pattern: '/a', extra_config: { 'qos/ratelimit/proxy': { max_rate: 1, capacity: 1, store: 'memcached://x' } } }] },
+      { endpoint: '/b', extra_config: { 'qos/ratelimit/router': { client_max_rate: 5, strategy: 'header' } }, backend: [{ url_pattern: '/b' }] },
+      { endpoint: '/c', extra_config: { 'qos/ratelimit/router': { client_max_rate: 5 } }, backend: [{ url_pattern: '/c' }] },
+    ],
+    { extra_config: { 'qos/ratelimit/router': { max_rate: 100, store: 'local' } } },
+  );
+
+  it('reports an unknown strategy, a header strategy without key and stores that are not Redis URLs, at their positions', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([
+      ['/extra_config/qos~1ratelimit~1router/store', 'warning'],
+      ['/endpoints/0/extra_config/qos~1ratelimit~1router/strategy', 'warning'],
+      ['/endpoints/0/backend/0/extra_config/qos~1ratelimit~1proxy/store', 'warning'],
+      ['/endpoints/1/extra_config/qos~1ratelimit~1router/strategy', 'warning'],
+      ['/endpoints/2/extra_config/qos~1ratelimit~1router/client_max_rate', 'warning'],
+    ]);
+    expect(at(found[2]!)).toEqual(positionOf(config, 'store', 'qos/ratelimit/proxy'));
+    expect(found[1]!.message).toBe('qos/ratelimit/router: Unknown strategy "cookie": no per-client limit');
+    expect(found[2]!.message).toMatch(/store "memcached:\/\/x" is not a redis:\/\/ or rediss:\/\/ URL: the limit is kept in this gateway only/);
+    expect(found[3]!.message).toMatch(/every request is refused with 429/);
+  });
+
+  it('puts buckets on the Plan: the per-second rate as default capacity, every in seconds', () => {
+    const plan = planOf(config);
+    expect(plan.service.settings['qos/ratelimit-router']?.global).toMatchObject({ capacity: 100 });
+    expect(plan.service.settings['qos/ratelimit-router']?.store).toBeUndefined();
+    expect(plan.endpoints[0]!.backends[0]!.settings['qos/ratelimit-proxy']?.limits.capacity).toBe(1);
+  });
+});
