@@ -5,6 +5,8 @@
  * `plan.service.settings['qos/ratelimit-router']` is typed. Type imports
  * only: nothing here is linked into a bundle.
  */
+import type { SignerSettings } from '../auth/signer/signer-settings.js';
+import type { ValidatorConfig } from '../auth/validator/validator-config.js';
 import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { CorsConfig } from '../security/cors/cors-config.js';
@@ -13,6 +15,8 @@ export interface ModuleSettings {
   'security/cors': CorsConfig;
   'qos/ratelimit-router': RouterRateLimitConfig;
   'qos/ratelimit-proxy': ProxyRateLimitConfig;
+  'auth/validator': ValidatorConfig;
+  'auth/signer': SignerSettings;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

@@ -76,3 +76,28 @@ describe('module-settings: qos/ratelimit', () => {
     expect(plan.endpoints[0]!.backends[0]!.settings['qos/ratelimit-proxy']?.limits.capacity).toBe(1);
   });
 });
+
+describe('module-settings: auth/validator and auth/signer', () => {
+  const config = base([
+    { endpoint: '/a', extra_config: { 'auth/validator': { alg: 'RS256', jwk_url: 'http://issuer.test/jwks.json', cache_duration: 60 } }, backend: [{ url_pattern: '/a' }] },
+    { endpoint: '/b', extra_config: { 'auth/validator': { alg: 'HS256', issuer: 'me' } }, backend: [{ url_pattern: '/b' }] },
+    { endpoint: '/login', extra_config: { 'auth/signer': { alg: 'HS256', kid: 'k', keys_to_sign: [], jwk_url: 'https://issuer.test/private.json' } }, backend: [{ url_pattern: '/login' }] },
+  ]);
+
+  it('no key source is an error (the gateway refuses to start); plain-http keys, an unused cache_duration and nothing to sign are warnings', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([
+      ['/endpoints/0/extra_config/auth~1validator/cache_duration', 'warning'],
+      ['/endpoints/0/extra_config/auth~1validator/jwk_url', 'warning'],
+      ['/endpoints/1/extra_config/auth~1validator', 'error'],
+      ['/endpoints/2/extra_config/auth~1signer/keys_to_sign', 'warning'],
+    ]);
+    expect(at(found[2]!)).toEqual(positionOf(config, 'auth/validator', '/b'));
+    expect(found[2]!.message).toMatch(/neither jwk_url nor jwk_local_path is set/);
+  });
+
+  it('puts the validator with its defaults on the Plan, durations in ms', () => {
+    const settings = planOf(config).endpoints[0]!.settings['auth/validator'];
+    expect(settings).toMatchObject({ alg: 'RS256', rolesKey: 'roles', scopesKey: 'scope', scopesMatcher: 'any', authHeaderName: 'Authorization', cacheMs: 0, leewayMs: 1000, cooldownMs: 10_000 });
+  });
+});
