@@ -136,7 +136,7 @@ export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, se
 /** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → martian → HTTP cache. */
 export function backendStages(backend: BackendPlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push(EXPORTS.circuitBreaker);
+  if (backend.settings['qos/circuit-breaker'] !== undefined) out.push(EXPORTS.circuitBreaker);
   const proxyLimit = backend.settings['qos/ratelimit-proxy'];
   if (proxyLimit !== undefined) {
     out.push(
@@ -149,7 +149,7 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
   if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
   // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
   if (backend.extraConfig['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
-  if (backend.extraConfig['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
+  if (backend.settings['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
   return out;
 }
 

@@ -11,6 +11,8 @@
 import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { circuitBreakerSettings } from '../../runtime/qos/circuit-breaker/circuit-breaker-config.js';
+import { httpCacheSettings } from '../../runtime/qos/http-cache/http-cache-config.js';
 import { signerSettings } from '../../runtime/auth/signer/signer-settings.js';
 import { validatorSettings } from '../../runtime/auth/validator/validator-config.js';
 import { proxyRateLimitSettings } from '../../runtime/qos/ratelimit/proxy-rate-limit-config.js';
@@ -138,8 +140,8 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'security/http', namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
   { ...parsed('qos/ratelimit-router', routerRateLimitSettings), namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
   { ...parsed('qos/ratelimit-proxy', proxyRateLimitSettings), namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },
-  { id: 'qos/circuit-breaker', namespaces: { backend: ['qos/circuit-breaker'] }, links: [E.circuitBreaker] },
-  { id: 'qos/http-cache', namespaces: { backend: ['qos/http-cache'] }, links: [E.httpCache] },
+  { ...parsed('qos/circuit-breaker', circuitBreakerSettings), namespaces: { backend: ['qos/circuit-breaker'] }, links: [E.circuitBreaker] },
+  { ...parsed('qos/http-cache', httpCacheSettings), namespaces: { backend: ['qos/http-cache'] }, links: [E.httpCache] },
   { ...parsed('auth/validator', validatorSettings), namespaces: { service: ['auth/validator'], endpoint: ['auth/validator'] }, links: [E.jwtValidator] },
   { ...parsed('auth/signer', signerSettings), namespaces: { endpoint: ['auth/signer'] }, links: [E.jwtSigner] },
   { id: 'auth/revoker', namespaces: { service: ['auth/revoker'] }, links: [E.revokedTokens, E.revokerListener] },

@@ -7,6 +7,8 @@
  */
 import type { SignerSettings } from '../auth/signer/signer-settings.js';
 import type { ValidatorConfig } from '../auth/validator/validator-config.js';
+import type { CircuitBreakerConfig } from '../qos/circuit-breaker/circuit-breaker-config.js';
+import type { HttpCacheConfig } from '../qos/http-cache/http-cache-config.js';
 import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { CorsConfig } from '../security/cors/cors-config.js';
@@ -17,6 +19,8 @@ export interface ModuleSettings {
   'qos/ratelimit-proxy': ProxyRateLimitConfig;
   'auth/validator': ValidatorConfig;
   'auth/signer': SignerSettings;
+  'qos/circuit-breaker': CircuitBreakerConfig;
+  'qos/http-cache': HttpCacheConfig;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

@@ -101,3 +101,29 @@ describe('module-settings: auth/validator and auth/signer', () => {
     expect(settings).toMatchObject({ alg: 'RS256', rolesKey: 'roles', scopesKey: 'scope', scopesMatcher: 'any', authHeaderName: 'Authorization', cacheMs: 0, leewayMs: 1000, cooldownMs: 10_000 });
   });
 });
+
+describe('module-settings: qos/circuit-breaker and qos/http-cache', () => {
+  const config = base([
+    {
+      endpoint: '/a',
+      backend: [{ url_pattern: '/a', extra_config: { 'qos/circuit-breaker': { interval: 60, timeout: 0, max_errors: -1 }, 'qos/http-cache': { max_items: 0 } } }],
+    },
+  ]);
+
+  it('reports the values gobreaker and the cache replace, at their positions', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([
+      ['/endpoints/0/backend/0/extra_config/qos~1circuit-breaker/timeout', 'warning'],
+      ['/endpoints/0/backend/0/extra_config/qos~1circuit-breaker/max_errors', 'warning'],
+      ['/endpoints/0/backend/0/extra_config/qos~1http-cache/max_items', 'warning'],
+    ]);
+    expect(at(found[1]!)).toEqual(positionOf(config, 'max_errors'));
+    expect(found[0]!.message).toMatch(/the breaker stays open 60 s/);
+  });
+
+  it('puts the defaults on the Plan', () => {
+    const be = planOf(config).endpoints[0]!.backends[0]!;
+    expect(be.settings['qos/circuit-breaker']).toEqual({ name: '', intervalMs: 60_000, openTimeoutMs: 60_000, maxErrors: 4294967295, logStatusChange: false });
+    expect(be.settings['qos/http-cache']).toEqual({ shared: false, maxItems: 1000, maxSize: 64 * 1024 * 1024 });
+  });
+});

@@ -2,9 +2,9 @@
  * Why: `qos/http-cache` has three options (`shared`, `max_items`,
  * `max_size`). KrakenD keeps an unbounded cache unless both sizes are given;
  * hgw always bounds memory, with defaults large enough to change nothing for
- * ordinary configs.
+ * ordinary configs. Read when the Plan is built.
  */
-export const HTTP_CACHE_NAMESPACE = 'qos/http-cache';
+import { settingsParser, type Problems } from '../../plan/settings.js';
 
 export const DEFAULT_MAX_ITEMS = 1000;
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
@@ -24,15 +24,19 @@ export interface HttpCacheConfig {
   maxSize: number;
 }
 
-export function readHttpCacheConfig(raw: unknown): HttpCacheConfig {
+/** Any value turns the cache on (as in KrakenD); options that are not objects' members get the defaults. */
+export const httpCacheSettings = settingsParser<HttpCacheConfig>((raw, problems) => {
   const o = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   return {
     shared: o.shared === true,
-    maxItems: positiveInteger(o.max_items) ?? DEFAULT_MAX_ITEMS,
-    maxSize: positiveInteger(o.max_size) ?? DEFAULT_MAX_SIZE,
+    maxItems: positiveInteger(o, 'max_items', DEFAULT_MAX_ITEMS, problems),
+    maxSize: positiveInteger(o, 'max_size', DEFAULT_MAX_SIZE, problems),
   };
-}
+});
 
-function positiveInteger(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : undefined;
+function positiveInteger(o: Record<string, unknown>, key: string, fallback: number, problems: Problems): number {
+  const v = o[key];
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 1) return Math.floor(v);
+  if (typeof v === 'number') problems.warn(`/${key}`, `${key} ${v} is less than 1: the cache keeps up to ${fallback} instead`, `Set a positive ${key}, or remove it for the default (${fallback}).`);
+  return fallback;
 }
