@@ -11,6 +11,7 @@
 import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { loggingSettings } from '../../runtime/telemetry/logging/logging-settings.js';
 import { circuitBreakerSettings } from '../../runtime/qos/circuit-breaker/circuit-breaker-config.js';
 import { httpCacheSettings } from '../../runtime/qos/http-cache/http-cache-config.js';
 import { signerSettings } from '../../runtime/auth/signer/signer-settings.js';
@@ -151,7 +152,7 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'modifier/lua', namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
   { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
   { id: 'modifier/martian', namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
-  { id: 'telemetry/logging', namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
+  { ...parsed('telemetry/logging', loggingSettings), namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
   { id: 'telemetry/metrics', namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
   {
     id: 'telemetry/opentelemetry',

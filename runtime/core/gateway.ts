@@ -62,7 +62,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const skipLog = new Set(r.loggerSkipPaths);
   const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
   // Request ids come with structured logging: a config without telemetry/logging sends backends nothing new.
-  const requestIds = service.extraConfig['telemetry/logging'] !== undefined;
+  const requestIds = service.settings['telemetry/logging'] !== undefined;
 
   const route: RequestListener = (req, res) => {
     const url = req.url ?? '/';

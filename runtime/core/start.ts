@@ -9,7 +9,7 @@ import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, Ups
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
-import { createLogger, loggerOptions, type Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
 import { parseGoDurationSeconds } from './go-duration.js';
@@ -106,7 +106,7 @@ export interface RunningGateway {
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
   const { build, service } = wiring;
   const env = options.env ?? process.env;
-  const log = createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write });
+  const log = createLogger({ ...service.settings['telemetry/logging'], syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const readiness = new Readiness();
   const pools = new UpstreamPools(service.client, service.clientTls);
@@ -219,7 +219,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
 
 /** The gateway's logger as `telemetry/logging` sets it (level, prefix, format), for the worker supervisor's lines. */
 function serviceLogger(service: ServicePlan, write?: (line: string) => void): Logger {
-  return createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), write });
+  return createLogger({ ...service.settings['telemetry/logging'], write });
 }
 
 /** Readiness 503 first, the listener still serving for `delayMs`; then the drain. */

@@ -12,6 +12,7 @@ import type { HttpCacheConfig } from '../qos/http-cache/http-cache-config.js';
 import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { CorsConfig } from '../security/cors/cors-config.js';
+import type { LoggingSettings } from '../telemetry/logging/logging-settings.js';
 
 export interface ModuleSettings {
   'security/cors': CorsConfig;
@@ -21,6 +22,7 @@ export interface ModuleSettings {
   'auth/signer': SignerSettings;
   'qos/circuit-breaker': CircuitBreakerConfig;
   'qos/http-cache': HttpCacheConfig;
+  'telemetry/logging': LoggingSettings;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

@@ -127,3 +127,19 @@ describe('module-settings: qos/circuit-breaker and qos/http-cache', () => {
     expect(be.settings['qos/http-cache']).toEqual({ shared: false, maxItems: 1000, maxSize: 64 * 1024 * 1024 });
   });
 });
+
+describe('module-settings: telemetry/logging', () => {
+  const config = base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'telemetry/logging': { level: 'DEBUG', format: 'custom' } } });
+
+  it('reports a custom format without its pattern at the format', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([['/extra_config/telemetry~1logging/format', 'warning']]);
+    expect(at(found[0]!)).toEqual(positionOf(config, 'format'));
+  });
+
+  it('puts krakend-gologging\'s defaults on the Plan', () => {
+    expect(planOf(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'telemetry/logging': { level: 'warning' } } })).service.settings['telemetry/logging']).toEqual({
+      level: 'WARNING', prefix: '[GATEWAY]', format: 'default', stdout: false, syslog: false, syslogFacility: 'local3',
+    });
+  });
+});
