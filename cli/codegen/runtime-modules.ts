@@ -57,8 +57,8 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
-  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push(otelExport(service, 'endpointTelemetry'));
-  if (metricsLayer(service, 'router_disabled')) out.push(EXPORTS.routerMetrics);
+  if (service.settings['telemetry/opentelemetry'] !== undefined) out.push(otelExport(service, 'endpointTelemetry'));
+  if (metricsLayer(service, 'routerDisabled')) out.push(EXPORTS.routerMetrics);
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
   if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaEndpointScript);
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
@@ -91,9 +91,8 @@ const CEL_JWT_REJECTER: RuntimeExport = EXPORTS.celJwtRejecter;
 
 /** Which exporter lists `telemetry/opentelemetry` fills: each links its own library (OTLP brings gRPC). */
 function otelExporters(service: ServicePlan): { otlp: boolean; prometheus: boolean } {
-  const exporters = (service.extraConfig['telemetry/opentelemetry'] as { exporters?: Record<string, unknown> } | undefined)?.exporters ?? {};
-  const listed = (k: string) => Array.isArray(exporters[k]) && (exporters[k] as unknown[]).length > 0;
-  return { otlp: listed('otlp'), prometheus: listed('prometheus') };
+  const otel = service.settings['telemetry/opentelemetry'];
+  return { otlp: (otel?.otlp.length ?? 0) > 0, prometheus: (otel?.prometheus.length ?? 0) > 0 };
 }
 
 /** The endpoint middleware or the scrape listener wired with exactly the configured exporters. */
@@ -105,9 +104,9 @@ function otelExport(service: ServicePlan, kind: 'endpointTelemetry' | 'prometheu
 }
 
 /** `telemetry/metrics` is on and this layer is not switched off. */
-function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disabled' | 'backend_disabled'): boolean {
-  const cfg = service.extraConfig['telemetry/metrics'] as Record<string, unknown> | undefined;
-  return cfg !== undefined && cfg[off] !== true;
+function metricsLayer(service: ServicePlan, off: 'routerDisabled' | 'proxyDisabled' | 'backendDisabled'): boolean {
+  const cfg = service.settings['telemetry/metrics'];
+  return cfg !== undefined && !cfg[off];
 }
 
 /**
@@ -117,7 +116,7 @@ function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disa
 export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost: the pipe's latency includes every other middleware. A no-op answer streams past it, so no-op endpoints have none.
-  if (metricsLayer(service, 'proxy_disabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
+  if (metricsLayer(service, 'proxyDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
   if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
   if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
   if (endpoint.extraConfig['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
@@ -127,7 +126,7 @@ export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): 
 /** Proxy middlewares around one backend's proxy, outermost first (a no-op endpoint runs their request side). */
 export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (metricsLayer(service, 'backend_disabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
+  if (metricsLayer(service, 'backendDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
   if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
   if (backend.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
   return out;
@@ -195,7 +194,7 @@ export function ingressMiddlewareExport(withIam: boolean): RuntimeExport {
 export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push(EXPORTS.zapListeners);
-  if (service.extraConfig['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
+  if (service.settings['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
   if (otelExporters(service).prometheus) out.push(otelExport(service, 'prometheusListener'));
   if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
   return out;

@@ -12,6 +12,8 @@ import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
 import { loggingSettings } from '../../runtime/telemetry/logging/logging-settings.js';
+import { metricsSettings } from '../../runtime/telemetry/metrics/metrics-config.js';
+import { otelSettings } from '../../runtime/telemetry/opentelemetry/otel-config.js';
 import { circuitBreakerSettings } from '../../runtime/qos/circuit-breaker/circuit-breaker-config.js';
 import { httpCacheSettings } from '../../runtime/qos/http-cache/http-cache-config.js';
 import { signerSettings } from '../../runtime/auth/signer/signer-settings.js';
@@ -153,9 +155,9 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
   { id: 'modifier/martian', namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
   { ...parsed('telemetry/logging', loggingSettings), namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
-  { id: 'telemetry/metrics', namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
+  { ...parsed('telemetry/metrics', metricsSettings), namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
   {
-    id: 'telemetry/opentelemetry',
+    ...parsed('telemetry/opentelemetry', otelSettings),
     namespaces: { service: ['telemetry/opentelemetry'] },
     links: [E.endpointTelemetry, E.endpointTelemetryWithPrometheus, E.endpointTelemetryWithPrometheusAndOtlp, E.prometheusListener, E.prometheusListenerWithOtlp],
   },

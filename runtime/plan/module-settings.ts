@@ -13,6 +13,8 @@ import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-con
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { CorsConfig } from '../security/cors/cors-config.js';
 import type { LoggingSettings } from '../telemetry/logging/logging-settings.js';
+import type { MetricsConfig } from '../telemetry/metrics/metrics-config.js';
+import type { OtelConfig } from '../telemetry/opentelemetry/otel-config.js';
 
 export interface ModuleSettings {
   'security/cors': CorsConfig;
@@ -23,6 +25,8 @@ export interface ModuleSettings {
   'qos/circuit-breaker': CircuitBreakerConfig;
   'qos/http-cache': HttpCacheConfig;
   'telemetry/logging': LoggingSettings;
+  'telemetry/metrics': MetricsConfig;
+  'telemetry/opentelemetry': OtelConfig;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

@@ -143,3 +143,28 @@ describe('module-settings: telemetry/logging', () => {
     });
   });
 });
+
+describe('module-settings: telemetry/metrics and telemetry/opentelemetry', () => {
+  const config = base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], {
+    extra_config: {
+      'telemetry/metrics': { listen_address: 'stats' },
+      'telemetry/opentelemetry': { trace_sample_rate: 2, exporters: { prometheus: [{ name: 'p', port: 9091 }], jaeger: [{}] } },
+    },
+  });
+
+  it('reports a listen address without port, a sample rate out of range and exporters hgw does not run', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([
+      ['/extra_config/telemetry~1metrics/listen_address', 'warning'],
+      ['/extra_config/telemetry~1opentelemetry/trace_sample_rate', 'warning'],
+      ['/extra_config/telemetry~1opentelemetry/exporters/jaeger', 'warning'],
+    ]);
+    expect(at(found[2]!)).toEqual(positionOf(config, 'jaeger'));
+  });
+
+  it('puts the listener address and the exporters with their defaults on the Plan', () => {
+    const service = planOf(base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], { extra_config: { 'telemetry/metrics': {}, 'telemetry/opentelemetry': { exporters: { otlp: [{ name: 'c' }] } } } })).service;
+    expect(service.settings['telemetry/metrics']).toMatchObject({ listenAddress: ':8090', port: 8090 });
+    expect(service.settings['telemetry/opentelemetry']).toMatchObject({ serviceName: 'krakend', traceSampleRate: 1, metricReportingPeriodMs: 30_000, otlp: [{ name: 'c', host: 'localhost', port: 4317, useHttp: false }] });
+  });
+});

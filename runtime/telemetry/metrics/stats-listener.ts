@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ListenerFactory } from '../../core/start.js';
-import { metricsConfig } from './metrics-config.js';
 import { stats } from './stats-registry.js';
 
 /**
@@ -10,10 +9,9 @@ import { stats } from './stats-registry.js';
  * process's memory as `krakend.service.debug.MemStats.*` gauges.
  */
 export const statsListener: ListenerFactory = async ({ service, log }) => {
-  const cfg = metricsConfig(service.extraConfig['telemetry/metrics']);
-  const colon = cfg.listenAddress.lastIndexOf(':');
-  const host = colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
-  const port = Number(cfg.listenAddress.slice(colon + 1)) || 0;
+  const cfg = service.settings['telemetry/metrics'];
+  if (!cfg) throw new Error('telemetry/metrics is not an object');
+  const { host, port } = cfg;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/__stats/' && path !== '/__stats') {
