@@ -64,7 +64,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
     out.push(EXPORTS.requireIdentity);
   }
-  if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
+  if (endpoint.settings['auth/validator'] !== undefined || service.settings['auth/validator'] !== undefined) {
     out.push(EXPORTS.jwtValidator);
     // krakend-cel's JWT rejecter runs on the claims the validator just verified.
     if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
@@ -154,7 +154,7 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
 
 /** What takes over an endpoint's answer, if anything. */
 export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefined {
-  return endpoint.extraConfig['auth/signer'] !== undefined ? EXPORTS.jwtSigner : undefined;
+  return endpoint.settings['auth/signer'] !== undefined ? EXPORTS.jwtSigner : undefined;
 }
 
 /**
@@ -167,13 +167,13 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   // Right after recovery: every answer below it, refusals included, leaves stamped.
   if (edge.includes('core/production-headers')) out.push(EXPORTS.productionHeaders);
   // Host check and HTTPS redirect before anything else answers.
-  if (service.extraConfig['security/http'] !== undefined) out.push(EXPORTS.httpSecure);
+  if (service.settings['security/http'] !== undefined) out.push(EXPORTS.httpSecure);
   if (edge.includes('security/hanzo-cors')) out.push(EXPORTS.hanzoCors);
-  if (service.extraConfig['security/cors'] !== undefined && krakendCorsLinked(service)) out.push(EXPORTS.krakendCors);
+  if (service.settings['security/cors'] !== undefined && krakendCorsLinked(service)) out.push(EXPORTS.krakendCors);
   if (edge.includes('auth/hanzo-iam')) out.push(EXPORTS.hanzoIam);
   if (edge.includes('auth/identity-strip')) out.push(EXPORTS.identityStrip);
   if (edge.includes('auth/widget-gate')) out.push(EXPORTS.widgetGate);
-  if (service.extraConfig['security/bot-detector'] !== undefined) {
+  if (service.settings['security/bot-detector'] !== undefined) {
     out.push(EXPORTS.botDetector);
   }
   if (service.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaServiceScript);

@@ -11,6 +11,8 @@
 import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { botDetectorSettings } from '../../runtime/security/bot-detector/bot-detector.js';
+import { httpSecureSettings } from '../../runtime/security/http/http-secure-config.js';
 import { loggingSettings } from '../../runtime/telemetry/logging/logging-settings.js';
 import { metricsSettings } from '../../runtime/telemetry/metrics/metrics-config.js';
 import { otelSettings } from '../../runtime/telemetry/opentelemetry/otel-config.js';
@@ -139,8 +141,8 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'routes/ingress', links: [E.ingress, E.ingressWithIam] },
   // KrakenD CE modules, by namespace.
   { ...parsed('security/cors', corsSettings), namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
-  { id: 'security/bot-detector', namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
-  { id: 'security/http', namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
+  { ...parsed('security/bot-detector', botDetectorSettings), namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
+  { ...parsed('security/http', httpSecureSettings), namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
   { ...parsed('qos/ratelimit-router', routerRateLimitSettings), namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
   { ...parsed('qos/ratelimit-proxy', proxyRateLimitSettings), namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },
   { ...parsed('qos/circuit-breaker', circuitBreakerSettings), namespaces: { backend: ['qos/circuit-breaker'] }, links: [E.circuitBreaker] },

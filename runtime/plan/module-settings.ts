@@ -11,7 +11,9 @@ import type { CircuitBreakerConfig } from '../qos/circuit-breaker/circuit-breake
 import type { HttpCacheConfig } from '../qos/http-cache/http-cache-config.js';
 import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
+import type { BotDetectorConfig } from '../security/bot-detector/bot-detector.js';
 import type { CorsConfig } from '../security/cors/cors-config.js';
+import type { HttpSecureConfig } from '../security/http/http-secure-config.js';
 import type { LoggingSettings } from '../telemetry/logging/logging-settings.js';
 import type { MetricsConfig } from '../telemetry/metrics/metrics-config.js';
 import type { OtelConfig } from '../telemetry/opentelemetry/otel-config.js';
@@ -27,6 +29,8 @@ export interface ModuleSettings {
   'telemetry/logging': LoggingSettings;
   'telemetry/metrics': MetricsConfig;
   'telemetry/opentelemetry': OtelConfig;
+  'security/http': HttpSecureConfig;
+  'security/bot-detector': BotDetectorConfig;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

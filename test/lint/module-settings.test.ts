@@ -168,3 +168,21 @@ describe('module-settings: telemetry/metrics and telemetry/opentelemetry', () =>
     expect(service.settings['telemetry/opentelemetry']).toMatchObject({ serviceName: 'krakend', traceSampleRate: 1, metricReportingPeriodMs: 30_000, otlp: [{ name: 'c', host: 'localhost', port: 4317, useHttp: false }] });
   });
 });
+
+describe('module-settings: security/http and security/bot-detector', () => {
+  const config = base([{ endpoint: '/a', backend: [{ url_pattern: '/a' }] }], {
+    extra_config: { 'security/http': { sts_seconds: -1 }, 'security/bot-detector': { deny: ['a'], cache_size: 10 } },
+  });
+
+  it('reports a negative sts_seconds at its position', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([['/extra_config/security~1http/sts_seconds', 'warning']]);
+    expect(at(found[0]!)).toEqual(positionOf(config, 'sts_seconds'));
+  });
+
+  it('puts Go\'s zero values and the detector\'s lists on the Plan', () => {
+    const service = planOf(config).service;
+    expect(service.settings['security/http']).toMatchObject({ allowedHosts: [], sslRedirect: false, stsSeconds: -1, hpkpPublicKey: '' });
+    expect(service.settings['security/bot-detector']).toEqual({ allow: [], deny: ['a'], patterns: [], cacheSize: 10, emptyUserAgentIsBot: false });
+  });
+});
