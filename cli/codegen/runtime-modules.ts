@@ -67,7 +67,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   if (endpoint.settings['auth/validator'] !== undefined || service.settings['auth/validator'] !== undefined) {
     out.push(EXPORTS.jwtValidator);
     // krakend-cel's JWT rejecter runs on the claims the validator just verified.
-    if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
+    if (endpoint.settings['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
     // auth/revoker refuses verified tokens whose watched claims were revoked.
     if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
   }
@@ -118,8 +118,8 @@ export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): 
   // Outermost: the pipe's latency includes every other middleware. A no-op answer streams past it, so no-op endpoints have none.
   if (metricsLayer(service, 'proxyDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
   if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
-  if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
-  if (endpoint.extraConfig['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
+  if (endpoint.settings['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  if (endpoint.settings['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
   return out;
 }
 
@@ -128,7 +128,7 @@ export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, se
   const out: RuntimeExport[] = [];
   if (metricsLayer(service, 'backendDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
   if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
-  if (backend.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  if (backend.settings['validation/cel'] !== undefined) out.push(CEL_PROXY);
   return out;
 }
 
@@ -147,7 +147,7 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
   // The gateway's own OAuth2 token goes on the request before martian and the cache see it.
   if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
   // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
-  if (backend.extraConfig['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
+  if (backend.settings['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
   if (backend.settings['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
   return out;
 }

@@ -11,6 +11,9 @@
 import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { celSettings } from '../../runtime/validation/cel/cel-settings.js';
+import { jsonSchemaSettings } from '../../runtime/validation/json-schema/json-schema-settings.js';
+import { martianSettings } from '../../runtime/modifier/martian/martian-settings.js';
 import { botDetectorSettings } from '../../runtime/security/bot-detector/bot-detector.js';
 import { httpSecureSettings } from '../../runtime/security/http/http-secure-config.js';
 import { loggingSettings } from '../../runtime/telemetry/logging/logging-settings.js';
@@ -151,11 +154,11 @@ export const MODULES: readonly ModuleRow[] = [
   { ...parsed('auth/signer', signerSettings), namespaces: { endpoint: ['auth/signer'] }, links: [E.jwtSigner] },
   { id: 'auth/revoker', namespaces: { service: ['auth/revoker'] }, links: [E.revokedTokens, E.revokerListener] },
   { id: 'auth/client-credentials', namespaces: { backend: ['auth/client-credentials'] }, links: [E.clientCredentials] },
-  { id: 'validation/cel', namespaces: { endpoint: ['validation/cel'], backend: ['validation/cel'] }, links: [E.celProxy, E.celJwtRejecter] },
-  { id: 'validation/json-schema', namespaces: { endpoint: ['validation/json-schema'] }, links: [E.jsonSchemaProxy] },
+  { ...parsed('validation/cel', celSettings), namespaces: { endpoint: ['validation/cel'], backend: ['validation/cel'] }, links: [E.celProxy, E.celJwtRejecter] },
+  { ...parsed('validation/json-schema', jsonSchemaSettings), namespaces: { endpoint: ['validation/json-schema'] }, links: [E.jsonSchemaProxy] },
   { id: 'modifier/lua', namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
   { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
-  { id: 'modifier/martian', namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
+  { ...parsed('modifier/martian', martianSettings), namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
   { ...parsed('telemetry/logging', loggingSettings), namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
   { ...parsed('telemetry/metrics', metricsSettings), namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
   {

@@ -9,6 +9,9 @@ import type { SignerSettings } from '../auth/signer/signer-settings.js';
 import type { ValidatorConfig } from '../auth/validator/validator-config.js';
 import type { CircuitBreakerConfig } from '../qos/circuit-breaker/circuit-breaker-config.js';
 import type { HttpCacheConfig } from '../qos/http-cache/http-cache-config.js';
+import type { MartianSettings } from '../modifier/martian/martian-settings.js';
+import type { CelSettings } from '../validation/cel/cel-settings.js';
+import type { JsonSchemaSettings } from '../validation/json-schema/json-schema-settings.js';
 import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { BotDetectorConfig } from '../security/bot-detector/bot-detector.js';
@@ -31,6 +34,9 @@ export interface ModuleSettings {
   'telemetry/opentelemetry': OtelConfig;
   'security/http': HttpSecureConfig;
   'security/bot-detector': BotDetectorConfig;
+  'validation/cel': CelSettings;
+  'validation/json-schema': JsonSchemaSettings;
+  'modifier/martian': MartianSettings;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

@@ -186,3 +186,20 @@ describe('module-settings: security/http and security/bot-detector', () => {
     expect(service.settings['security/bot-detector']).toEqual({ allow: [], deny: ['a'], patterns: [], cacheSize: 10, emptyUserAgentIsBot: false });
   });
 });
+
+describe('module-settings: validation/cel, validation/json-schema and modifier/martian', () => {
+  it('puts the definitions on the Plan as the runtime compiles them (their lint rules report what does not compile)', () => {
+    const config = base([
+      {
+        endpoint: '/a',
+        extra_config: { 'validation/cel': [{ check_expr: "req_method == 'GET'" }, { check_expr: '' }], 'validation/json-schema': { type: 'object' } },
+        backend: [{ url_pattern: '/a', extra_config: { 'modifier/martian': { 'header.Modifier': { scope: ['request'], name: 'X-A', value: '1' } } } }],
+      },
+    ]);
+    expect(settingsFindings(config)).toEqual([]);
+    const ep = planOf(config).endpoints[0]!;
+    expect(ep.settings['validation/cel']).toEqual([{ check_expr: "req_method == 'GET'" }]);
+    expect(ep.settings['validation/json-schema']).toEqual({ schema: { type: 'object' } });
+    expect(ep.backends[0]!.settings['modifier/martian']).toEqual({ modifier: { 'header.Modifier': { scope: ['request'], name: 'X-A', value: '1' } } });
+  });
+});
