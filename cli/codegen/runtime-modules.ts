@@ -69,7 +69,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
     // krakend-cel's JWT rejecter runs on the claims the validator just verified.
     if (endpoint.settings['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
     // auth/revoker refuses verified tokens whose watched claims were revoked.
-    if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
+    if (service.settings['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
   }
   const rateLimit = endpoint.settings['qos/ratelimit-router'] ?? service.settings['qos/ratelimit-router'];
   if (rateLimit !== undefined) {
@@ -145,7 +145,7 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
     );
   }
   // The gateway's own OAuth2 token goes on the request before martian and the cache see it.
-  if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
+  if (backend.settings['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
   // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
   if (backend.settings['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
   if (backend.settings['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
@@ -193,9 +193,9 @@ export function ingressMiddlewareExport(withIam: boolean): RuntimeExport {
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push(EXPORTS.zapListeners);
+  if (service.settings['zap/listeners'] !== undefined) out.push(EXPORTS.zapListeners);
   if (service.settings['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
   if (otelExporters(service).prometheus) out.push(otelExport(service, 'prometheusListener'));
-  if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
+  if (service.settings['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
   return out;
 }

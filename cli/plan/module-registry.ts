@@ -11,6 +11,9 @@
 import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { clientCredentialsSettings } from '../../runtime/auth/client-credentials/client-credentials-settings.js';
+import { revokerSettings } from '../../runtime/auth/revoker/revoker-config.js';
+import { zapListenerSettings } from '../../runtime/zap/zap-listener-settings.js';
 import { celSettings } from '../../runtime/validation/cel/cel-settings.js';
 import { jsonSchemaSettings } from '../../runtime/validation/json-schema/json-schema-settings.js';
 import { martianSettings } from '../../runtime/modifier/martian/martian-settings.js';
@@ -128,7 +131,7 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'upstream/base-ha-redis-pins', links: [E.baseHaRedisUpstream] },
   { id: 'upstream/base-network', links: [E.baseNetworkUpstream] },
   { id: 'upstream/zap', links: [E.zapUpstream] },
-  { id: 'zap/listeners', links: [E.zapListeners] },
+  { ...parsed('zap/listeners', zapListenerSettings), namespaces: { service: ['github.com/hanzoai/gateway/zap-listener'] }, links: [E.zapListeners] },
   // Encodings: by `encoding` / `output_encoding`.
   { id: 'encoding/xml', links: [E.xmlCodec] },
   { id: 'encoding/yaml', links: [E.yamlCodec] },
@@ -152,8 +155,8 @@ export const MODULES: readonly ModuleRow[] = [
   { ...parsed('qos/http-cache', httpCacheSettings), namespaces: { backend: ['qos/http-cache'] }, links: [E.httpCache] },
   { ...parsed('auth/validator', validatorSettings), namespaces: { service: ['auth/validator'], endpoint: ['auth/validator'] }, links: [E.jwtValidator] },
   { ...parsed('auth/signer', signerSettings), namespaces: { endpoint: ['auth/signer'] }, links: [E.jwtSigner] },
-  { id: 'auth/revoker', namespaces: { service: ['auth/revoker'] }, links: [E.revokedTokens, E.revokerListener] },
-  { id: 'auth/client-credentials', namespaces: { backend: ['auth/client-credentials'] }, links: [E.clientCredentials] },
+  { ...parsed('auth/revoker', revokerSettings), namespaces: { service: ['auth/revoker'] }, links: [E.revokedTokens, E.revokerListener] },
+  { ...parsed('auth/client-credentials', clientCredentialsSettings), namespaces: { backend: ['auth/client-credentials'] }, links: [E.clientCredentials] },
   { ...parsed('validation/cel', celSettings), namespaces: { endpoint: ['validation/cel'], backend: ['validation/cel'] }, links: [E.celProxy, E.celJwtRejecter] },
   { ...parsed('validation/json-schema', jsonSchemaSettings), namespaces: { endpoint: ['validation/json-schema'] }, links: [E.jsonSchemaProxy] },
   { id: 'modifier/lua', namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },

@@ -12,6 +12,9 @@ import type { HttpCacheConfig } from '../qos/http-cache/http-cache-config.js';
 import type { MartianSettings } from '../modifier/martian/martian-settings.js';
 import type { CelSettings } from '../validation/cel/cel-settings.js';
 import type { JsonSchemaSettings } from '../validation/json-schema/json-schema-settings.js';
+import type { ClientCredentialsSettings } from '../auth/client-credentials/client-credentials-settings.js';
+import type { RevokerConfig } from '../auth/revoker/revoker-config.js';
+import type { ZapListenerSettings } from '../zap/zap-listener-settings.js';
 import type { ProxyRateLimitConfig } from '../qos/ratelimit/proxy-rate-limit-config.js';
 import type { RouterRateLimitConfig } from '../qos/ratelimit/router-rate-limit-config.js';
 import type { BotDetectorConfig } from '../security/bot-detector/bot-detector.js';
@@ -37,6 +40,9 @@ export interface ModuleSettings {
   'validation/cel': CelSettings;
   'validation/json-schema': JsonSchemaSettings;
   'modifier/martian': MartianSettings;
+  'auth/client-credentials': ClientCredentialsSettings;
+  'auth/revoker': RevokerConfig;
+  'zap/listeners': ZapListenerSettings;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

@@ -203,3 +203,28 @@ describe('module-settings: validation/cel, validation/json-schema and modifier/m
     expect(ep.backends[0]!.settings['modifier/martian']).toEqual({ modifier: { 'header.Modifier': { scope: ['request'], name: 'X-A', value: '1' } } });
   });
 });
+
+describe('module-settings: auth/client-credentials, auth/revoker and the ZAP listener', () => {
+  const config = base(
+    [{ endpoint: '/a', backend: [{ url_pattern: '/a', extra_config: { 'auth/client-credentials': { client_id: 'c', client_secret: 's', token_url: 'auth.test/token', scopes: 'a, b' } } }] }],
+    { extra_config: { 'auth/revoker': { N: 100, P: 0.001, hash_name: 'optimal', TTL: 60, port: 0, token_keys: ['jti'] }, 'github.com/hanzoai/gateway/zap-listener': { node_listen: 'nowhere', zap_http_listen: '10.0.0.1:9652' } } },
+  );
+
+  it('reports a token_url that is not a URL and ZAP addresses that would not start, at their positions', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([
+      ['/extra_config/github.com~1hanzoai~1gateway~1zap-listener/node_listen', 'warning'],
+      ['/extra_config/github.com~1hanzoai~1gateway~1zap-listener/zap_http_listen', 'warning'],
+      ['/endpoints/0/backend/0/extra_config/auth~1client-credentials/token_url', 'warning'],
+    ]);
+    expect(at(found[2]!)).toEqual(positionOf(config, 'token_url'));
+  });
+
+  it('puts the split scopes, the revoker\'s defaults and the node id on the Plan', () => {
+    const plan = planOf(config);
+    expect(plan.endpoints[0]!.backends[0]!.settings['auth/client-credentials']).toMatchObject({ scopes: ['a', 'b'], endpointParams: [] });
+    expect(plan.service.settings['auth/revoker']).toMatchObject({ n: 100, ttlSeconds: 60, listenIp: '127.0.0.1', tokenKeys: ['jti'] });
+    expect(plan.service.settings['zap/listeners']).toEqual({ nodeListen: 'nowhere', nodeId: 'gateway', zapHttpListen: '10.0.0.1:9652' });
+    expect(plan.modules).toContain('zap/listeners');
+  });
+});

@@ -12,7 +12,7 @@ export interface SignerSettings extends KeySourceSettings {
   keysToSign: string[];
 }
 
-export const signerSettings = settingsParser<SignerSettings>((raw, problems) => {
+export const signerSettings = /* @__PURE__ */ settingsParser<SignerSettings>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const c = raw as Record<string, unknown>;
   const kid = nonEmpty(c.kid);

@@ -24,7 +24,7 @@ export interface ValidatorConfig extends KeySourceSettings {
   operationDebug: boolean;
 }
 
-export const validatorSettings = settingsParser<ValidatorConfig>((raw, problems) => {
+export const validatorSettings = /* @__PURE__ */ settingsParser<ValidatorConfig>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const c = raw as Record<string, unknown>;
   const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

@@ -10,6 +10,6 @@ export interface MartianSettings {
   modifier: Record<string, unknown>;
 }
 
-export const martianSettings = settingsParser<MartianSettings>((raw) =>
+export const martianSettings = /* @__PURE__ */ settingsParser<MartianSettings>((raw) =>
   raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { modifier: raw as Record<string, unknown> } : undefined,
 );

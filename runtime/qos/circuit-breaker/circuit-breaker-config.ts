@@ -24,7 +24,7 @@ export interface CircuitBreakerConfig {
 }
 
 /** The breaker's settings; none when the backend's `qos/circuit-breaker` is not an object — then no breaker, as in KrakenD. */
-export const circuitBreakerSettings = settingsParser<CircuitBreakerConfig>((raw, problems) => {
+export const circuitBreakerSettings = /* @__PURE__ */ settingsParser<CircuitBreakerConfig>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   const interval = integer(o.interval);

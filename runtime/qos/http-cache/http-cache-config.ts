@@ -25,7 +25,7 @@ export interface HttpCacheConfig {
 }
 
 /** Any value turns the cache on (as in KrakenD); options that are not objects' members get the defaults. */
-export const httpCacheSettings = settingsParser<HttpCacheConfig>((raw, problems) => {
+export const httpCacheSettings = /* @__PURE__ */ settingsParser<HttpCacheConfig>((raw, problems) => {
   const o = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   return {
     shared: o.shared === true,

@@ -15,7 +15,7 @@ export interface ProxyRateLimitConfig {
 }
 
 /** No settings when the value is not an object or has no positive rate. Runs when the Plan is built. */
-export const proxyRateLimitSettings = settingsParser<ProxyRateLimitConfig>((raw, problems) => {
+export const proxyRateLimitSettings = /* @__PURE__ */ settingsParser<ProxyRateLimitConfig>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   const limits = limitsFor(rateOption(o.max_rate), capacityOption(o.capacity), everyOption(o.every, false));

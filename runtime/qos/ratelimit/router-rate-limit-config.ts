@@ -23,7 +23,7 @@ export interface RouterRateLimitConfig {
 }
 
 /** No settings when the value is not an object; `{}` when it limits nothing. Runs when the Plan is built. */
-export const routerRateLimitSettings = settingsParser<RouterRateLimitConfig>((raw, problems) => {
+export const routerRateLimitSettings = /* @__PURE__ */ settingsParser<RouterRateLimitConfig>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   const every = everyOption(o.every, true);

@@ -28,7 +28,7 @@ export interface BotDetectorConfig {
  * built. A value Go cannot decode gives no settings: KrakenD then runs without
  * the detector, and `hgw check` reports the wrong type (schema-type).
  */
-export const botDetectorSettings = settingsParser<BotDetectorConfig>((raw) => {
+export const botDetectorSettings = /* @__PURE__ */ settingsParser<BotDetectorConfig>((raw) => {
   if (raw === null) return { allow: [], deny: [], patterns: [], cacheSize: 0, emptyUserAgentIsBot: false };
   if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const c = raw as Record<string, unknown>;

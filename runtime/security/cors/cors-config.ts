@@ -25,7 +25,7 @@ export interface CorsConfig {
 }
 
 /** The config, or no settings when the value is not an object (CORS off). */
-export const corsSettings = settingsParser<CorsConfig>((raw, problems) => {
+export const corsSettings = /* @__PURE__ */ settingsParser<CorsConfig>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const c = raw as Record<string, unknown>;
   const origins = stringList(c.allow_origins);

@@ -26,7 +26,7 @@ export interface HttpSecureConfig {
 }
 
 /** Absent keys are Go's zero values, as krakend-httpsecure reads them. */
-export const httpSecureSettings = settingsParser<HttpSecureConfig>((value, problems) => {
+export const httpSecureSettings = /* @__PURE__ */ settingsParser<HttpSecureConfig>((value, problems) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.sts_seconds === 'number' && v.sts_seconds < 0) {

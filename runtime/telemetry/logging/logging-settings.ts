@@ -11,7 +11,7 @@ export type LoggingSettings = Required<Pick<LoggerOptions, 'level' | 'prefix' | 
 
 const FORMATS = new Set(['default', 'logstash', 'custom']);
 
-export const loggingSettings = settingsParser<LoggingSettings>((raw, problems) => {
+export const loggingSettings = /* @__PURE__ */ settingsParser<LoggingSettings>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const v = raw as Record<string, unknown>;
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);

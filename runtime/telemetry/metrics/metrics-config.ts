@@ -18,7 +18,7 @@ export interface MetricsConfig {
   endpointDisabled: boolean;
 }
 
-export const metricsSettings = settingsParser<MetricsConfig>((value, problems) => {
+export const metricsSettings = /* @__PURE__ */ settingsParser<MetricsConfig>((value, problems) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   const listenAddress = typeof v.listen_address === 'string' && v.listen_address !== '' ? v.listen_address : ':8090';

@@ -62,7 +62,7 @@ export const PROMETHEUS_DEFAULT_LISTEN_IP = '127.0.0.1';
 
 export const DEFAULT_SKIP_PATHS = ['/__health', '/__debug/', '/__echo/', '/__stats/'];
 
-export const otelSettings = settingsParser<OtelConfig>((value, problems) => {
+export const otelSettings = /* @__PURE__ */ settingsParser<OtelConfig>((value, problems) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = obj(value);
   const exporters = obj(v.exporters);

@@ -15,4 +15,4 @@ export function checkExpressions(config: unknown): string[] {
   return config.map((d) => (d !== null && typeof d === 'object' ? (d as { check_expr?: unknown }).check_expr : undefined)).filter((e): e is string => typeof e === 'string' && e !== '');
 }
 
-export const celSettings = settingsParser<CelSettings>((raw) => (Array.isArray(raw) ? checkExpressions(raw).map((check_expr) => ({ check_expr })) : undefined));
+export const celSettings = /* @__PURE__ */ settingsParser<CelSettings>((raw) => (Array.isArray(raw) ? checkExpressions(raw).map((check_expr) => ({ check_expr })) : undefined));

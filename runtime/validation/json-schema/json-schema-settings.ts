@@ -10,6 +10,6 @@ export interface JsonSchemaSettings {
   schema: Record<string, unknown> | boolean;
 }
 
-export const jsonSchemaSettings = settingsParser<JsonSchemaSettings>((raw) =>
+export const jsonSchemaSettings = /* @__PURE__ */ settingsParser<JsonSchemaSettings>((raw) =>
   typeof raw === 'boolean' || (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) ? { schema: raw as JsonSchemaSettings['schema'] } : undefined,
 );
