@@ -42,3 +42,16 @@ export function levelSettings(level: ConfigLevel, extraConfig: Record<string, un
   for (const p of parseNamespaces(level, extraConfig)) if (p.settings !== undefined) out[p.id] = p.settings;
   return out as LevelSettings;
 }
+
+/**
+ * `extraConfig` without the namespaces whose parsed settings this level
+ * holds: what a bundle carries, so each setting is in it once, parsed (the
+ * runtime reads those through `settings` only).
+ */
+export function unparsedExtraConfig(level: ConfigLevel, extraConfig: Record<string, unknown>, settings: LevelSettings): Record<string, unknown> {
+  const parsed = settings as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(extraConfig).filter(([ns]) => {
+    const row = PARSERS[level].get(ns);
+    return !row || parsed[row.id] === undefined;
+  }));
+}
