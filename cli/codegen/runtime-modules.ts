@@ -60,7 +60,7 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   if (service.settings['telemetry/opentelemetry'] !== undefined) out.push(otelExport(service, 'endpointTelemetry'));
   if (metricsLayer(service, 'routerDisabled')) out.push(EXPORTS.routerMetrics);
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
-  if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaEndpointScript);
+  if (endpoint.settings['modifier/lua-router'] !== undefined) out.push(EXPORTS.luaEndpointScript);
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
     out.push(EXPORTS.requireIdentity);
   }
@@ -117,7 +117,7 @@ export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): 
   const out: RuntimeExport[] = [];
   // Outermost: the pipe's latency includes every other middleware. A no-op answer streams past it, so no-op endpoints have none.
   if (metricsLayer(service, 'proxyDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
-  if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
+  if (endpoint.settings['modifier/lua'] !== undefined) out.push(LUA_PROXY);
   if (endpoint.settings['validation/cel'] !== undefined) out.push(CEL_PROXY);
   if (endpoint.settings['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
   return out;
@@ -127,7 +127,7 @@ export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): 
 export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   if (metricsLayer(service, 'backendDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
-  if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
+  if (backend.settings['modifier/lua'] !== undefined) out.push(LUA_PROXY);
   if (backend.settings['validation/cel'] !== undefined) out.push(CEL_PROXY);
   return out;
 }
@@ -176,7 +176,7 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   if (service.settings['security/bot-detector'] !== undefined) {
     out.push(EXPORTS.botDetector);
   }
-  if (service.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaServiceScript);
+  if (service.settings['modifier/lua-router'] !== undefined) out.push(EXPORTS.luaServiceScript);
   return out;
 }
 

@@ -17,6 +17,7 @@ import { zapListenerSettings } from '../../runtime/zap/zap-listener-settings.js'
 import { celSettings } from '../../runtime/validation/cel/cel-settings.js';
 import { jsonSchemaSettings } from '../../runtime/validation/json-schema/json-schema-settings.js';
 import { martianSettings } from '../../runtime/modifier/martian/martian-settings.js';
+import { luaSettings } from '../../runtime/modifier/lua/lua-config.js';
 import { botDetectorSettings } from '../../runtime/security/bot-detector/bot-detector.js';
 import { httpSecureSettings } from '../../runtime/security/http/http-secure-config.js';
 import { loggingSettings } from '../../runtime/telemetry/logging/logging-settings.js';
@@ -159,8 +160,8 @@ export const MODULES: readonly ModuleRow[] = [
   { ...parsed('auth/client-credentials', clientCredentialsSettings), namespaces: { backend: ['auth/client-credentials'] }, links: [E.clientCredentials] },
   { ...parsed('validation/cel', celSettings), namespaces: { endpoint: ['validation/cel'], backend: ['validation/cel'] }, links: [E.celProxy, E.celJwtRejecter] },
   { ...parsed('validation/json-schema', jsonSchemaSettings), namespaces: { endpoint: ['validation/json-schema'] }, links: [E.jsonSchemaProxy] },
-  { id: 'modifier/lua', namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
-  { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
+  { ...parsed('modifier/lua', luaSettings), namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
+  { ...parsed('modifier/lua-router', luaSettings), namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
   { ...parsed('modifier/martian', martianSettings), namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
   { ...parsed('telemetry/logging', loggingSettings), namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
   { ...parsed('telemetry/metrics', metricsSettings), namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },

@@ -9,6 +9,7 @@ import type { SignerSettings } from '../auth/signer/signer-settings.js';
 import type { ValidatorConfig } from '../auth/validator/validator-config.js';
 import type { CircuitBreakerConfig } from '../qos/circuit-breaker/circuit-breaker-config.js';
 import type { HttpCacheConfig } from '../qos/http-cache/http-cache-config.js';
+import type { LuaConfig } from '../modifier/lua/lua-config.js';
 import type { MartianSettings } from '../modifier/martian/martian-settings.js';
 import type { CelSettings } from '../validation/cel/cel-settings.js';
 import type { JsonSchemaSettings } from '../validation/json-schema/json-schema-settings.js';
@@ -43,6 +44,8 @@ export interface ModuleSettings {
   'auth/client-credentials': ClientCredentialsSettings;
   'auth/revoker': RevokerConfig;
   'zap/listeners': ZapListenerSettings;
+  'modifier/lua': LuaConfig;
+  'modifier/lua-router': LuaConfig;
 }
 
 export type SettingsModuleId = keyof ModuleSettings;

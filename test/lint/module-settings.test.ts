@@ -228,3 +228,26 @@ describe('module-settings: auth/client-credentials, auth/revoker and the ZAP lis
     expect(plan.modules).toContain('zap/listeners');
   });
 });
+
+describe('module-settings: Lua', () => {
+  const config = base([
+    {
+      endpoint: '/a',
+      extra_config: { 'modifier/lua-proxy': { pre: 'print(1)', live: true }, 'modifier/lua-endpoint': { pre: 'print(2)' } },
+      backend: [{ url_pattern: '/a', extra_config: { 'modifier/lua-backend': { sources: ['s.lua'], post: 'f()' } } }],
+    },
+  ]);
+
+  it('reports live, which a bundle cannot honour, at its position', () => {
+    const found = settingsFindings(config);
+    expect(found.map((d) => [d.pointer, d.severity])).toEqual([['/endpoints/0/extra_config/modifier~1lua-proxy/live', 'warning']]);
+    expect(at(found[0]!)).toEqual(positionOf(config, 'live'));
+  });
+
+  it('puts each block on the Plan under its module, sources to be read by the build', () => {
+    const ep = planOf(config).endpoints[0]!;
+    expect(ep.settings['modifier/lua']).toEqual({ sources: [], pre: 'print(1)', post: '', allowOpenLibs: false, skipNext: false });
+    expect(ep.settings['modifier/lua-router']).toMatchObject({ pre: 'print(2)' });
+    expect(ep.backends[0]!.settings['modifier/lua']).toMatchObject({ sources: [{ file: 's.lua', text: '' }], post: 'f()' });
+  });
+});
