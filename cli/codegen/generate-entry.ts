@@ -103,9 +103,6 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   const file = project.createSourceFile('entry.ts', readFileSync(join(templatesDir, 'entry.ts'), 'utf8'));
   placeholder(file.getVariableDeclarationOrThrow('BUILD'), JSON.stringify(build, null, 2));
   placeholder(file.getVariableDeclarationOrThrow('SERVICE'), JSON.stringify(spec.service, null, 2));
-  if (settingsTable) {
-    file.insertImportDeclaration(file.getImportDeclarations().length, { isTypeOnly: true, moduleSpecifier: '@hgw/runtime/plan/module-settings.js', namedImports: ['ModuleSettings'] });
-  }
   const lastImport = file.getImportDeclarations().length;
   file.insertImportDeclarations(
     lastImport,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { LevelSettings } from '../../runtime/plan/module-settings.js';
+import type { LevelSettings } from '../../runtime/settings/module-settings.js';
 import type { Plan } from '../../runtime/plan/plan.js';
 import type { LuaConfig } from '../../runtime/modifier/lua/lua-config.js';
 import { HgwError } from '../errors.js';

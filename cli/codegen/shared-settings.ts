@@ -5,7 +5,7 @@
  * literal, so parsed settings — defaults filled in — cost a bundle no more
  * than the raw `extra_config` they replace.
  */
-import type { LevelSettings } from '../../runtime/plan/module-settings.js';
+import type { LevelSettings } from '../../runtime/settings/module-settings.js';
 
 const TOKEN = /"@@hgw-settings:([^"@]+)@(\d+)@@"/g;
 

@@ -8,7 +8,7 @@
  * runtime's real exports. Adding a KrakenD namespace is a row here, the
  * runtime module with its settings parser, and its slot in runtime-modules.ts.
  */
-import type { ModuleSettings, SettingsModuleId } from '../../runtime/plan/module-settings.js';
+import type { ModuleSettings, SettingsModuleId } from '../../runtime/settings/module-settings.js';
 import type { SettingsParser } from '../../runtime/plan/settings.js';
 import { corsSettings } from '../../runtime/security/cors/cors-config.js';
 import { clientCredentialsSettings } from '../../runtime/auth/client-credentials/client-credentials-settings.js';

@@ -3,7 +3,7 @@
  * namespaces one `extra_config` sets: the plan stores the settings, `check`
  * reports the problems at their position (lint/rules/module-settings.ts).
  */
-import type { LevelSettings } from '../../runtime/plan/module-settings.js';
+import type { LevelSettings } from '../../runtime/settings/module-settings.js';
 import type { SettingsProblem } from '../../runtime/plan/settings.js';
 import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
 import { MODULES, type ConfigLevel, type ModuleRow } from './module-registry.js';

@@ -53,3 +53,10 @@ export function parseGoDurationSeconds(input: string): number | undefined {
   const d = parseGoDuration(input);
   return d.ok ? d.ms / 1000 : undefined;
 }
+
+/** A Go duration in milliseconds for a settings parser: `fallback` for a value that is not one (the schema reports it) or is negative. */
+export function goDurationMs(value: unknown, fallback: number): number {
+  if (typeof value !== 'string' || value === '') return fallback;
+  const d = parseGoDuration(value);
+  return d.ok && d.ms >= 0 ? d.ms : fallback;
+}

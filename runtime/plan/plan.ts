@@ -3,8 +3,6 @@
  * milliseconds and the list of runtime modules it needs. `hgw build` turns
  * only this into code; `hgw check -d` prints it. Plain JSON, no functions.
  */
-import type { LevelSettings } from './module-settings.js';
-
 export const PLAN_SCHEMA = 'hgw-plan/1' as const;
 
 /**
@@ -17,6 +15,19 @@ export const DEFAULT_DRAIN_DELAY_MS = 5000;
 
 /** The probe paths the server answers before any route (runtime/core/probes.ts); `check` warns of endpoints they hide. */
 export const PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
+
+/**
+ * Module id → the type of its parsed settings. Empty here so the Plan's types
+ * import nothing: runtime/settings/module-settings.ts fills it in (module
+ * augmentation), one line per module.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ModuleSettings {}
+
+export type SettingsModuleId = keyof ModuleSettings;
+
+/** The parsed settings at one level (service, endpoint or backend), keyed by module id. */
+export type LevelSettings = { [K in SettingsModuleId]?: ModuleSettings[K] };
 
 export interface Plan {
   schema: typeof PLAN_SCHEMA;

@@ -7,8 +7,6 @@
  * Wrong JSON types are the schema's to report; a parser names what the schema
  * lets through but the runtime would refuse (`error`) or ignore (`warning`).
  */
-import { parseGoDuration } from '../core/go-duration.js';
-
 export interface SettingsProblem {
   /** JSON pointer inside the namespace's value (`''` for the value itself). */
   pointer: string;
@@ -46,11 +44,4 @@ export function settingsParser<T>(read: (raw: unknown, problems: Problems) => T 
     const settings = read(raw, problems);
     return { settings, problems: problems.list };
   };
-}
-
-/** A Go duration in milliseconds; `fallback` for anything else (the schema reports a malformed one) or a negative one. */
-export function goDurationMs(value: unknown, fallback: number): number {
-  if (typeof value !== 'string' || value === '') return fallback;
-  const d = parseGoDuration(value);
-  return d.ok && d.ms >= 0 ? d.ms : fallback;
 }

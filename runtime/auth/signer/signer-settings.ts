@@ -17,8 +17,9 @@ export const signerSettings = /* @__PURE__ */ settingsParser<SignerSettings>((ra
   const c = raw as Record<string, unknown>;
   const kid = nonEmpty(c.kid);
   const keysToSign = Array.isArray(c.keys_to_sign) ? c.keys_to_sign.filter((k): k is string => typeof k === 'string') : [];
-  if (keysToSign.length === 0) {
-    problems.warn(Array.isArray(c.keys_to_sign) ? '/keys_to_sign' : '', 'keys_to_sign names no field: the answer is passed through unsigned', 'List the response fields to sign, e.g. ["access_token", "refresh_token"].');
+  // A missing keys_to_sign is the schema's finding (schema-required); an empty list passes it.
+  if (Array.isArray(c.keys_to_sign) && keysToSign.length === 0) {
+    problems.warn('/keys_to_sign', 'keys_to_sign names no field: the answer is passed through unsigned', 'List the response fields to sign, e.g. ["access_token", "refresh_token"].');
   }
   return { alg: nonEmpty(c.alg) ?? 'RS256', ...(kid ? { kid } : {}), keysToSign, ...keySourceSettings(c, problems) };
 });

@@ -4,7 +4,8 @@
  * `jwk_local_path`, and how long to wait before fetching the set again after
  * an unknown kid. Read when the Plan is built.
  */
-import { goDurationMs, type Problems } from '../../plan/settings.js';
+import { goDurationMs } from '../../core/go-duration.js';
+import type { Problems } from '../../plan/settings.js';
 
 export interface KeySourceSettings {
   jwkUrl?: string;
@@ -17,8 +18,9 @@ export function keySourceSettings(c: Record<string, unknown>, problems: Problems
   const jwkUrl = nonEmpty(c.jwk_url);
   const jwkLocalPath = nonEmpty(c.jwk_local_path);
   const disableJwkSecurity = c.disable_jwk_security === true;
-  if (!jwkUrl && !jwkLocalPath) {
-    problems.error('', 'neither jwk_url nor jwk_local_path is set: the gateway refuses to start without keys', 'Set "jwk_url" (the issuer\'s JWK set, e.g. https://issuer/.well-known/jwks.json) or "jwk_local_path".');
+  // Neither key is the schema's finding (schema-required); an empty one passes it but gives no keys either.
+  if (!jwkUrl && !jwkLocalPath && (c.jwk_url !== undefined || c.jwk_local_path !== undefined)) {
+    problems.error(c.jwk_url !== undefined ? '/jwk_url' : '/jwk_local_path', 'jwk_url and jwk_local_path are empty: the gateway refuses to start without keys', 'Set "jwk_url" (the issuer\'s JWK set, e.g. https://issuer/.well-known/jwks.json) or "jwk_local_path".');
   } else if (jwkUrl?.startsWith('http:') && !jwkLocalPath && !disableJwkSecurity) {
     problems.warn('/jwk_url', `jwk_url ${JSON.stringify(jwkUrl)} is plain http: the keys are not fetched (unless a host map sends it elsewhere), so every token is refused`, 'Use an https:// key server, or set "disable_jwk_security": true (development only).');
   }

@@ -1,4 +1,5 @@
-import { goDurationMs, settingsParser } from '../../plan/settings.js';
+import { goDurationMs } from '../../core/go-duration.js';
+import { settingsParser } from '../../plan/settings.js';
 import { keySourceSettings, nonEmpty, type KeySourceSettings } from './key-source-settings.js';
 
 /**

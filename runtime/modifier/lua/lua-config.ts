@@ -19,11 +19,10 @@ export interface LuaConfig {
  * source's `text` is empty until `hgw build` reads the file
  * (cli/codegen/lua-sources.ts).
  */
-export const luaSettings = /* @__PURE__ */ settingsParser<LuaConfig>((value, problems) => {
+export const luaSettings = /* @__PURE__ */ settingsParser<LuaConfig>((value) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   const files = Array.isArray(v.sources) ? v.sources.filter((s): s is string => typeof s === 'string') : [];
-  if (v.live === true) problems.warn('/live', 'live has no effect: hgw build reads the sources once and the bundle carries them', 'Remove "live"; rebuild (or use hgw run) to pick up edited scripts.');
   return {
     sources: files.map((file) => ({ file, text: '' })),
     pre: typeof v.pre === 'string' ? v.pre : '',

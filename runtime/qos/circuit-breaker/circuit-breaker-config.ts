@@ -33,8 +33,8 @@ export const circuitBreakerSettings = /* @__PURE__ */ settingsParser<CircuitBrea
   const maxErrorsKey = o.max_errors !== undefined ? 'max_errors' : 'maxErrors';
   const maxErrors = integer(o[maxErrorsKey]);
   const log = o.log_status_change ?? o.logStatusChange;
-  if (o.timeout !== undefined && timeout <= 0) {
-    problems.warn('/timeout', `timeout ${String(o.timeout)} is not a positive number of seconds: the breaker stays open ${DEFAULT_OPEN_TIMEOUT_MS / 1000} s (gobreaker's default)`, 'Set the seconds the breaker stays open, e.g. 10.');
+  if (typeof o.timeout === 'number' && timeout <= 0) {
+    problems.warn('/timeout', `timeout ${o.timeout} is not a positive number of seconds: the breaker stays open ${DEFAULT_OPEN_TIMEOUT_MS / 1000} s (gobreaker's default)`, 'Set the seconds the breaker stays open, e.g. 10.');
   }
   if (maxErrors < 0) {
     problems.warn(`/${maxErrorsKey}`, `${maxErrorsKey} ${maxErrors} is negative: the breaker never opens`, 'Set how many consecutive errors open the breaker, e.g. 5.');

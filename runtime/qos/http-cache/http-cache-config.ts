@@ -4,7 +4,7 @@
  * hgw always bounds memory, with defaults large enough to change nothing for
  * ordinary configs. Read when the Plan is built.
  */
-import { settingsParser, type Problems } from '../../plan/settings.js';
+import { settingsParser } from '../../plan/settings.js';
 
 export const DEFAULT_MAX_ITEMS = 1000;
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
@@ -25,18 +25,16 @@ export interface HttpCacheConfig {
 }
 
 /** Any value turns the cache on (as in KrakenD); options that are not objects' members get the defaults. */
-export const httpCacheSettings = /* @__PURE__ */ settingsParser<HttpCacheConfig>((raw, problems) => {
+export const httpCacheSettings = /* @__PURE__ */ settingsParser<HttpCacheConfig>((raw) => {
   const o = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   return {
     shared: o.shared === true,
-    maxItems: positiveInteger(o, 'max_items', DEFAULT_MAX_ITEMS, problems),
-    maxSize: positiveInteger(o, 'max_size', DEFAULT_MAX_SIZE, problems),
+    maxItems: positiveInteger(o.max_items) ?? DEFAULT_MAX_ITEMS,
+    maxSize: positiveInteger(o.max_size) ?? DEFAULT_MAX_SIZE,
   };
 });
 
-function positiveInteger(o: Record<string, unknown>, key: string, fallback: number, problems: Problems): number {
-  const v = o[key];
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 1) return Math.floor(v);
-  if (typeof v === 'number') problems.warn(`/${key}`, `${key} ${v} is less than 1: the cache keeps up to ${fallback} instead`, `Set a positive ${key}, or remove it for the default (${fallback}).`);
-  return fallback;
+/** Sizes under 1 are the schema's finding (schema-range); the defaults stand in for them. */
+function positiveInteger(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : undefined;
 }

@@ -39,8 +39,9 @@ export const routerRateLimitSettings = /* @__PURE__ */ settingsParser<RouterRate
       if (key === '' && strategy !== 'ip') {
         problems.warn(o.key === undefined ? '/strategy' : '/key', `strategy "${strategy}" with no key identifies no client: every request is refused with 429`, `Name the ${strategy === 'header' ? 'header' : 'route parameter'} that identifies a client in "key".`);
       }
-    } else {
-      problems.warn(o.strategy === undefined ? '/client_max_rate' : '/strategy', `Unknown strategy ${JSON.stringify(o.strategy ?? '')}: no per-client limit`, 'Set "strategy" to "ip", "header" (with "key") or "param" (with "key").');
+    } else if (o.strategy === undefined) {
+      // A strategy that is not one of the three is the schema's finding (schema-enum).
+      problems.warn('/client_max_rate', 'client_max_rate without a strategy: no per-client limit', 'Set "strategy" to "ip", "header" (with "key") or "param" (with "key").');
     }
   }
   // An endpoint's own limit that limits nothing still stands: the service's does not apply there.

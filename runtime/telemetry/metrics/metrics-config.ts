@@ -10,7 +10,7 @@ export interface MetricsConfig {
   listenAddress: string;
   /** Its host part without brackets; absent: every interface, as Go's `:8090`. */
   host?: string;
-  /** Its port; 0 when it has none, a free port the gateway logs. */
+  /** Its port; 0 when it has none (the schema's pattern reports it), a free port the gateway logs. */
   port: number;
   routerDisabled: boolean;
   proxyDisabled: boolean;
@@ -18,7 +18,7 @@ export interface MetricsConfig {
   endpointDisabled: boolean;
 }
 
-export const metricsSettings = /* @__PURE__ */ settingsParser<MetricsConfig>((value, problems) => {
+export const metricsSettings = /* @__PURE__ */ settingsParser<MetricsConfig>((value) => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   const listenAddress = typeof v.listen_address === 'string' && v.listen_address !== '' ? v.listen_address : ':8090';
@@ -26,9 +26,6 @@ export const metricsSettings = /* @__PURE__ */ settingsParser<MetricsConfig>((va
   const host = colon > 0 ? listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
   const portText = colon >= 0 ? listenAddress.slice(colon + 1) : '';
   const port = /^\d{1,5}$/.test(portText) && Number(portText) <= 65535 ? Number(portText) : 0;
-  if (port === 0 && portText !== '0') {
-    problems.warn('/listen_address', `listen_address ${JSON.stringify(listenAddress)} has no port from 1 to 65535: /__stats/ listens on a free port the gateway logs`, 'Write [host]:port, e.g. ":8090" or "127.0.0.1:8090".');
-  }
   return {
     listenAddress,
     ...(host ? { host } : {}),

@@ -94,17 +94,12 @@ export const otelSettings = /* @__PURE__ */ settingsParser<OtelConfig>((value, p
   const backend = obj(layers.backend);
   const timeBuckets = obj(v.histograms).time_buckets;
   const rate = typeof v.trace_sample_rate === 'number' ? Math.min(1, Math.max(0, v.trace_sample_rate)) : 1;
-  if (typeof v.trace_sample_rate === 'number' && rate !== v.trace_sample_rate) {
-    problems.warn('/trace_sample_rate', `trace_sample_rate ${v.trace_sample_rate} is outside 0..1: ${rate} is used`, 'Give the share of new traces to keep, from 0 to 1 (e.g. 0.25).');
-  }
   const period = typeof v.metric_reporting_period === 'number' && v.metric_reporting_period > 0 ? v.metric_reporting_period : 30;
   if (typeof v.metric_reporting_period === 'number' && period !== v.metric_reporting_period) {
     problems.warn('/metric_reporting_period', `metric_reporting_period ${v.metric_reporting_period} is not a positive number of seconds: metrics are reported every 30 s`, 'Set the seconds between metric reports, e.g. 30.');
   }
-  const unsupported = Object.keys(exporters).filter((k) => k !== 'otlp' && k !== 'prometheus');
-  for (const kind of unsupported) {
-    problems.warn(`/exporters/${kind}`, `the ${kind} exporter is not supported by hgw: nothing is sent to it`, 'Send to an OTLP collector ("otlp") or expose "prometheus" instead.');
-  }
+  // Exporter kinds other than these two are the schema's finding; the SDK also warns at start-up.
+  const unsupported = Object.keys(exporters).filter((k) => k !== 'otlp' && k !== 'prometheus' && !/^[@$_#]/.test(k));
   return {
     serviceName: typeof v.service_name === 'string' && v.service_name !== '' ? v.service_name : 'krakend',
     serviceVersion: typeof v.service_version === 'string' ? v.service_version : '',

@@ -46,12 +46,13 @@ describe('qos/ratelimit/router options', () => {
     expect(perSecond(read({ max_rate: 10, every: 60 }).config?.global)).toBe(10);
   });
 
-  it('strategy is case-insensitive; unknown or missing ones drop the client limit with a warning', () => {
+  it('strategy is case-insensitive; unknown or missing ones drop the client limit (a missing one with a warning, an unknown one is a schema error)', () => {
     expect(read({ client_max_rate: 1, strategy: 'Header', key: 'X-Key' }).config?.client).toMatchObject({ strategy: 'header', key: 'X-Key' });
     const unknown = read({ max_rate: 1, client_max_rate: 1, strategy: 'cookie' });
     expect(unknown.config?.client).toBeUndefined();
-    expect(unknown.warnings).toEqual(['Unknown strategy "cookie": no per-client limit']);
+    expect(unknown.warnings).toEqual([]);
     expect(read({ client_max_rate: 1 }).config).toBeUndefined();
+    expect(read({ client_max_rate: 1 }).warnings).toEqual(['client_max_rate without a strategy: no per-client limit']);
   });
 
   it('nothing to limit, or not an object: no limiter', () => {

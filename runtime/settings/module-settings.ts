@@ -1,9 +1,11 @@
 /**
- * Module id → the type of its parsed settings. The Plan holds, at each level,
- * the settings of every module the config turns on there, parsed when the
- * Plan is built (cli/plan/module-registry.ts names each module's parser), so
- * `plan.service.settings['qos/ratelimit-router']` is typed. Type imports
- * only: nothing here is linked into a bundle.
+ * Module id → the type of its parsed settings, filled into the Plan's
+ * `ModuleSettings` (runtime/plan/plan.ts) by module augmentation. The Plan
+ * holds, at each level, the settings of every module the config turns on
+ * there, parsed when the Plan is built (cli/plan/module-registry.ts names
+ * each module's parser), so `plan.service.settings['qos/ratelimit-router']`
+ * is typed. Type imports only: nothing here is linked into a bundle; a
+ * program that reads settings includes this file (generated entries import it).
  */
 import type { SignerSettings } from '../auth/signer/signer-settings.js';
 import type { ValidatorConfig } from '../auth/validator/validator-config.js';
@@ -25,30 +27,29 @@ import type { LoggingSettings } from '../telemetry/logging/logging-settings.js';
 import type { MetricsConfig } from '../telemetry/metrics/metrics-config.js';
 import type { OtelConfig } from '../telemetry/opentelemetry/otel-config.js';
 
-export interface ModuleSettings {
-  'security/cors': CorsConfig;
-  'qos/ratelimit-router': RouterRateLimitConfig;
-  'qos/ratelimit-proxy': ProxyRateLimitConfig;
-  'auth/validator': ValidatorConfig;
-  'auth/signer': SignerSettings;
-  'qos/circuit-breaker': CircuitBreakerConfig;
-  'qos/http-cache': HttpCacheConfig;
-  'telemetry/logging': LoggingSettings;
-  'telemetry/metrics': MetricsConfig;
-  'telemetry/opentelemetry': OtelConfig;
-  'security/http': HttpSecureConfig;
-  'security/bot-detector': BotDetectorConfig;
-  'validation/cel': CelSettings;
-  'validation/json-schema': JsonSchemaSettings;
-  'modifier/martian': MartianSettings;
-  'auth/client-credentials': ClientCredentialsSettings;
-  'auth/revoker': RevokerConfig;
-  'zap/listeners': ZapListenerSettings;
-  'modifier/lua': LuaConfig;
-  'modifier/lua-router': LuaConfig;
+declare module '../plan/plan.js' {
+  interface ModuleSettings {
+    'security/cors': CorsConfig;
+    'qos/ratelimit-router': RouterRateLimitConfig;
+    'qos/ratelimit-proxy': ProxyRateLimitConfig;
+    'auth/validator': ValidatorConfig;
+    'auth/signer': SignerSettings;
+    'qos/circuit-breaker': CircuitBreakerConfig;
+    'qos/http-cache': HttpCacheConfig;
+    'telemetry/logging': LoggingSettings;
+    'telemetry/metrics': MetricsConfig;
+    'telemetry/opentelemetry': OtelConfig;
+    'security/http': HttpSecureConfig;
+    'security/bot-detector': BotDetectorConfig;
+    'validation/cel': CelSettings;
+    'validation/json-schema': JsonSchemaSettings;
+    'modifier/martian': MartianSettings;
+    'auth/client-credentials': ClientCredentialsSettings;
+    'auth/revoker': RevokerConfig;
+    'zap/listeners': ZapListenerSettings;
+    'modifier/lua': LuaConfig;
+    'modifier/lua-router': LuaConfig;
+  }
 }
 
-export type SettingsModuleId = keyof ModuleSettings;
-
-/** The parsed settings at one level (service, endpoint or backend). */
-export type LevelSettings = { [K in SettingsModuleId]?: ModuleSettings[K] };
+export type { LevelSettings, ModuleSettings, SettingsModuleId } from '../plan/plan.js';
