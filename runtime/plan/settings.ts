@@ -37,7 +37,11 @@ export class Problems {
   }
 }
 
-/** A parser from a reader that reports into `Problems`. */
+/**
+ * A parser from a reader that reports into `Problems`. Declare it
+ * `/* @__PURE__ *\/ settingsParser(...)`, so a bundle whose runtime imports
+ * only a helper or a type from the parser's file drops the parser.
+ */
 export function settingsParser<T>(read: (raw: unknown, problems: Problems) => T | undefined): SettingsParser<T> {
   return (raw) => {
     const problems = new Problems();

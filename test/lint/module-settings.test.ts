@@ -242,3 +242,13 @@ describe('module-settings: Lua', () => {
     expect(ep.backends[0]!.settings['modifier/lua']).toMatchObject({ sources: [{ file: 's.lua', text: '' }], post: 'f()' });
   });
 });
+
+describe('module-settings: legacy namespace names', () => {
+  it('reports at the key as written, and the Plan holds the settings under the module id', () => {
+    const config = base([{ endpoint: '/a', extra_config: { 'github.com/devopsfaith/krakend-ratelimit/juju/router': { client_max_rate: 5, strategy: 'header' } }, backend: [{ url_pattern: '/a' }] }]);
+    const found = settingsFindings(config);
+    expect(found.map((d) => d.pointer)).toEqual(['/endpoints/0/extra_config/github.com~1devopsfaith~1krakend-ratelimit~1juju~1router/strategy']);
+    expect(at(found[0]!)).toEqual(positionOf(config, 'strategy'));
+    expect(planOf(config).endpoints[0]!.settings['qos/ratelimit-router']?.client).toMatchObject({ strategy: 'header', key: '' });
+  });
+});
