@@ -21,7 +21,6 @@ export const PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as con
  * import nothing: runtime/settings/module-settings.ts fills it in (module
  * augmentation), one line per module.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface ModuleSettings {}
 
 export type SettingsModuleId = keyof ModuleSettings;
