@@ -7,6 +7,8 @@ import { isMainModule, main, startGateway, type GatewayWiring, type StartOptions
 import type { BuildInfo } from '@hgw/runtime/core/start.js';
 import type { EndpointPlan, ServicePlan } from '@hgw/runtime/plan/plan.js';
 import type { PluginRegistration } from '@hgw/runtime/plugins/plugin-api.js';
+// The Plan's settings types (module augmentation), for the SERVICE and endpoint literals and SETTINGS.
+import type { ModuleSettings } from '@hgw/runtime/settings/module-settings.js';
 
 /** Build facts: hgw version, brand, config hash, host map, features not enforced yet. */
 const BUILD = frozen<BuildInfo>(__BUILD__);

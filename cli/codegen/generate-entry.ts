@@ -7,6 +7,7 @@ import type { RuntimeExport } from './runtime-modules.js';
 import { EXPORTS } from '../plan/module-registry.js';
 import { planWiring, type WiredExport } from './plan-wiring.js';
 import type { PluginFile } from './plugin-files.js';
+import { SharedSettings } from './shared-settings.js';
 
 /**
  * Plan → entry.ts: the wiring spec (plan-wiring.ts) printed into the template
@@ -44,6 +45,15 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
 
   const statements: OptionalKind<VariableStatementStructure>[] = [];
   const wiring: string[] = [];
+  const shared = new SharedSettings(spec.endpoints.flatMap((ew) => [ew.plan.settings, ...ew.plan.backends.map((b) => b.settings)]));
+  const settingsTable = shared.declaration();
+  if (settingsTable) {
+    statements.push({
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ['Module settings several endpoints or backends share, parsed at build time; the Plans below refer to them.'],
+      declarations: [{ name: 'SETTINGS', initializer: settingsTable }],
+    });
+  }
   for (const ew of spec.endpoints) {
     const ep = ew.plan;
     const name = `ep${ep.index}`;
@@ -52,7 +62,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
     statements.push({
       declarationKind: VariableDeclarationKind.Const,
       docs: [ew.notes.map(commentSafe).join('\n')],
-      declarations: [{ name, initializer: `frozen<EndpointPlan>(${JSON.stringify(ep, null, 2)})` }],
+      declarations: [{ name, initializer: `frozen<EndpointPlan>(${shared.literal(ep)})` }],
     });
     const middleware = ew.middleware.map(use);
     const backendStageLists = ew.stages.map((list) => list.map(wired));
@@ -93,7 +103,7 @@ export function generateEntry(plan: Plan, templatesDir: string, options: Codegen
   });
   const file = project.createSourceFile('entry.ts', readFileSync(join(templatesDir, 'entry.ts'), 'utf8'));
   placeholder(file.getVariableDeclarationOrThrow('BUILD'), JSON.stringify(build, null, 2));
-  placeholder(file.getVariableDeclarationOrThrow('SERVICE'), JSON.stringify(plan.service, null, 2));
+  placeholder(file.getVariableDeclarationOrThrow('SERVICE'), JSON.stringify(spec.service, null, 2));
   const lastImport = file.getImportDeclarations().length;
   file.insertImportDeclarations(
     lastImport,

@@ -1,35 +1,35 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { LevelSettings } from '../../runtime/settings/module-settings.js';
 import type { Plan } from '../../runtime/plan/plan.js';
+import type { LuaConfig } from '../../runtime/modifier/lua/lua-config.js';
 import { HgwError } from '../errors.js';
 
 /**
- * Lua `sources` are read at build time and their text put in the Plan next
- * to the block (`source_texts`), so the bundle never reads scripts from disk.
- * A relative path is looked up from the working directory first (where
- * KrakenD resolves it), then from the config file's folder.
+ * Lua `sources` are read at build time and their text put in the Plan's
+ * parsed settings next to each file name, so the bundle never reads scripts
+ * from disk. A relative path is looked up from the working directory first
+ * (where KrakenD resolves it), then from the config file's folder.
  */
-const NAMESPACES = ['modifier/lua-proxy', 'modifier/lua-backend', 'modifier/lua-endpoint'] as const;
+const LUA_MODULES = ['modifier/lua', 'modifier/lua-router'] as const;
 
 export function withLuaSources(plan: Plan, baseDirs: readonly string[]): Plan {
-  const embed = (extra: Record<string, unknown>): Record<string, unknown> => {
-    let out = extra;
-    for (const ns of NAMESPACES) {
-      const block = extra[ns] as { sources?: unknown } | undefined;
-      if (!block || !Array.isArray(block.sources) || block.sources.length === 0) continue;
-      const texts: Record<string, string> = {};
-      for (const file of block.sources) if (typeof file === 'string') texts[file] = readSource(file, baseDirs);
-      out = { ...out, [ns]: { ...block, source_texts: texts } };
+  const embed = (settings: LevelSettings): LevelSettings => {
+    let out = settings;
+    for (const id of LUA_MODULES) {
+      const cfg: LuaConfig | undefined = settings[id];
+      if (!cfg || cfg.sources.length === 0) continue;
+      out = { ...out, [id]: { ...cfg, sources: cfg.sources.map((s) => ({ file: s.file, text: readSource(s.file, baseDirs) })) } };
     }
     return out;
   };
   return {
     ...plan,
-    service: { ...plan.service, extraConfig: embed(plan.service.extraConfig) },
+    service: { ...plan.service, settings: embed(plan.service.settings) },
     endpoints: plan.endpoints.map((ep) => ({
       ...ep,
-      extraConfig: embed(ep.extraConfig),
-      backends: ep.backends.map((b) => ({ ...b, extraConfig: embed(b.extraConfig) })),
+      settings: embed(ep.settings),
+      backends: ep.backends.map((b) => ({ ...b, settings: embed(b.settings) })),
     })),
   };
 }

@@ -6,10 +6,11 @@
  * (issue 17 point 5). No strings of code here.
  */
 import { basename } from 'node:path';
-import type { EndpointPlan, Plan } from '../../runtime/plan/plan.js';
+import type { BackendPlan, EndpointPlan, Plan, ServicePlan } from '../../runtime/plan/plan.js';
 import { HgwError } from '../errors.js';
 import { EXPORTS } from '../plan/module-registry.js';
 import { stageModules } from '../plan/modules.js';
+import { unparsedExtraConfig } from '../plan/module-settings.js';
 import {
   backendStages, backendUpstream, backendWrappers, CODECS, endpointFinisher, endpointHandler, endpointMiddleware, endpointWrappers, extraListeners, HOST_ROUTING, IMPLEMENTED, ingressMiddlewareExport, logSinks, REQUIRED, routerMiddleware, type RuntimeExport,
 } from './runtime-modules.js';
@@ -22,7 +23,7 @@ export interface WiredExport {
 }
 
 export interface EndpointWiring {
-  /** The endpoint's Plan, with an endpoint-level req-resp-modifier moved onto its one backend. */
+  /** The endpoint's Plan as the bundle carries it: an endpoint-level req-resp-modifier moved onto its one backend, parsed namespaces as settings only. */
   plan: EndpointPlan;
   /** What a reader of entry.ts is told above the endpoint: route, handler, stages, backends, source position. */
   notes: string[];
@@ -36,6 +37,8 @@ export interface EndpointWiring {
 }
 
 export interface WiringSpec {
+  /** The service's Plan as the bundle carries it (parsed namespaces as settings only). */
+  service: ServicePlan;
   endpoints: EndpointWiring[];
   /** Router middleware in order: server plugins, the edge chain, then host routing or the ingress. */
   router: WiredExport[];
@@ -71,7 +74,7 @@ export function planWiring(plan: Plan, hgwVersion: string): WiringSpec {
     notes.push(`${basename(plan.source.file)}:${ep.source.line}:${ep.source.column}`);
     const finisher = endpointFinisher(ep);
     return {
-      plan: ep,
+      plan: { ...ep, extraConfig: unparsedExtraConfig('endpoint', ep.extraConfig, ep.settings), backends: ep.backends.map(bundledBackend) },
       notes,
       handler,
       backends,
@@ -93,6 +96,7 @@ export function planWiring(plan: Plan, hgwVersion: string): WiringSpec {
     ...(plan.ingress ? [{ use: ingressMiddlewareExport(plan.ingress.hosts.some((h) => h.auth)), with: 'INGRESS' as const }] : []),
   ];
   return {
+    service: { ...plan.service, extraConfig: unparsedExtraConfig('service', plan.service.extraConfig, plan.service.settings) },
     endpoints,
     router,
     listeners: extraListeners(plan.service),
@@ -117,4 +121,8 @@ function withEndpointModifiers(ep: EndpointPlan): EndpointPlan {
   const backend = ep.backends[0]!;
   if (backend.extraConfig['plugin/req-resp-modifier'] !== undefined) return ep;
   return { ...ep, backends: [{ ...backend, extraConfig: { ...backend.extraConfig, 'plugin/req-resp-modifier': modifier } }] };
+}
+
+function bundledBackend(be: BackendPlan): BackendPlan {
+  return { ...be, extraConfig: unparsedExtraConfig('backend', be.extraConfig, be.settings) };
 }

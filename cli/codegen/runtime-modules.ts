@@ -57,23 +57,23 @@ export const CODECS: Record<string, { module: string; use: RuntimeExport }> = {
 export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost, so a request refused by auth or a rate limit still has its span.
-  if (service.extraConfig['telemetry/opentelemetry'] !== undefined) out.push(otelExport(service, 'endpointTelemetry'));
-  if (metricsLayer(service, 'router_disabled')) out.push(EXPORTS.routerMetrics);
+  if (service.settings['telemetry/opentelemetry'] !== undefined) out.push(otelExport(service, 'endpointTelemetry'));
+  if (metricsLayer(service, 'routerDisabled')) out.push(EXPORTS.routerMetrics);
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
-  if (endpoint.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaEndpointScript);
+  if (endpoint.settings['modifier/lua-router'] !== undefined) out.push(EXPORTS.luaEndpointScript);
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
     out.push(EXPORTS.requireIdentity);
   }
-  if (endpoint.extraConfig['auth/validator'] !== undefined || service.extraConfig['auth/validator'] !== undefined) {
+  if (endpoint.settings['auth/validator'] !== undefined || service.settings['auth/validator'] !== undefined) {
     out.push(EXPORTS.jwtValidator);
     // krakend-cel's JWT rejecter runs on the claims the validator just verified.
-    if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
+    if (endpoint.settings['validation/cel'] !== undefined) out.push(CEL_JWT_REJECTER);
     // auth/revoker refuses verified tokens whose watched claims were revoked.
-    if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
+    if (service.settings['auth/revoker'] !== undefined) out.push(EXPORTS.revokedTokens);
   }
-  const rateLimit = (endpoint.extraConfig['qos/ratelimit/router'] ?? service.extraConfig['qos/ratelimit/router']) as { store?: unknown } | undefined;
+  const rateLimit = endpoint.settings['qos/ratelimit-router'] ?? service.settings['qos/ratelimit-router'];
   if (rateLimit !== undefined) {
-    const shared = rateLimit.store !== undefined || (service.extraConfig['qos/ratelimit/router'] as { store?: unknown } | undefined)?.store !== undefined;
+    const shared = rateLimit.store !== undefined || service.settings['qos/ratelimit-router']?.store !== undefined;
     out.push(
       shared
         ? EXPORTS.routerRateLimitWithRedis
@@ -91,9 +91,8 @@ const CEL_JWT_REJECTER: RuntimeExport = EXPORTS.celJwtRejecter;
 
 /** Which exporter lists `telemetry/opentelemetry` fills: each links its own library (OTLP brings gRPC). */
 function otelExporters(service: ServicePlan): { otlp: boolean; prometheus: boolean } {
-  const exporters = (service.extraConfig['telemetry/opentelemetry'] as { exporters?: Record<string, unknown> } | undefined)?.exporters ?? {};
-  const listed = (k: string) => Array.isArray(exporters[k]) && (exporters[k] as unknown[]).length > 0;
-  return { otlp: listed('otlp'), prometheus: listed('prometheus') };
+  const otel = service.settings['telemetry/opentelemetry'];
+  return { otlp: (otel?.otlp.length ?? 0) > 0, prometheus: (otel?.prometheus.length ?? 0) > 0 };
 }
 
 /** The endpoint middleware or the scrape listener wired with exactly the configured exporters. */
@@ -105,9 +104,9 @@ function otelExport(service: ServicePlan, kind: 'endpointTelemetry' | 'prometheu
 }
 
 /** `telemetry/metrics` is on and this layer is not switched off. */
-function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disabled' | 'backend_disabled'): boolean {
-  const cfg = service.extraConfig['telemetry/metrics'] as Record<string, unknown> | undefined;
-  return cfg !== undefined && cfg[off] !== true;
+function metricsLayer(service: ServicePlan, off: 'routerDisabled' | 'proxyDisabled' | 'backendDisabled'): boolean {
+  const cfg = service.settings['telemetry/metrics'];
+  return cfg !== undefined && !cfg[off];
 }
 
 /**
@@ -117,27 +116,27 @@ function metricsLayer(service: ServicePlan, off: 'router_disabled' | 'proxy_disa
 export function endpointWrappers(endpoint: EndpointPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
   // Outermost: the pipe's latency includes every other middleware. A no-op answer streams past it, so no-op endpoints have none.
-  if (metricsLayer(service, 'proxy_disabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
-  if (endpoint.extraConfig['modifier/lua-proxy'] !== undefined) out.push(LUA_PROXY);
-  if (endpoint.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
-  if (endpoint.extraConfig['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
+  if (metricsLayer(service, 'proxyDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
+  if (endpoint.settings['modifier/lua'] !== undefined) out.push(LUA_PROXY);
+  if (endpoint.settings['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  if (endpoint.settings['validation/json-schema'] !== undefined) out.push(JSON_SCHEMA_PROXY);
   return out;
 }
 
 /** Proxy middlewares around one backend's proxy, outermost first (a no-op endpoint runs their request side). */
 export function backendWrappers(endpoint: EndpointPlan, backend: BackendPlan, service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (metricsLayer(service, 'backend_disabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
-  if (backend.extraConfig['modifier/lua-backend'] !== undefined) out.push(LUA_PROXY);
-  if (backend.extraConfig['validation/cel'] !== undefined) out.push(CEL_PROXY);
+  if (metricsLayer(service, 'backendDisabled') && endpoint.outputEncoding !== 'no-op') out.push(METRICS_PROXY);
+  if (backend.settings['modifier/lua'] !== undefined) out.push(LUA_PROXY);
+  if (backend.settings['validation/cel'] !== undefined) out.push(CEL_PROXY);
   return out;
 }
 
 /** A backend's stages, outermost first, in KrakenD's order: circuit breaker → proxy rate limit → martian → HTTP cache. */
 export function backendStages(backend: BackendPlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (backend.extraConfig['qos/circuit-breaker'] !== undefined) out.push(EXPORTS.circuitBreaker);
-  const proxyLimit = backend.extraConfig['qos/ratelimit/proxy'] as { store?: unknown } | undefined;
+  if (backend.settings['qos/circuit-breaker'] !== undefined) out.push(EXPORTS.circuitBreaker);
+  const proxyLimit = backend.settings['qos/ratelimit-proxy'];
   if (proxyLimit !== undefined) {
     out.push(
       proxyLimit.store !== undefined
@@ -146,16 +145,16 @@ export function backendStages(backend: BackendPlan): RuntimeExport[] {
     );
   }
   // The gateway's own OAuth2 token goes on the request before martian and the cache see it.
-  if (backend.extraConfig['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
+  if (backend.settings['auth/client-credentials'] !== undefined) out.push(EXPORTS.clientCredentials);
   // martian edits the request as sent and the answer as received, inside the limits and outside the cache (KrakenD's cache lives in the HTTP client).
-  if (backend.extraConfig['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
-  if (backend.extraConfig['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
+  if (backend.settings['modifier/martian'] !== undefined) out.push(EXPORTS.martianStage);
+  if (backend.settings['qos/http-cache'] !== undefined) out.push(EXPORTS.httpCache);
   return out;
 }
 
 /** What takes over an endpoint's answer, if anything. */
 export function endpointFinisher(endpoint: EndpointPlan): RuntimeExport | undefined {
-  return endpoint.extraConfig['auth/signer'] !== undefined ? EXPORTS.jwtSigner : undefined;
+  return endpoint.settings['auth/signer'] !== undefined ? EXPORTS.jwtSigner : undefined;
 }
 
 /**
@@ -168,16 +167,16 @@ export function routerMiddleware(service: ServicePlan): RuntimeExport[] {
   // Right after recovery: every answer below it, refusals included, leaves stamped.
   if (edge.includes('core/production-headers')) out.push(EXPORTS.productionHeaders);
   // Host check and HTTPS redirect before anything else answers.
-  if (service.extraConfig['security/http'] !== undefined) out.push(EXPORTS.httpSecure);
+  if (service.settings['security/http'] !== undefined) out.push(EXPORTS.httpSecure);
   if (edge.includes('security/hanzo-cors')) out.push(EXPORTS.hanzoCors);
-  if (service.extraConfig['security/cors'] !== undefined && krakendCorsLinked(service)) out.push(EXPORTS.krakendCors);
+  if (service.settings['security/cors'] !== undefined && krakendCorsLinked(service)) out.push(EXPORTS.krakendCors);
   if (edge.includes('auth/hanzo-iam')) out.push(EXPORTS.hanzoIam);
   if (edge.includes('auth/identity-strip')) out.push(EXPORTS.identityStrip);
   if (edge.includes('auth/widget-gate')) out.push(EXPORTS.widgetGate);
-  if (service.extraConfig['security/bot-detector'] !== undefined) {
+  if (service.settings['security/bot-detector'] !== undefined) {
     out.push(EXPORTS.botDetector);
   }
-  if (service.extraConfig['modifier/lua-endpoint'] !== undefined) out.push(EXPORTS.luaServiceScript);
+  if (service.settings['modifier/lua-router'] !== undefined) out.push(EXPORTS.luaServiceScript);
   return out;
 }
 
@@ -200,9 +199,9 @@ export function logSinks(service: ServicePlan): RuntimeExport[] {
 /** Listeners beside HTTP: the ZAP surfaces, when the service names them. */
 export function extraListeners(service: ServicePlan): RuntimeExport[] {
   const out: RuntimeExport[] = [];
-  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) out.push(EXPORTS.zapListeners);
-  if (service.extraConfig['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
+  if (service.settings['zap/listeners'] !== undefined) out.push(EXPORTS.zapListeners);
+  if (service.settings['telemetry/metrics'] !== undefined) out.push(EXPORTS.statsListener);
   if (otelExporters(service).prometheus) out.push(otelExport(service, 'prometheusListener'));
-  if (service.extraConfig['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
+  if (service.settings['auth/revoker'] !== undefined) out.push(EXPORTS.revokerListener);
   return out;
 }

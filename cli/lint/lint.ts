@@ -6,6 +6,7 @@ import type { ProfileName } from '../../runtime/plan/plan.js';
 import { resolveProfile } from '../plan/profile.js';
 import { profileRule } from './rules/profile.js';
 import { notEnforcedRule } from './rules/not-enforced.js';
+import { moduleSettingsRule } from './rules/module-settings.js';
 import { backendsRule } from './rules/backends.js';
 import { celRule } from './rules/cel.js';
 import { jsonSchemaRule } from './rules/json-schema.js';
@@ -52,6 +53,7 @@ const GATEWAY_RULES: readonly GatewayRule[] = [
   regexpsRule,
   revokerRule,
   gelfRule,
+  moduleSettingsRule,
   profileRule,
   notEnforcedRule,
 ];

@@ -12,6 +12,7 @@ import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
 import { sanitizeHost } from '../config/hosts.js';
 import { clientTlsPlan, serverTlsPlan } from '../config/tls.js';
 import { modulesFor, settingsNotEnforced } from './modules.js';
+import { levelSettings } from './module-settings.js';
 import { resolveEdge, resolveProfile } from './profile.js';
 import { routesPlan } from '../../runtime/routes/routes-plan.js';
 
@@ -116,6 +117,7 @@ export function servicePlan(c: Obj, profile: ProfilePlan = resolveProfile(normal
     router: routerPlan(extraConfig),
     dnsCacheTtlMs: Math.max(1000, positiveMs(c.dns_cache_ttl, 30_000)),
     extraConfig,
+    settings: levelSettings('service', extraConfig),
   };
   if (str(c.listen_ip)) svc.listenIp = str(c.listen_ip)!;
   const tls = serverTlsPlan(c.tls);
@@ -213,6 +215,7 @@ function backendPlan(b: Obj, index: number, ep: { method: string; outputEncoding
     returnErrorCode: bool(http.return_error_code),
     shadow: bool(proxy.shadow),
     extraConfig,
+    settings: levelSettings('backend', extraConfig),
   };
   if (str(b.target)) plan.target = str(b.target)!;
   if (Array.isArray(b.allow)) plan.allow = strs(b.allow);
@@ -267,6 +270,7 @@ export function buildPlan({ gateway, routes, profile, profileDefault }: PlanInpu
       maxPayload: Math.max(0, num(obj(extraConfig.proxy).max_payload) ?? service.router.maxPayload),
       proxy: proxyPlan(extraConfig),
       extraConfig,
+      settings: levelSettings('endpoint', extraConfig),
       backends: backendRefs(ref).map((b) => backendPlan(b.value, b.index, { method, outputEncoding }, service)),
       source: { line: pos.line, column: pos.column },
     };

@@ -6,8 +6,30 @@
  * (codegen/runtime-modules.ts), `check` derives what is not enforced
  * (lint/rules/not-enforced.ts), and a test holds it to the schema and the
  * runtime's real exports. Adding a KrakenD namespace is a row here, the
- * runtime module, and its slot in runtime-modules.ts.
+ * runtime module with its settings parser, and its slot in runtime-modules.ts.
  */
+import type { ModuleSettings, SettingsModuleId } from '../../runtime/settings/module-settings.js';
+import type { SettingsParser } from '../../runtime/plan/settings.js';
+import { corsSettings } from '../../runtime/security/cors/cors-config.js';
+import { clientCredentialsSettings } from '../../runtime/auth/client-credentials/client-credentials-settings.js';
+import { revokerSettings } from '../../runtime/auth/revoker/revoker-config.js';
+import { zapListenerSettings } from '../../runtime/zap/zap-listener-settings.js';
+import { celSettings } from '../../runtime/validation/cel/cel-settings.js';
+import { jsonSchemaSettings } from '../../runtime/validation/json-schema/json-schema-settings.js';
+import { martianSettings } from '../../runtime/modifier/martian/martian-settings.js';
+import { luaSettings } from '../../runtime/modifier/lua/lua-config.js';
+import { botDetectorSettings } from '../../runtime/security/bot-detector/bot-detector.js';
+import { httpSecureSettings } from '../../runtime/security/http/http-secure-config.js';
+import { loggingSettings } from '../../runtime/telemetry/logging/logging-settings.js';
+import { metricsSettings } from '../../runtime/telemetry/metrics/metrics-config.js';
+import { otelSettings } from '../../runtime/telemetry/opentelemetry/otel-config.js';
+import { circuitBreakerSettings } from '../../runtime/qos/circuit-breaker/circuit-breaker-config.js';
+import { httpCacheSettings } from '../../runtime/qos/http-cache/http-cache-config.js';
+import { signerSettings } from '../../runtime/auth/signer/signer-settings.js';
+import { validatorSettings } from '../../runtime/auth/validator/validator-config.js';
+import { proxyRateLimitSettings } from '../../runtime/qos/ratelimit/proxy-rate-limit-config.js';
+import { routerRateLimitSettings } from '../../runtime/qos/ratelimit/router-rate-limit-config.js';
+
 export type ConfigLevel = 'service' | 'endpoint' | 'backend';
 
 export interface RuntimeExport {
@@ -84,7 +106,12 @@ export interface ModuleRow {
   namespaces?: Partial<Record<ConfigLevel, readonly string[]>>;
   /** The exports it may link (a chooser in runtime-modules.ts picks among several). */
   links: readonly RuntimeExport[];
+  /** Its settings parser: run on each of its namespaces' values when the Plan is built (plan/module-settings.ts). */
+  settings?: SettingsParser<unknown>;
 }
+
+/** A row's id and parser, typed together: the parser returns what the Plan's settings map says the module reads. */
+const parsed = <K extends SettingsModuleId>(id: K, settings: SettingsParser<ModuleSettings[K]>) => ({ id, settings });
 
 const E = EXPORTS;
 
@@ -106,7 +133,7 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'upstream/base-ha-redis-pins', links: [E.baseHaRedisUpstream] },
   { id: 'upstream/base-network', links: [E.baseNetworkUpstream] },
   { id: 'upstream/zap', links: [E.zapUpstream] },
-  { id: 'zap/listeners', links: [E.zapListeners] },
+  { ...parsed('zap/listeners', zapListenerSettings), namespaces: { service: ['github.com/hanzoai/gateway/zap-listener'] }, links: [E.zapListeners] },
   // Encodings: by `encoding` / `output_encoding`.
   { id: 'encoding/xml', links: [E.xmlCodec] },
   { id: 'encoding/yaml', links: [E.yamlCodec] },
@@ -121,27 +148,27 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'routes/host-routing', links: [E.hostRouting] },
   { id: 'routes/ingress', links: [E.ingress, E.ingressWithIam] },
   // KrakenD CE modules, by namespace.
-  { id: 'security/cors', namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
-  { id: 'security/bot-detector', namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
-  { id: 'security/http', namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
-  { id: 'qos/ratelimit-router', namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
-  { id: 'qos/ratelimit-proxy', namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },
-  { id: 'qos/circuit-breaker', namespaces: { backend: ['qos/circuit-breaker'] }, links: [E.circuitBreaker] },
-  { id: 'qos/http-cache', namespaces: { backend: ['qos/http-cache'] }, links: [E.httpCache] },
-  { id: 'auth/validator', namespaces: { service: ['auth/validator'], endpoint: ['auth/validator'] }, links: [E.jwtValidator] },
-  { id: 'auth/signer', namespaces: { endpoint: ['auth/signer'] }, links: [E.jwtSigner] },
-  { id: 'auth/revoker', namespaces: { service: ['auth/revoker'] }, links: [E.revokedTokens, E.revokerListener] },
-  { id: 'auth/client-credentials', namespaces: { backend: ['auth/client-credentials'] }, links: [E.clientCredentials] },
-  { id: 'validation/cel', namespaces: { endpoint: ['validation/cel'], backend: ['validation/cel'] }, links: [E.celProxy, E.celJwtRejecter] },
-  { id: 'validation/json-schema', namespaces: { endpoint: ['validation/json-schema'] }, links: [E.jsonSchemaProxy] },
-  { id: 'modifier/lua', namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
-  { id: 'modifier/lua-router', namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
-  { id: 'modifier/martian', namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
-  { id: 'telemetry/logging', namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
+  { ...parsed('security/cors', corsSettings), namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
+  { ...parsed('security/bot-detector', botDetectorSettings), namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
+  { ...parsed('security/http', httpSecureSettings), namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
+  { ...parsed('qos/ratelimit-router', routerRateLimitSettings), namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
+  { ...parsed('qos/ratelimit-proxy', proxyRateLimitSettings), namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },
+  { ...parsed('qos/circuit-breaker', circuitBreakerSettings), namespaces: { backend: ['qos/circuit-breaker'] }, links: [E.circuitBreaker] },
+  { ...parsed('qos/http-cache', httpCacheSettings), namespaces: { backend: ['qos/http-cache'] }, links: [E.httpCache] },
+  { ...parsed('auth/validator', validatorSettings), namespaces: { service: ['auth/validator'], endpoint: ['auth/validator'] }, links: [E.jwtValidator] },
+  { ...parsed('auth/signer', signerSettings), namespaces: { endpoint: ['auth/signer'] }, links: [E.jwtSigner] },
+  { ...parsed('auth/revoker', revokerSettings), namespaces: { service: ['auth/revoker'] }, links: [E.revokedTokens, E.revokerListener] },
+  { ...parsed('auth/client-credentials', clientCredentialsSettings), namespaces: { backend: ['auth/client-credentials'] }, links: [E.clientCredentials] },
+  { ...parsed('validation/cel', celSettings), namespaces: { endpoint: ['validation/cel'], backend: ['validation/cel'] }, links: [E.celProxy, E.celJwtRejecter] },
+  { ...parsed('validation/json-schema', jsonSchemaSettings), namespaces: { endpoint: ['validation/json-schema'] }, links: [E.jsonSchemaProxy] },
+  { ...parsed('modifier/lua', luaSettings), namespaces: { endpoint: ['modifier/lua-proxy'], backend: ['modifier/lua-backend'] }, links: [E.luaProxy] },
+  { ...parsed('modifier/lua-router', luaSettings), namespaces: { service: ['modifier/lua-endpoint'], endpoint: ['modifier/lua-endpoint'] }, links: [E.luaEndpointScript, E.luaServiceScript] },
+  { ...parsed('modifier/martian', martianSettings), namespaces: { backend: ['modifier/martian'] }, links: [E.martianStage] },
+  { ...parsed('telemetry/logging', loggingSettings), namespaces: { service: ['telemetry/logging'] }, links: [] }, // level, prefix, format, stdout and syslog of the gateway's log lines
   { id: 'telemetry/gelf', namespaces: { service: ['telemetry/gelf'] }, links: [E.gelfSink] }, // a writer of telemetry/logging's lines: linked only with it
-  { id: 'telemetry/metrics', namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
+  { ...parsed('telemetry/metrics', metricsSettings), namespaces: { service: ['telemetry/metrics'] }, links: [E.routerMetrics, E.proxyMetrics, E.statsListener] },
   {
-    id: 'telemetry/opentelemetry',
+    ...parsed('telemetry/opentelemetry', otelSettings),
     namespaces: { service: ['telemetry/opentelemetry'] },
     links: [E.endpointTelemetry, E.endpointTelemetryWithPrometheus, E.endpointTelemetryWithPrometheusAndOtlp, E.prometheusListener, E.prometheusListenerWithOtlp],
   },

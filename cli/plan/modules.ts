@@ -26,7 +26,6 @@ const ALWAYS_HANDLED = new Set([
   'auth/public',
   'github.com/hanzoai/gateway/edge',
   'github.com/hanzoai/gateway/profile',
-  'github.com/hanzoai/gateway/zap-listener',
   'github.com/hanzoai/gateway/base_ha',
   'github.com/hanzoai/gateway/base-network',
   'github.com/hanzoai/gateway/zap',
@@ -121,7 +120,6 @@ export function krakendCorsLinked(service: ServicePlan): boolean {
 
 export function modulesFor(service: ServicePlan, endpoints: EndpointPlan[], hasRoutes: boolean, settings: readonly string[] = []): string[] {
   const set = new Set<string>(['core/server', 'core/router', ...edgeModules(service), ...settings.map((k) => `setting/${k}`)]);
-  if (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] !== undefined) set.add('zap/listeners');
   addNamespaces(set, service.extraConfig, SERVICE_NAMESPACES, service);
   if (hasRoutes) set.add('routes/host-routing');
   for (const ep of endpoints) {
@@ -162,7 +160,7 @@ export function stageModules(service: ServicePlan, ep: EndpointPlan): string[] {
   const ids = new Set<string>();
   for (const ns of Object.keys(service.extraConfig)) {
     const id = SERVICE_NAMESPACES[ns];
-    if (id && !id.startsWith('telemetry/') && (ns !== 'security/cors' || krakendCorsLinked(service))) ids.add(id);
+    if (id && !id.startsWith('telemetry/') && id !== 'zap/listeners' && (ns !== 'security/cors' || krakendCorsLinked(service))) ids.add(id);
   }
   for (const ns of Object.keys(ep.extraConfig)) if (ns !== 'security/cors' || krakendCorsLinked(service)) addIf(ids, ENDPOINT_NAMESPACES[ns]);
   return [...ids];

@@ -64,7 +64,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
   // Under the hanzo profile the gateway owns X-Request-ID; under krakend ids come with structured logging,
   // so a config without telemetry/logging sends backends nothing KrakenD would not.
-  const logsIds = service.extraConfig['telemetry/logging'] !== undefined;
+  const logsIds = service.settings['telemetry/logging'] !== undefined;
   const requestIds = hanzoEngine || logsIds;
 
   const route: RequestListener = (req, res) => {

@@ -10,7 +10,7 @@ import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareFactory,
 import type { GatewayDeps } from '../shared/gateway-deps.js';
 import { createRequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from '../shared/host-map.js';
-import { createLogger, loggerOptions, type ClosableLogger, type Logger, type LogSink } from '../shared/log/logger.js';
+import { createLogger, type ClosableLogger, type Logger, type LogSink } from '../shared/log/logger.js';
 import { GatewayServer } from './server.js';
 import { Readiness } from './readiness.js';
 import { parseGoDurationSeconds } from '../shared/go/go-duration.js';
@@ -113,7 +113,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const env = options.env ?? process.env;
   let log: ClosableLogger | undefined;
   const sinks = (wiring.logSinks ?? []).map((f) => f({ service, report: (line) => log?.warn(line) }));
-  log = createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write, sinks });
+  log = createLogger({ ...service.settings['telemetry/logging'], syslogSocket: env.HGW_SYSLOG_SOCKET, write: options.write, sinks });
   const brand = branding(build.brand, service.router.hideVersionHeader);
   const readiness = new Readiness();
   const pools = new UpstreamPools(service.client, service.clientTls);
@@ -223,7 +223,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
 
 /** The gateway's logger as `telemetry/logging` sets it (level, prefix, format), for the worker supervisor's lines. */
 function serviceLogger(service: ServicePlan, write?: (line: string) => void): Logger {
-  return createLogger({ ...loggerOptions(service.extraConfig['telemetry/logging']), write });
+  return createLogger({ ...service.settings['telemetry/logging'], write });
 }
 
 /** Readiness 503 first, the listener still serving for `delayMs`; then the drain. */

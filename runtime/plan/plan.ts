@@ -16,6 +16,18 @@ export const DEFAULT_DRAIN_DELAY_MS = 5000;
 /** The probe paths the server answers before any route (runtime/core/probes.ts); `check` warns of endpoints they hide. */
 export const PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
 
+/**
+ * Module id → the type of its parsed settings. Empty here so the Plan's types
+ * import nothing: runtime/settings/module-settings.ts fills it in (module
+ * augmentation), one line per module.
+ */
+export interface ModuleSettings {}
+
+export type SettingsModuleId = keyof ModuleSettings;
+
+/** The parsed settings at one level (service, endpoint or backend), keyed by module id. */
+export type LevelSettings = { [K in SettingsModuleId]?: ModuleSettings[K] };
+
 export interface Plan {
   schema: typeof PLAN_SCHEMA;
   source: { file: string; sha256: string; routesFile?: string };
@@ -112,6 +124,8 @@ export interface ServicePlan {
   dnsCacheTtlMs?: number;
   /** Service extra_config with legacy namespace names rewritten to the short form. */
   extraConfig: Record<string, unknown>;
+  /** The service-level settings of each module the config turns on, parsed with defaults filled in. */
+  settings: LevelSettings;
   plugin?: { folder: string; pattern: string };
 }
 
@@ -196,6 +210,8 @@ export interface EndpointPlan {
   maxPayload: number;
   proxy: ProxyPlan;
   extraConfig: Record<string, unknown>;
+  /** The endpoint-level settings of each module the config turns on, parsed with defaults filled in. */
+  settings: LevelSettings;
   backends: BackendPlan[];
   source: { line: number; column: number };
 }
@@ -270,6 +286,8 @@ export interface BackendPlan {
   shadow: boolean;
   flatmapFilter?: FlatmapOp[];
   extraConfig: Record<string, unknown>;
+  /** The backend-level settings of each module the config turns on, parsed with defaults filled in. */
+  settings: LevelSettings;
 }
 
 export interface IngressPlan {

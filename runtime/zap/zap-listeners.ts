@@ -14,7 +14,7 @@ import { hostAndPort } from '../shared/go/split-host-port.js';
  * A surface that fails to start is logged and the HTTP listener carries on, as in Go.
  */
 export const zapListeners: ListenerFactory = async ({ service, env, port, log }) => {
-  const cfg = (service.extraConfig['github.com/hanzoai/gateway/zap-listener'] ?? {}) as Record<string, unknown>;
+  const cfg = service.settings['zap/listeners'] ?? { nodeId: 'gateway' };
   const closers: Array<() => Promise<void>> = [];
   const attempt = async (what: string, start: () => Promise<{ close(): Promise<void> } | undefined>) => {
     try {
@@ -24,16 +24,15 @@ export const zapListeners: ListenerFactory = async ({ service, env, port, log })
       log.warn(`[ZAP] ${what} not started: ${(e as Error).message}`);
     }
   };
-  const nodeListen = env.HGW_ZAP_NODE_LISTEN ?? (typeof cfg.node_listen === 'string' ? cfg.node_listen : undefined);
+  const nodeListen = env.HGW_ZAP_NODE_LISTEN ?? cfg.nodeListen;
   if (nodeListen) {
     await attempt('node listener', async () => {
       const address = hostAndPort(nodeListen);
       if (!address) throw new Error(`node_listen ${JSON.stringify(nodeListen)} is not host:port`);
-      const nodeId = env.HGW_ZAP_NODE_ID ?? (typeof cfg.node_id === 'string' ? cfg.node_id : 'gateway');
-      return startZapNodeListener({ ...address, nodeId }, port, log);
+      return startZapNodeListener({ ...address, nodeId: env.HGW_ZAP_NODE_ID ?? cfg.nodeId }, port, log);
     });
   }
-  const httpListen = zapHttpListenAddress(env.GATEWAY_ZAP_LISTEN ?? (typeof cfg.zap_http_listen === 'string' ? cfg.zap_http_listen : undefined));
+  const httpListen = zapHttpListenAddress(env.GATEWAY_ZAP_LISTEN ?? cfg.zapHttpListen);
   if (httpListen) await attempt('ZAP-HTTP listener', () => startZapHttpListener(httpListen, port, log));
   const tls = tlsTerminatorConfigFromEnv(env);
   if (tls.enabled) await attempt('TLS terminator', () => startTlsTerminator(tls, log));

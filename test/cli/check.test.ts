@@ -103,6 +103,20 @@ describe('hgw check (process)', () => {
     expect(runHgw(['check', p, '--format', 'github'], {}, ROOT).stdout).toContain(`::error file=${p.replace(/:/g, '%3A')},`);
   });
 
+  it('-d prints each module\'s parsed settings, KrakenD\'s defaults filled in', () => {
+    const p = file('settings.json', JSON.stringify({
+      version: 3,
+      extra_config: { 'telemetry/logging': { level: 'WARNING' } },
+      endpoints: [{ endpoint: '/a', extra_config: { 'qos/ratelimit/router': { max_rate: 100 } }, backend: [{ url_pattern: '/b', host: ['http://x'], extra_config: { 'qos/circuit-breaker': { interval: 60, timeout: 10, max_errors: 3 } } }] }],
+    }));
+    const r = runHgw(['check', '-d', '--profile', 'krakend', p]);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.service.settings['telemetry/logging']).toEqual({ level: 'WARNING', prefix: '[GATEWAY]', format: 'default', stdout: false, syslog: false, syslogFacility: 'local3' });
+    expect(plan.endpoints[0].settings['qos/ratelimit-router']).toEqual({ global: { perMs: 0.1, capacity: 100, fillMs: 1000 } });
+    expect(plan.endpoints[0].backends[0].settings['qos/circuit-breaker']).toEqual({ name: '', intervalMs: 60_000, openTimeoutMs: 10_000, maxErrors: 3, logStatusChange: false });
+  });
+
   it('colours only when allowed', () => {
     const p = file('b7.json', BROKEN);
     expect(runHgw(['check', p], { NO_COLOR: '', FORCE_COLOR: '1' }).stdout).toContain('\u001b[31m');

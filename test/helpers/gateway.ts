@@ -57,7 +57,7 @@ export async function startRuntime(
   for (const [name, use] of spec.codecs) codecs[name] = await load(use);
   const wiring: GatewayWiring = {
     build: { hgwVersion: 'test', brand: { name: 'hanzoai/gateway', version: '2.13.8' }, configFile: 'gateway.json', configSha256: plan.source.sha256, hostMap: {}, unimplemented: spec.unimplemented },
-    service: plan.service,
+    service: spec.service,
     endpoints,
     codecs,
     middleware: await Promise.all(spec.router.map(wired)),

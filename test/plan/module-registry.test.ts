@@ -35,4 +35,17 @@ describe('the module registry', () => {
     );
     expect(unknown).toEqual([]);
   });
+
+  it('runs each settings parser on a namespace it turns on, purely: no throw on any JSON value, the same answer twice', () => {
+    const parsers = MODULES.filter((m) => m.settings);
+    expect(parsers.filter((m) => Object.values(m.namespaces ?? {}).flat().length === 0).map((m) => m.id)).toEqual([]);
+    for (const m of parsers) {
+      for (const raw of [undefined, null, true, 3, 'x', [], [{}], {}, { unexpected: { nested: [1] } }]) {
+        const once = m.settings!(raw);
+        expect(m.settings!(raw), `${m.id} ${JSON.stringify(raw)}`).toEqual(once);
+        // The Plan is JSON: what a parser returns survives a round trip unchanged.
+        if (once.settings !== undefined) expect(JSON.parse(JSON.stringify(once.settings)), m.id).toEqual(once.settings);
+      }
+    }
+  });
 });

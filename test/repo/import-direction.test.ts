@@ -12,6 +12,8 @@ import { ROOT } from '../helpers/cli.js';
  *   CORE_MAY_IMPORT;
  * - every other folder of `runtime/` is a module folder: it imports itself, core, the floor and the Plan,
  *   never another module folder, but for the exceptions in SIDEWAYS (each with its reason);
+ * - `runtime/settings/`, the roof, names every module's settings type for the Plan (module
+ *   augmentation): type imports only, and nothing in runtime/ imports it (generated entries and cli/ do);
  * - `runtime/` never imports `cli/`.
  *
  * A new upward or sideways import fails here; moving the helper into the floor is the fix. An exception
@@ -58,6 +60,7 @@ const SIDEWAYS: Record<string, Record<string, string>> = {
 };
 
 const FLOOR = ['runtime/shared/', 'runtime/plan/'];
+const ROOF = 'runtime/settings/';
 
 describe('import direction', () => {
   const runtime = tsFiles(join(ROOT, 'runtime'));
@@ -86,7 +89,7 @@ describe('import direction', () => {
     const allowed = (from: string, to: string) => Object.keys(SIDEWAYS[folderOf(from)] ?? {}).some((p) => (p.endsWith('/') ? to.startsWith(p) : to === p));
     const sideways = edges.filter((e) => {
       const folder = folderOf(e.from);
-      if (['runtime/core/', ...FLOOR].includes(folder)) return false;
+      if (['runtime/core/', ROOF, ...FLOOR].includes(folder)) return false;
       return !e.to.startsWith(folder) && !e.to.startsWith('runtime/core/') && !FLOOR.some((p) => e.to.startsWith(p));
     });
     expect(sideways.filter((e) => !allowed(e.from, e.to)).map(show)).toEqual([]);
@@ -95,6 +98,16 @@ describe('import direction', () => {
         const used = sideways.some((e) => e.from.startsWith(folder) && (target.endsWith('/') ? e.to.startsWith(target) : e.to === target));
         expect(used, `unused exception ${folder} → ${target}`).toBe(true);
       }
+    }
+  });
+
+  it('the roof (runtime/settings/) only names types, and nothing in runtime/ imports it', () => {
+    expect(edges.filter((e) => e.to.startsWith(ROOF) && !e.from.startsWith(ROOF)).map(show)).toEqual([]);
+    const roofFiles = runtime.filter((f) => relative(ROOT, f).startsWith(ROOF));
+    expect(roofFiles.length).toBeGreaterThan(0);
+    for (const f of roofFiles) {
+      const valueImports = readFileSync(f, 'utf8').split('\n').filter((l) => /^import\s/.test(l) && !/^import type\s/.test(l));
+      expect(valueImports, relative(ROOT, f)).toEqual([]);
     }
   });
 

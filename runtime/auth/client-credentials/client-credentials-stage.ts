@@ -21,15 +21,13 @@ interface Token {
 const EXPIRY_DELTA_MS = 10_000;
 
 export const clientCredentials: BackendStageFactory = (backend, deps, next) => {
-  const cfg = (backend.extraConfig['auth/client-credentials'] ?? {}) as Record<string, unknown>;
-  const tokenUrl = mapUrl(deps.hostMap, typeof cfg.token_url === 'string' ? cfg.token_url : '');
-  const clientId = typeof cfg.client_id === 'string' ? cfg.client_id : '';
-  const clientSecret = typeof cfg.client_secret === 'string' ? cfg.client_secret : '';
+  const cfg = backend.settings['auth/client-credentials'];
+  if (!cfg) return next;
+  const { clientId, clientSecret, scopes } = cfg;
+  const tokenUrl = mapUrl(deps.hostMap, cfg.tokenUrl);
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
-  const scopes = typeof cfg.scopes === 'string' ? cfg.scopes.split(',').map((s) => s.trim()).filter(Boolean) : [];
   if (scopes.length > 0) form.set('scope', scopes.join(' '));
-  const extra = cfg.endpoint_params !== null && typeof cfg.endpoint_params === 'object' ? (cfg.endpoint_params as Record<string, unknown>) : {};
-  for (const [k, v] of Object.entries(extra)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
+  for (const [k, v] of cfg.endpointParams) form.append(k, v);
   // RFC 6749 §2.3.1: id and secret form-encoded (Go's url.QueryEscape), then HTTP Basic.
   const basic = `Basic ${Buffer.from(`${escapeQuery(clientId)}:${escapeQuery(clientSecret)}`).toString('base64')}`;
 

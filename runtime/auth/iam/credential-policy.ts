@@ -7,7 +7,7 @@
  */
 import type { EndpointPlan } from '../../plan/plan.js';
 
-/** An endpoint states a policy when its extra_config has a key beginning with `auth/`. */
+/** An endpoint states a policy when its extra_config (or its parsed settings) has a key beginning with `auth/`. */
 export function statesCredentialPolicy(extraConfig: Record<string, unknown>): boolean {
   for (const key of Object.keys(extraConfig)) if (key.startsWith('auth/')) return true;
   return false;
@@ -18,9 +18,14 @@ export function credentialPolicyMessage(missing: number, total: number): string 
   return `${missing} of ${total} endpoints state no credential policy: every route says whether it needs an IAM identity, with "auth/public" true or false, and this config leaves that unsaid on ${missing} of them. Classify them in the mounted config, then start`;
 }
 
-/** The refusal for these endpoints, or undefined when every one states a policy. */
-export function credentialPolicyProblem(endpoints: readonly Pick<EndpointPlan, 'extraConfig'>[]): string | undefined {
-  const missing = endpoints.filter((ep) => !statesCredentialPolicy(ep.extraConfig)).length;
+/**
+ * The refusal for these endpoints, or undefined when every one states a
+ * policy. A bundle's Plan carries parsed `auth/*` namespaces (the validator,
+ * the signer) as settings only, so those count too.
+ */
+export function credentialPolicyProblem(endpoints: readonly Pick<EndpointPlan, 'extraConfig' | 'settings'>[]): string | undefined {
+  const states = (ep: Pick<EndpointPlan, 'extraConfig' | 'settings'>) => statesCredentialPolicy(ep.extraConfig) || statesCredentialPolicy(ep.settings ?? {});
+  const missing = endpoints.filter((ep) => !states(ep)).length;
   return missing === 0 ? undefined : credentialPolicyMessage(missing, endpoints.length);
 }
 
@@ -29,7 +34,7 @@ export function credentialPolicyProblem(endpoints: readonly Pick<EndpointPlan, '
  * or the identity strip when the gate is off): throws Go's refusal when the
  * config is in the credential-policy form and leaves an endpoint unclassified.
  */
-export function refuseUnclassifiedEndpoints(service: { edge?: { requireIdentity: string } }, endpoints: readonly Pick<EndpointPlan, 'extraConfig'>[] | undefined): void {
+export function refuseUnclassifiedEndpoints(service: { edge?: { requireIdentity: string } }, endpoints: readonly Pick<EndpointPlan, 'extraConfig' | 'settings'>[] | undefined): void {
   if (service.edge?.requireIdentity !== 'policy' || !endpoints) return;
   const problem = credentialPolicyProblem(endpoints);
   if (problem) throw new Error(problem);

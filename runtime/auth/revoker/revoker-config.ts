@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { settingsParser } from '../../plan/settings.js';
 
 /**
  * `auth/revoker`'s settings as the runtime and `hgw check` read them, and the
@@ -31,6 +32,9 @@ export function revokerConfig(value: unknown): RevokerConfig {
     apiKey: typeof v.revoke_server_api_key === 'string' ? v.revoke_server_api_key : '',
   };
 }
+
+/** The settings the Plan holds (its listen rules are lint rule revoker's, with their own ids). */
+export const revokerSettings = /* @__PURE__ */ settingsParser<RevokerConfig>((raw) => (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? revokerConfig(raw) : undefined));
 
 /** 127.0.0.0/8 and ::1 (also as ::ffff:127.x): only processes on this host reach them. */
 export function isLoopbackIp(ip: string): boolean {

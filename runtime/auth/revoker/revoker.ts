@@ -5,7 +5,7 @@ import { REQUEST_CLAIMS, type RequestWithClaims } from '../../core/middleware.js
 import type { ListenerFactory } from '../../core/start.js';
 import type { ServicePlan } from '../../plan/plan.js';
 import { apiKeyCheck } from './api-key.js';
-import { revokerConfig, revokerListenProblem, type RevokerConfig } from './revoker-config.js';
+import { revokerListenProblem, type RevokerConfig } from './revoker-config.js';
 import { RotatingBloom } from './rotating-bloom.js';
 
 /**
@@ -49,9 +49,15 @@ function bloomFor(service: ServicePlan, cfg: RevokerConfig): RotatingBloom {
   return bloom;
 }
 
+function revokerSettingsOf(service: ServicePlan): RevokerConfig {
+  const cfg = service.settings['auth/revoker'];
+  if (!cfg) throw new Error('auth/revoker is not an object');
+  return cfg;
+}
+
 /** After auth/validator: 401 with an empty body when a watched claim of the verified token was revoked. */
 export const revokedTokens: EndpointMiddlewareFactory = (_endpoint, deps) => {
-  const cfg = revokerConfig(deps.service.extraConfig['auth/revoker']);
+  const cfg = revokerSettingsOf(deps.service);
   const bloom = bloomFor(deps.service, cfg);
   return (req, res, _params, next) => {
     const claims = (req as RequestWithClaims)[REQUEST_CLAIMS];
@@ -70,7 +76,7 @@ export const revokedTokens: EndpointMiddlewareFactory = (_endpoint, deps) => {
 
 /** The revocation API on `listen_ip`:`port` (0: a free port, logged). */
 export const revokerListener: ListenerFactory = async ({ service, log }) => {
-  const cfg = revokerConfig(service.extraConfig['auth/revoker']);
+  const cfg = revokerSettingsOf(service);
   const problem = revokerListenProblem(cfg);
   // `hgw check` refuses this config; a plan that gets here anyway does not open the API.
   if (problem) throw new Error(`auth/revoker: ${problem}`);

@@ -4,7 +4,6 @@ import { encodeJson } from '../../shared/json/encode-json.js';
 import { isJsonObject, type JsonObject } from '../../shared/json/json-number.js';
 import type { ResponseFinisher } from '../../core/endpoint-context.js';
 import { JwkKeys } from '../validator/jwk-keys.js';
-import { goDurationMs } from '../../shared/go/go-duration.js';
 
 /**
  * KrakenD's `auth/signer`: the endpoint's answer is not rendered as usual;
@@ -14,17 +13,10 @@ import { goDurationMs } from '../../shared/go/go-duration.js';
  * without the completed header or Cache-Control. Any failure is a 400.
  */
 export function jwtSigner(endpoint: EndpointPlan): ResponseFinisher {
-  const c = (endpoint.extraConfig['auth/signer'] ?? {}) as Record<string, unknown>;
-  const alg = typeof c.alg === 'string' ? c.alg : 'RS256';
-  const kid = typeof c.kid === 'string' ? c.kid : undefined;
-  const keysToSign = Array.isArray(c.keys_to_sign) ? c.keys_to_sign.filter((k): k is string => typeof k === 'string') : [];
-  const keys = new JwkKeys({
-    url: typeof c.jwk_url === 'string' ? c.jwk_url : undefined,
-    allowInsecure: c.disable_jwk_security === true,
-    localPath: typeof c.jwk_local_path === 'string' ? c.jwk_local_path : undefined,
-    cacheMs: 15 * 60_000,
-    cooldownMs: goDurationMs(c.failed_jwk_key_cooldown, 10_000),
-  });
+  const c = endpoint.settings['auth/signer'];
+  if (!c) throw new Error(`${endpoint.method} ${endpoint.endpoint}: auth/signer is not an object`);
+  const { alg, kid, keysToSign } = c;
+  const keys = new JwkKeys({ url: c.jwkUrl, allowInsecure: c.disableJwkSecurity, localPath: c.jwkLocalPath, cacheMs: 15 * 60_000, cooldownMs: c.cooldownMs });
   return async (data: JsonObject) => {
     const key = await keys.keyFor({ kid, alg }, alg);
     const out: JsonObject = { ...data };

@@ -3,7 +3,7 @@ import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
 import { REQUEST_CLAIMS, type RequestWithClaims } from '../../core/middleware.js';
 import { JwkKeys } from './jwk-keys.js';
 import { mapUrl } from '../../shared/host-map.js';
-import { validatorConfig, type ValidatorConfig } from './validator-config.js';
+import type { ValidatorConfig } from './validator-config.js';
 import { claimAt, claimText } from './claims.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
@@ -17,7 +17,9 @@ import { VerifiedTokens } from './verified-tokens.js';
  * `propagate_claims`.
  */
 export const jwtValidator: EndpointMiddlewareFactory = (endpoint, deps) => {
-  const cfg = validatorConfig(endpoint.extraConfig['auth/validator'] ?? deps.service.extraConfig['auth/validator']);
+  const cfg = endpoint.settings['auth/validator'] ?? deps.service.settings['auth/validator'];
+  // Linked only where the namespace is set; without settings it is not an object, and auth never fails open.
+  if (!cfg) throw new Error(`${endpoint.method} ${endpoint.endpoint}: auth/validator is not an object`);
   const jwkUrl = cfg.jwkUrl && mapUrl(deps.hostMap, cfg.jwkUrl);
   // A key server the operator mapped elsewhere (local runs) may be plain http; otherwise krakend-jose's rule holds.
   const allowInsecure = cfg.disableJwkSecurity || jwkUrl !== cfg.jwkUrl;

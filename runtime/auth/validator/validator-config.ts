@@ -1,12 +1,13 @@
 import { goDurationMs } from '../../shared/go/go-duration.js';
+import { settingsParser } from '../../plan/settings.js';
+import { keySourceSettings, nonEmpty, type KeySourceSettings } from './key-source-settings.js';
 
 /**
  * `auth/validator` as KrakenD's krakend-jose reads it, defaults applied.
+ * Parsed when the Plan is built; the middleware receives the result.
  */
-export interface ValidatorConfig {
+export interface ValidatorConfig extends KeySourceSettings {
   alg: string;
-  jwkUrl?: string;
-  jwkLocalPath?: string;
   issuer?: string;
   audience: string[];
   roles: string[];
@@ -19,37 +20,37 @@ export interface ValidatorConfig {
   propagateClaims: Array<[string, string]>;
   cookieKey?: string;
   authHeaderName: string;
-  disableJwkSecurity: boolean;
   cacheMs: number;
-  cooldownMs: number;
   leewayMs: number;
   operationDebug: boolean;
 }
 
-export function validatorConfig(raw: unknown): ValidatorConfig {
-  const c = (raw ?? {}) as Record<string, unknown>;
+export const validatorSettings = /* @__PURE__ */ settingsParser<ValidatorConfig>((raw, problems) => {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const c = raw as Record<string, unknown>;
   const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  if (c.cache !== true && c.cache_duration !== undefined) {
+    problems.warn('/cache_duration', 'cache_duration is ignored without "cache": true: the keys are fetched again for every new token', 'Add "cache": true, or remove cache_duration.');
+  }
+  const issuer = nonEmpty(c.issuer);
+  const cookieKey = nonEmpty(c.cookie_key);
   return {
-    alg: str(c.alg) ?? 'RS256',
-    jwkUrl: str(c.jwk_url),
-    jwkLocalPath: str(c.jwk_local_path),
-    issuer: str(c.issuer),
+    alg: nonEmpty(c.alg) ?? 'RS256',
+    ...keySourceSettings(c, problems),
+    ...(issuer ? { issuer } : {}),
     audience: strs(c.audience),
     roles: strs(c.roles),
-    rolesKey: str(c.roles_key) ?? 'roles',
+    rolesKey: nonEmpty(c.roles_key) ?? 'roles',
     rolesKeyIsNested: c.roles_key_is_nested === true,
     scopes: strs(c.scopes),
-    scopesKey: str(c.scopes_key) ?? 'scope',
+    scopesKey: nonEmpty(c.scopes_key) ?? 'scope',
     scopesMatcher: c.scopes_matcher === 'all' ? 'all' : 'any',
     propagateClaims: (Array.isArray(c.propagate_claims) ? c.propagate_claims : [])
       .filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string'),
-    cookieKey: str(c.cookie_key),
-    authHeaderName: str(c.auth_header_name) ?? 'Authorization',
-    disableJwkSecurity: c.disable_jwk_security === true,
+    ...(cookieKey ? { cookieKey } : {}),
+    authHeaderName: nonEmpty(c.auth_header_name) ?? 'Authorization',
     cacheMs: c.cache === true ? (typeof c.cache_duration === 'number' && c.cache_duration > 0 ? c.cache_duration : 900) * 1000 : 0,
-    cooldownMs: goDurationMs(c.failed_jwk_key_cooldown, 10_000),
     leewayMs: goDurationMs(c.leeway, 1000),
     operationDebug: c.operation_debug === true,
   };
-}
+});

@@ -1,8 +1,10 @@
+import { settingsParser } from '../../plan/settings.js';
+
 /**
- * A `modifier/lua-proxy` or `modifier/lua-backend` block. `hgw build` reads
- * the `sources` files and puts their text in the Plan (`source_texts`), so a
- * bundle never reads scripts from disk; `live` (re-read on every request)
- * therefore has no effect.
+ * A `modifier/lua-proxy`, `modifier/lua-backend` or `modifier/lua-endpoint`
+ * block. `hgw build` reads the `sources` files and puts their text in the
+ * Plan's settings, so a bundle never reads scripts from disk; `live`
+ * (re-read on every request) therefore has no effect.
  */
 export interface LuaConfig {
   sources: Array<{ file: string; text: string }>;
@@ -12,15 +14,20 @@ export interface LuaConfig {
   skipNext: boolean;
 }
 
-export function luaConfig(value: unknown): LuaConfig {
-  const v = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const texts = v.source_texts !== null && typeof v.source_texts === 'object' ? (v.source_texts as Record<string, unknown>) : {};
+/**
+ * A block as krakend-lua reads it, parsed when the Plan is built; each
+ * source's `text` is empty until `hgw build` reads the file
+ * (cli/codegen/lua-sources.ts).
+ */
+export const luaSettings = /* @__PURE__ */ settingsParser<LuaConfig>((value) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
   const files = Array.isArray(v.sources) ? v.sources.filter((s): s is string => typeof s === 'string') : [];
   return {
-    sources: files.map((file) => ({ file, text: typeof texts[file] === 'string' ? (texts[file] as string) : '' })),
+    sources: files.map((file) => ({ file, text: '' })),
     pre: typeof v.pre === 'string' ? v.pre : '',
     post: typeof v.post === 'string' ? v.post : '',
     allowOpenLibs: v.allow_open_libs === true,
     skipNext: v.skip_next === true,
   };
-}
+});

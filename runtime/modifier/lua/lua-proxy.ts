@@ -4,7 +4,7 @@ import { NO_CANCEL } from '../../core/pipe/proxy.js';
 import { readBodyThen } from '../../core/pipe/read-body.js';
 import { BackendRequestBuilder } from '../../core/request-builder.js';
 import type { UpstreamRequest } from '../../shared/upstream/upstream.js';
-import { luaConfig, type LuaConfig } from './lua-config.js';
+import type { LuaConfig } from './lua-config.js';
 import { headerLines, headerMap, LuaRequest, type RequestState } from './lua-request.js';
 import { LuaResponse } from './lua-response.js';
 import { createLuaVm, type LuaVm } from './lua-vm.js';
@@ -21,7 +21,8 @@ import { createLuaVm, type LuaVm } from './lua-vm.js';
  */
 export const luaProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
   const where = backend ? `[BACKEND: ${backend.urlPattern}][Lua]` : `[ENDPOINT: ${endpoint.endpoint}][Lua]`;
-  const cfg = luaConfig((backend ?? endpoint).extraConfig[backend ? 'modifier/lua-backend' : 'modifier/lua-proxy']);
+  const cfg = (backend ?? endpoint).settings['modifier/lua'];
+  if (!cfg) return (next) => next;
   let vm: LuaVm | undefined;
   let broken: Error | undefined;
   // A run may take at most the endpoint's timeout, the longest the request could wait anyway.

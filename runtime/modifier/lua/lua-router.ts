@@ -3,7 +3,7 @@ import type { EndpointMiddlewareFactory, MiddlewareFactory, MiddlewareDeps } fro
 import { firstRequestHeader } from '../../shared/headers/request-header-lines.js';
 import { setRequestHeader } from '../../shared/headers/request-headers.js';
 import { BackendError } from '../../core/pipe/backend-error.js';
-import { luaConfig } from './lua-config.js';
+import type { LuaConfig } from './lua-config.js';
 import { createLuaVm, type LuaVm } from './lua-vm.js';
 
 /**
@@ -71,8 +71,8 @@ class LuaRouterContext {
 }
 
 /** Builds the VM once and runs `pre` per request; `run` answers the request itself when the script fails. */
-function routerScript(extra: unknown, timeoutMs: number, where: string, deps: MiddlewareDeps) {
-  const cfg = luaConfig(extra);
+function routerScript(cfg: LuaConfig | undefined, timeoutMs: number, where: string, deps: MiddlewareDeps) {
+  if (!cfg) throw new Error(`${where} modifier/lua-endpoint is not an object`);
   let vm: LuaVm | undefined;
   let broken = false;
   const ready = createLuaVm(cfg, timeoutMs).then(
@@ -105,13 +105,13 @@ function routerScript(extra: unknown, timeoutMs: number, where: string, deps: Mi
 
 /** Endpoint-level `modifier/lua-endpoint`. */
 export const luaEndpointScript: EndpointMiddlewareFactory = (endpoint, deps) => {
-  const run = routerScript(endpoint.extraConfig['modifier/lua-endpoint'], endpoint.timeoutMs || 2000, `[ENDPOINT: ${endpoint.endpoint}][Lua]`, deps);
+  const run = routerScript(endpoint.settings['modifier/lua-router'], endpoint.timeoutMs || 2000, `[ENDPOINT: ${endpoint.endpoint}][Lua]`, deps);
   return (req, res, params, next) => run(req, res, endpoint.params, params, next);
 };
 
 /** Service-level `modifier/lua-endpoint`: every request, before routing (no params yet). */
 export const luaServiceScript: MiddlewareFactory = (deps) => {
-  const run = routerScript(deps.service.extraConfig['modifier/lua-endpoint'], deps.service.timeoutMs || 2000, '[Service: Gin][Lua]', deps);
+  const run = routerScript(deps.service.settings['modifier/lua-router'], deps.service.timeoutMs || 2000, '[Service: Gin][Lua]', deps);
   const none: string[] = [];
   return (req, res, next) => run(req, res, none, none, next);
 };

@@ -11,9 +11,11 @@ import type { MartianMessage } from './martian-message.js';
  * unmodified, with an error logged, as KrakenD does.
  */
 export const martianStage: BackendStageFactory = (backend, deps, next) => {
+  const settings = backend.settings['modifier/martian'];
+  if (!settings) return next;
   let compiled;
   try {
-    compiled = compileMartian(backend.extraConfig['modifier/martian']);
+    compiled = compileMartian(settings.modifier);
   } catch (e) {
     deps.log.error(`[BACKEND: ${backend.urlPattern}][Martian] ${(e as Error).message}; the backend runs unmodified`);
     return next;

@@ -11,7 +11,6 @@ import { UpstreamError, type BackendStageFactory, type Upstream, type UpstreamDe
 import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 import { isFailureStatus, outcomeOfAbort } from './breaker-outcome.js';
 import { BreakerStateMachine, OPEN_STATE_MESSAGE, type CallOutcome } from './breaker-state-machine.js';
-import { CIRCUIT_BREAKER_NAMESPACE, readCircuitBreakerConfig } from './circuit-breaker-config.js';
 
 export interface CircuitBreakerStageOptions {
   /** Milliseconds clock (tests advance it by hand). */
@@ -26,7 +25,7 @@ export const CIRCUIT_HALF_OPEN_BUSY_CODE = 'HGW_CIRCUIT_HALF_OPEN_BUSY';
 export function createCircuitBreakerStage(options: CircuitBreakerStageOptions = {}): BackendStageFactory {
   const now = options.now ?? Date.now;
   return (backend: BackendPlan, deps: UpstreamDeps, next: Upstream): Upstream => {
-    const config = readCircuitBreakerConfig(backend.extraConfig[CIRCUIT_BREAKER_NAMESPACE]);
+    const config = backend.settings['qos/circuit-breaker'];
     if (!config) return next;
     const prefix = `[BACKEND: ${backend.urlPattern}][CB]`;
     if (deps.log.enabled('DEBUG')) deps.log.debug(`${prefix} Creating the circuit breaker named '${config.name}'`);

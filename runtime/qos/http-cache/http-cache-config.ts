@@ -2,9 +2,9 @@
  * Why: `qos/http-cache` has three options (`shared`, `max_items`,
  * `max_size`). KrakenD keeps an unbounded cache unless both sizes are given;
  * hgw always bounds memory, with defaults large enough to change nothing for
- * ordinary configs.
+ * ordinary configs. Read when the Plan is built.
  */
-export const HTTP_CACHE_NAMESPACE = 'qos/http-cache';
+import { settingsParser } from '../../plan/settings.js';
 
 export const DEFAULT_MAX_ITEMS = 1000;
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
@@ -24,15 +24,17 @@ export interface HttpCacheConfig {
   maxSize: number;
 }
 
-export function readHttpCacheConfig(raw: unknown): HttpCacheConfig {
+/** Any value turns the cache on (as in KrakenD); options that are not objects' members get the defaults. */
+export const httpCacheSettings = /* @__PURE__ */ settingsParser<HttpCacheConfig>((raw) => {
   const o = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   return {
     shared: o.shared === true,
     maxItems: positiveInteger(o.max_items) ?? DEFAULT_MAX_ITEMS,
     maxSize: positiveInteger(o.max_size) ?? DEFAULT_MAX_SIZE,
   };
-}
+});
 
+/** Sizes under 1 are the schema's finding (schema-range); the defaults stand in for them. */
 function positiveInteger(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : undefined;
 }

@@ -14,7 +14,6 @@ import { cacheControlOf } from './cache-control.js';
 import { CachingCall } from './caching-call.js';
 import { reusableWithoutOrigin } from './freshness.js';
 import { hasHeader } from './header-lines.js';
-import { HTTP_CACHE_NAMESPACE, readHttpCacheConfig } from './http-cache-config.js';
 import { InvalidatingCall } from './invalidating-call.js';
 import { ResponseCache } from './response-cache.js';
 import { StoredReplay } from './stored-replay.js';
@@ -36,9 +35,8 @@ export function createHttpCacheStage(options: HttpCacheStageOptions = {}): Backe
   const now = options.now ?? Date.now;
   let sharedStore: ResponseCache | null = null;
   return (backend: BackendPlan, _deps: UpstreamDeps, next: Upstream): Upstream => {
-    const raw = backend.extraConfig[HTTP_CACHE_NAMESPACE];
-    if (raw === undefined) return next;
-    const config = readHttpCacheConfig(raw);
+    const config = backend.settings['qos/http-cache'];
+    if (config === undefined) return next;
     const cache = config.shared ? (sharedStore ??= new ResponseCache(config.maxItems, config.maxSize)) : new ResponseCache(config.maxItems, config.maxSize);
     // KrakenD keys by the full backend URL: in a shared store, backends with other hosts must not collide.
     const origin = backend.hosts.join(' ');

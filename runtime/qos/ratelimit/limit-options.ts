@@ -5,6 +5,7 @@
  * default capacity being the rate per second (at least 1).
  */
 import { parseGoDurationSeconds } from '../../shared/go/go-duration.js';
+import type { Problems } from '../../plan/settings.js';
 import { bucketLimits, type BucketLimits } from './token-bucket.js';
 
 /** A rate: any JSON number; anything else counts as 0 (no limit). */
@@ -36,10 +37,10 @@ export function limitsFor(rate: number, capacity: number, everySeconds: number):
 }
 
 /** hgw's `store`: a Redis URL, or undefined (with a warning for anything else that is set). */
-export function storeOption(value: unknown, warn: (message: string) => void): string | undefined {
+export function storeOption(value: unknown, problems: Problems): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'string' && isRedisUrl(value)) return value;
-  warn(`store ${JSON.stringify(value)} is not a redis:// or rediss:// URL: the limit is kept in this gateway only`);
+  problems.warn('/store', `store ${JSON.stringify(value)} is not a redis:// or rediss:// URL: the limit is kept in this gateway only`, 'Write the Redis URL, e.g. "redis://redis:6379/0", or remove "store".');
   return undefined;
 }
 

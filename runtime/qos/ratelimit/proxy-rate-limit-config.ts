@@ -4,10 +4,9 @@
  * windows are kept) with a burst of `capacity` (default: the per-second rate,
  * at least 1). A rate of 0 or none limits nothing.
  */
+import { settingsParser } from '../../plan/settings.js';
 import { capacityOption, everyOption, limitsFor, rateOption, storeOption } from './limit-options.js';
 import type { BucketLimits } from './token-bucket.js';
-
-export const PROXY_RATE_LIMIT_NAMESPACE = 'qos/ratelimit/proxy';
 
 export interface ProxyRateLimitConfig {
   limits: BucketLimits;
@@ -15,14 +14,12 @@ export interface ProxyRateLimitConfig {
   store?: string;
 }
 
-export function proxyRateLimitConfig(raw: unknown, warn: (message: string) => void): ProxyRateLimitConfig | undefined {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    if (raw !== undefined) warn('wrong extra config');
-    return undefined;
-  }
+/** No settings when the value is not an object or has no positive rate. Runs when the Plan is built. */
+export const proxyRateLimitSettings = /* @__PURE__ */ settingsParser<ProxyRateLimitConfig>((raw, problems) => {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   const limits = limitsFor(rateOption(o.max_rate), capacityOption(o.capacity), everyOption(o.every, false));
   if (!limits) return undefined;
-  const store = storeOption(o.store, warn);
+  const store = storeOption(o.store, problems);
   return store ? { limits, store } : { limits };
-}
+});

@@ -10,7 +10,6 @@ import type { BackendStageFactory, Upstream, UpstreamDeps, UpstreamHandler, Upst
 import { forwardingStage } from '../../shared/upstream/forwarding-stage.js';
 import { PROXY_REFUSALS } from './refusal-counter.js';
 import { BucketLimiter } from './bucket-limiter.js';
-import { PROXY_RATE_LIMIT_NAMESPACE, proxyRateLimitConfig } from './proxy-rate-limit-config.js';
 import type { RateLimitOptions } from './router-rate-limit.js';
 
 /** krakend-ratelimit's ErrLimited, spelling included ("exceded"): it is what return_error_msg shows. */
@@ -25,7 +24,7 @@ export function createProxyRateLimit(
   options: Omit<RateLimitOptions, 'maxClients'> & { release?: () => void } = {},
 ): Upstream {
   const prefix = `[BACKEND: ${backend.urlPattern}][Ratelimit]`;
-  const config = proxyRateLimitConfig(backend.extraConfig[PROXY_RATE_LIMIT_NAMESPACE], (m) => deps.log.warn(`${prefix} ${m}`));
+  const config = backend.settings['qos/ratelimit-proxy'];
   if (config === undefined) return next;
   // The Redis client is linked only through redis-rate-limits.ts, which passes `redisStore` (and `release`).
   const release = options.release ?? (() => {});

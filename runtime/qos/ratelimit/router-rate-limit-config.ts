@@ -7,10 +7,9 @@
  * instead of `client_max_rate` (a slip that makes it 1 whenever `max_rate` is
  * absent); here it follows `client_max_rate`, as documented.
  */
+import { settingsParser } from '../../plan/settings.js';
 import { capacityOption, everyOption, limitsFor, rateOption, storeOption } from './limit-options.js';
 import type { BucketLimits } from './token-bucket.js';
-
-export const ROUTER_RATE_LIMIT_NAMESPACE = 'qos/ratelimit/router';
 
 export type ClientStrategy = 'ip' | 'header' | 'param';
 
@@ -23,12 +22,9 @@ export interface RouterRateLimitConfig {
   store?: string;
 }
 
-/** Undefined when the value is not an object or limits nothing. */
-export function routerRateLimitConfig(raw: unknown, warn: (message: string) => void): RouterRateLimitConfig | undefined {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    if (raw !== undefined) warn('wrong extra config');
-    return undefined;
-  }
+/** No settings when the value is not an object; `{}` when it limits nothing. Runs when the Plan is built. */
+export const routerRateLimitSettings = /* @__PURE__ */ settingsParser<RouterRateLimitConfig>((raw, problems) => {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   const every = everyOption(o.every, true);
   const config: RouterRateLimitConfig = {};
@@ -38,11 +34,19 @@ export function routerRateLimitConfig(raw: unknown, warn: (message: string) => v
   if (clientLimits) {
     const strategy = typeof o.strategy === 'string' ? o.strategy.toLowerCase() : '';
     const key = typeof o.key === 'string' ? o.key : '';
-    if (strategy === 'ip' || strategy === 'header' || strategy === 'param') config.client = { limits: clientLimits, strategy, key };
-    else warn(`Unknown strategy ${JSON.stringify(o.strategy ?? '')}: no per-client limit`);
+    if (strategy === 'ip' || strategy === 'header' || strategy === 'param') {
+      config.client = { limits: clientLimits, strategy, key };
+      if (key === '' && strategy !== 'ip') {
+        problems.warn(o.key === undefined ? '/strategy' : '/key', `strategy "${strategy}" with no key identifies no client: every request is refused with 429`, `Name the ${strategy === 'header' ? 'header' : 'route parameter'} that identifies a client in "key".`);
+      }
+    } else if (o.strategy === undefined) {
+      // A strategy that is not one of the three is the schema's finding (schema-enum).
+      problems.warn('/client_max_rate', 'client_max_rate without a strategy: no per-client limit', 'Set "strategy" to "ip", "header" (with "key") or "param" (with "key").');
+    }
   }
-  if (!config.global && !config.client) return undefined;
-  const store = storeOption(o.store, warn);
+  // An endpoint's own limit that limits nothing still stands: the service's does not apply there.
+  if (!config.global && !config.client) return config;
+  const store = storeOption(o.store, problems);
   if (store) config.store = store;
   return config;
-}
+});

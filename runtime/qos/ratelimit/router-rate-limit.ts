@@ -16,7 +16,7 @@ import { BucketLimiter } from './bucket-limiter.js';
 import { clientKey } from './client-key.js';
 import type { Clock } from './clock.js';
 import { writeRateLimited } from './rate-limited-response.js';
-import { ROUTER_RATE_LIMIT_NAMESPACE, routerRateLimitConfig, type RouterRateLimitConfig } from './router-rate-limit-config.js';
+import type { RouterRateLimitConfig } from './router-rate-limit-config.js';
 import type { RedisBucketStore } from './redis-bucket-store.js';
 
 export interface RateLimitOptions {
@@ -81,20 +81,20 @@ export function createRouterRateLimit(endpoint: EndpointPlan, deps: MiddlewareDe
 
 /** The endpoint's own limit, else the service's shared one, else none. */
 function limitersFor(endpoint: EndpointPlan, deps: MiddlewareDeps, options: RateLimitOptions): RouterLimiters | undefined {
-  const own = endpoint.extraConfig[ROUTER_RATE_LIMIT_NAMESPACE];
+  const own = endpoint.settings['qos/ratelimit-router'];
   if (own !== undefined) return buildLimiters(own, `${endpoint.method} ${endpoint.endpoint}`, `[ENDPOINT: ${endpoint.endpoint}][Ratelimit]`, deps, options);
   let shared = serviceLimiters.get(deps.service);
   if (shared === undefined) {
-    shared = buildLimiters(deps.service.extraConfig[ROUTER_RATE_LIMIT_NAMESPACE], '*', '[SERVICE][Ratelimit]', deps, options) ?? null;
+    const config = deps.service.settings['qos/ratelimit-router'];
+    shared = (config && buildLimiters(config, '*', '[SERVICE][Ratelimit]', deps, options)) ?? null;
     serviceLimiters.set(deps.service, shared);
   }
   return shared ?? undefined;
 }
 
 /** `scope` names the limit in Redis: the same endpoint in every gateway gets the same buckets. */
-function buildLimiters(raw: unknown, scope: string, prefix: string, deps: MiddlewareDeps, options: RateLimitOptions): RouterLimiters | undefined {
-  const config = routerRateLimitConfig(raw, (m) => deps.log.warn(`${prefix} ${m}`));
-  if (config === undefined) return undefined;
+function buildLimiters(config: RouterRateLimitConfig, scope: string, prefix: string, deps: MiddlewareDeps, options: RateLimitOptions): RouterLimiters | undefined {
+  if (!config.global && !config.client) return undefined;
   // The Redis client is linked only through redis-rate-limits.ts, which passes `redisStore`.
   const store = config.store === undefined ? undefined : options.redisStore?.(config.store);
   if (config.store !== undefined && store === undefined) deps.log.warn(`${prefix} "store" needs the Redis-enabled rate limiter; using this gateway's own buckets`);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointMiddleware, EndpointMiddlewareFactory, Middleware, MiddlewareFactory } from '../../core/middleware.js';
 import type { Logger } from '../../shared/log/logger.js';
-import { BOT_DETECTOR_NAMESPACE, createBotDetector, readBotDetectorConfig, type IsBot } from './bot-detector.js';
+import { createBotDetector, type BotDetectorConfig, type IsBot } from './bot-detector.js';
 
 /**
  * `security/bot-detector` (krakend-botdetector). At service level it runs for
@@ -12,12 +12,13 @@ import { BOT_DETECTOR_NAMESPACE, createBotDetector, readBotDetectorConfig, type 
  * `[SERVICE: Gin][Botdetector] bot rejected`. Headers set earlier on `res`
  * (CORS) stay, as in Go where CORS wraps gin.
  *
- * A config Go cannot use (wrong types, a bad pattern, a negative
- * `cache_size`) logs a warning and leaves the detector out, as KrakenD does.
+ * A config Go cannot use leaves the detector out, as KrakenD does: wrong
+ * types are `check` errors (the Plan then has no settings), a bad pattern or
+ * a negative `cache_size` a start-up warning.
  */
 export const botDetectorMiddleware: MiddlewareFactory = (deps) => {
   const prefix = '[SERVICE: Gin][Botdetector]';
-  const isBot = build(deps.service.extraConfig, deps.log, prefix);
+  const isBot = build(deps.service.settings['security/bot-detector'], deps.log, prefix);
   if (!isBot) return passThrough;
   return (req, res, next) => {
     if (isBot(userAgentOf(req))) reject(req, res, deps.log, prefix);
@@ -28,7 +29,7 @@ export const botDetectorMiddleware: MiddlewareFactory = (deps) => {
 /** The same detector configured on one endpoint's `extra_config`. */
 export const botDetectorEndpointMiddleware: EndpointMiddlewareFactory = (endpoint, deps) => {
   const prefix = `[ENDPOINT: ${endpoint.endpoint}][Botdetector]`;
-  const isBot = build(endpoint.extraConfig, deps.log, prefix);
+  const isBot = build(endpoint.settings['security/bot-detector'], deps.log, prefix);
   if (!isBot) return passThroughEndpoint;
   return (req, res, _params, next) => {
     if (isBot(userAgentOf(req))) reject(req, res, deps.log, prefix);
@@ -39,15 +40,7 @@ export const botDetectorEndpointMiddleware: EndpointMiddlewareFactory = (endpoin
 const passThrough: Middleware = (_req, _res, next) => next();
 const passThroughEndpoint: EndpointMiddleware = (_req, _res, _params, next) => next();
 
-function build(extraConfig: Record<string, unknown>, log: Logger, prefix: string): IsBot | undefined {
-  if (!(BOT_DETECTOR_NAMESPACE in extraConfig)) return undefined;
-  let config;
-  try {
-    config = readBotDetectorConfig(extraConfig);
-  } catch (err) {
-    log.warn(`${prefix} ${(err as Error).message}`);
-    return undefined;
-  }
+function build(config: BotDetectorConfig | undefined, log: Logger, prefix: string): IsBot | undefined {
   if (!config) return undefined;
   try {
     const isBot = createBotDetector(config);

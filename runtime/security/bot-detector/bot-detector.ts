@@ -1,4 +1,5 @@
 import { compileGoRegexp } from '../../shared/go/go-regexp.js';
+import { settingsParser } from '../../plan/settings.js';
 import { VerdictCache } from './verdict-cache.js';
 
 /**
@@ -22,37 +23,29 @@ export interface BotDetectorConfig {
   emptyUserAgentIsBot: boolean;
 }
 
-export const BOT_DETECTOR_NAMESPACE = 'security/bot-detector';
+/**
+ * The namespace's config, read as Go JSON-decodes the struct when the Plan is
+ * built. A value Go cannot decode gives no settings: KrakenD then runs without
+ * the detector, and `hgw check` reports the wrong type (schema-type).
+ */
+export const botDetectorSettings = /* @__PURE__ */ settingsParser<BotDetectorConfig>((raw) => {
+  if (raw === null) return { allow: [], deny: [], patterns: [], cacheSize: 0, emptyUserAgentIsBot: false };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const c = raw as Record<string, unknown>;
+  const cacheSize = c.cache_size ?? 0;
+  const empty = c.empty_user_agent_is_bot ?? false;
+  const [allow, deny, patterns] = [list(c.allow), list(c.deny), list(c.patterns)];
+  if (typeof cacheSize !== 'number' || !Number.isInteger(cacheSize) || typeof empty !== 'boolean' || !allow || !deny || !patterns) return undefined;
+  return { allow, deny, patterns, cacheSize, emptyUserAgentIsBot: empty };
+});
+
+function list(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined;
+}
 
 export class BotDetectorConfigError extends Error {
   readonly code = 'HGW_BOT_DETECTOR_CONFIG';
-}
-
-/**
- * The namespace's config; `undefined` when absent. Wrong types throw, as
- * Go's JSON decoding of the struct fails (KrakenD then logs a warning and
- * runs without the detector).
- */
-export function readBotDetectorConfig(extraConfig: Record<string, unknown>): BotDetectorConfig | undefined {
-  if (!(BOT_DETECTOR_NAMESPACE in extraConfig)) return undefined;
-  const raw = extraConfig[BOT_DETECTOR_NAMESPACE];
-  if (raw === null) return { allow: [], deny: [], patterns: [], cacheSize: 0, emptyUserAgentIsBot: false };
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new BotDetectorConfigError('json: cannot unmarshal into Go value of type botdetector.Config');
-  const c = raw as Record<string, unknown>;
-  const cacheSize = c.cache_size ?? 0;
-  if (typeof cacheSize !== 'number' || !Number.isInteger(cacheSize)) throw new BotDetectorConfigError('json: cannot unmarshal cache_size into Go struct field Config.cache_size of type int');
-  const empty = c.empty_user_agent_is_bot ?? false;
-  if (typeof empty !== 'boolean') throw new BotDetectorConfigError('json: cannot unmarshal empty_user_agent_is_bot into Go struct field Config.empty_user_agent_is_bot of type bool');
-  return { allow: list(c, 'allow'), deny: list(c, 'deny'), patterns: list(c, 'patterns'), cacheSize, emptyUserAgentIsBot: empty };
-}
-
-function list(c: Record<string, unknown>, key: string): string[] {
-  const v = c[key];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) {
-    throw new BotDetectorConfigError(`json: cannot unmarshal ${key} into Go struct field Config.${key} of type []string`);
-  }
-  return v as string[];
 }
 
 export type IsBot = (userAgent: string) => boolean;

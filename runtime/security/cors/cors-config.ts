@@ -1,4 +1,5 @@
 import { parseGoDurationSeconds } from '../../shared/go/go-duration.js';
+import { settingsParser } from '../../plan/settings.js';
 
 /**
  * `security/cors` as KrakenD CE reads it (krakend-cors v2) and hands it to
@@ -6,7 +7,8 @@ import { parseGoDurationSeconds } from '../../shared/go/go-duration.js';
  * `allow_headers` become `["*"]` when empty, methods default to rs/cors' own
  * (GET, POST, HEAD), `max_age` is a Go duration truncated to whole seconds,
  * `options_success_status` defaults to 204. Anything of the wrong type is
- * ignored, as the Go reader ignores it.
+ * ignored, as the Go reader ignores it. Runs when the Plan is built; the
+ * middleware receives the result.
  */
 export interface CorsConfig {
   allowOrigins: string[];
@@ -22,17 +24,23 @@ export interface CorsConfig {
   debug: boolean;
 }
 
-export const CORS_NAMESPACE = 'security/cors';
-
-/** The config, or `undefined` when the namespace is absent or not an object (CORS off). */
-export function readCorsConfig(extraConfig: Record<string, unknown>): CorsConfig | undefined {
-  const raw = extraConfig[CORS_NAMESPACE];
+/** The config, or no settings when the value is not an object (CORS off). */
+export const corsSettings = /* @__PURE__ */ settingsParser<CorsConfig>((raw, problems) => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const c = raw as Record<string, unknown>;
   const origins = stringList(c.allow_origins);
   const headers = stringList(c.allow_headers);
   const methods = stringList(c.allow_methods);
   const status = c.options_success_status;
+  const statusOk = typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 999;
+  if (typeof status === 'number' && !statusOk) {
+    problems.warn('/options_success_status', `options_success_status ${status} is not an HTTP status: preflights are answered 204`, 'Use a status from 100 to 999 (usually 200 or 204), or remove the key.');
+  }
+  origins.forEach((o, i) => {
+    if (o !== '*' && o.indexOf('*') !== o.lastIndexOf('*')) {
+      problems.warn(`/allow_origins/${i}`, `origin pattern ${JSON.stringify(o)} has more than one *: only the first is a wildcard, the others must match literally`, 'Use one * per pattern, e.g. "https://*.example.com".');
+    }
+  });
   const maxAge = typeof c.max_age === 'string' ? parseGoDurationSeconds(c.max_age) : undefined;
   return {
     allowOrigins: origins.length === 0 ? ['*'] : origins,
@@ -42,11 +50,11 @@ export function readCorsConfig(extraConfig: Record<string, unknown>): CorsConfig
     allowCredentials: c.allow_credentials === true,
     allowPrivateNetwork: c.allow_private_network === true,
     optionsPassthrough: c.options_passthrough === true,
-    optionsSuccessStatus: typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 999 ? status : 204,
+    optionsSuccessStatus: statusOk ? status : 204,
     maxAgeSeconds: maxAge === undefined ? 0 : Math.trunc(maxAge),
     debug: c.debug === true,
   };
-}
+});
 
 function stringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];

@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/log/logger.js';
 import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
 import { firstRequestHeader, requestHeaderLines } from '../../shared/headers/request-header-lines.js';
 import { AllowedHeaderSet } from './allowed-header-set.js';
-import { readCorsConfig, type CorsConfig } from './cors-config.js';
+import type { CorsConfig } from './cors-config.js';
 
 /**
  * Service-level `security/cors`: KrakenD CE's CORS, which is rs/cors 1.11
@@ -40,7 +40,7 @@ import { readCorsConfig, type CorsConfig } from './cors-config.js';
  * `[[name, value]]` array throws in Node once any header has been set.
  */
 export const corsMiddleware: MiddlewareFactory = (deps) => {
-  const config = readCorsConfig(deps.service.extraConfig);
+  const config = deps.service.settings['security/cors'];
   if (!config) return passThrough;
   const cors = new RsCors(config, config.debug ? deps.log : undefined);
   return (req, res, next) => cors.handle(req, res, next);

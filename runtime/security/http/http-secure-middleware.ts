@@ -3,6 +3,9 @@ import type { TLSSocket } from 'node:tls';
 import type { MiddlewareFactory } from '../../core/middleware.js';
 import { compileGoRegexp, type GoRegexp } from '../../shared/go/go-regexp.js';
 import { writePermanentRedirect } from '../../core/responses.js';
+import type { HttpSecureConfig } from './http-secure-config.js';
+
+const MAX_HOST_LENGTH = 261; // a 253-character name, a colon and a port
 
 /**
  * KrakenD's `security/http` (krakend-httpsecure over unrolled/secure) as the
@@ -13,58 +16,9 @@ import { writePermanentRedirect } from '../../core/responses.js';
  * `force_sts_header`. `is_development` turns off the host check, the
  * redirect and HSTS.
  */
-export interface HttpSecureConfig {
-  allowedHosts: string[];
-  allowedHostsAreRegex: boolean;
-  hostProxyHeaders: string[];
-  sslRedirect: boolean;
-  sslHost: string;
-  sslProxyHeaders: Record<string, string>;
-  stsSeconds: number;
-  stsIncludeSubdomains: boolean;
-  forceStsHeader: boolean;
-  frameDeny: boolean;
-  customFrameOptionsValue: string;
-  contentTypeNosniff: boolean;
-  browserXssFilter: boolean;
-  contentSecurityPolicy: string;
-  referrerPolicy: string;
-  hpkpPublicKey: string;
-  isDevelopment: boolean;
-}
-
-/** Absent keys are Go's zero values, as krakend-httpsecure reads them. */
-export function httpSecureConfig(value: unknown): HttpSecureConfig {
-  const v = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const strs = (k: string) => (Array.isArray(v[k]) ? (v[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
-  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
-  const bool = (k: string) => v[k] === true;
-  const proxy = v.ssl_proxy_headers !== null && typeof v.ssl_proxy_headers === 'object' ? (v.ssl_proxy_headers as Record<string, unknown>) : {};
-  return {
-    allowedHosts: strs('allowed_hosts'),
-    allowedHostsAreRegex: bool('allowed_hosts_are_regex'),
-    hostProxyHeaders: strs('host_proxy_headers'),
-    sslRedirect: bool('ssl_redirect'),
-    sslHost: str('ssl_host'),
-    sslProxyHeaders: Object.fromEntries(Object.entries(proxy).filter((e): e is [string, string] => typeof e[1] === 'string')),
-    stsSeconds: typeof v.sts_seconds === 'number' ? Math.trunc(v.sts_seconds) : 0,
-    stsIncludeSubdomains: bool('sts_include_subdomains'),
-    forceStsHeader: bool('force_sts_header'),
-    frameDeny: bool('frame_deny'),
-    customFrameOptionsValue: str('custom_frame_options_value'),
-    contentTypeNosniff: bool('content_type_nosniff'),
-    browserXssFilter: bool('browser_xss_filter'),
-    contentSecurityPolicy: str('content_security_policy'),
-    referrerPolicy: str('referrer_policy'),
-    hpkpPublicKey: str('hpkp_public_key') || str('public_key'),
-    isDevelopment: bool('is_development'),
-  };
-}
-
-const MAX_HOST_LENGTH = 261; // a 253-character name, a colon and a port
-
 export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
-  const c = httpSecureConfig(deps.service.extraConfig['security/http']);
+  const c = deps.service.settings['security/http'];
+  if (!c) throw new Error('security/http is not an object');
   const hostRegexes = c.allowedHostsAreRegex ? c.allowedHosts.map(compileAllowedHost) : [];
   const allowed = new Set(c.allowedHosts.map((h) => h.toLowerCase()));
   const checkHosts = c.allowedHosts.length > 0 && !c.isDevelopment;

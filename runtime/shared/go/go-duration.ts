@@ -54,9 +54,9 @@ export function parseGoDurationSeconds(input: string): number | undefined {
   return d.ok ? d.ms / 1000 : undefined;
 }
 
-/** A duration setting in milliseconds: `fallback` when it is absent, not a string, or not a Go duration. */
+/** A Go duration in milliseconds for a settings parser: `fallback` for a value that is not one (the schema reports it) or is negative. */
 export function goDurationMs(value: unknown, fallback: number): number {
-  if (typeof value !== 'string') return fallback;
+  if (typeof value !== 'string' || value === '') return fallback;
   const d = parseGoDuration(value);
-  return d.ok ? d.ms : fallback;
+  return d.ok && d.ms >= 0 ? d.ms : fallback;
 }

@@ -54,13 +54,6 @@ export interface LoggerOptions {
   sinks?: readonly LogSink[];
 }
 
-/** The `telemetry/logging` keys the logger reads, from the config's object. */
-export function loggerOptions(value: unknown): LoggerOptions {
-  const v = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
-  return { level: str('level'), prefix: str('prefix'), format: str('format'), customFormat: str('custom_format'), stdout: v.stdout === true, syslog: v.syslog === true, syslogFacility: str('syslog_facility') };
-}
-
 /** Ends the syslog pipe (the gateway's close calls it last). */
 export type ClosableLogger = Logger & { close(): void };
 

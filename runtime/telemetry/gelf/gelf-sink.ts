@@ -21,8 +21,7 @@ export const gelfSink: LogSinkFactory = ({ service, report }) => {
   if (address === undefined) throw new Error(`telemetry/gelf: address ${JSON.stringify(config?.address)} is not host:port`);
   const transport = config?.enable_tcp === true ? gelfTcp(address, report) : gelfUdp(address, report);
   const host = hostname();
-  const logging = service.extraConfig['telemetry/logging'] as { prefix?: unknown } | undefined;
-  const module = logModule(typeof logging?.prefix === 'string' ? logging.prefix : undefined);
+  const module = logModule(service.settings['telemetry/logging']?.prefix);
   return {
     write: (record) => transport.send(Buffer.from(gelfMessage(record, host, module))),
     close: () => transport.close(),

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ListenerFactory } from '../../core/start.js';
-import { metricsConfig } from './metrics-config.js';
 import { stats } from './stats-registry.js';
 
 /**
@@ -13,11 +12,11 @@ import { stats } from './stats-registry.js';
  * network unless the config names an address.
  */
 export const statsListener: ListenerFactory = async ({ service, log }) => {
-  const cfg = metricsConfig(service.extraConfig['telemetry/metrics']);
-  const colon = cfg.listenAddress.lastIndexOf(':');
-  const named = colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
-  const host = named ?? (service.profile.name === 'hanzo' ? '127.0.0.1' : undefined);
-  const port = Number(cfg.listenAddress.slice(colon + 1)) || 0;
+  const cfg = service.settings['telemetry/metrics'];
+  if (!cfg) throw new Error('telemetry/metrics is not an object');
+  // Under hanzo a listen_address without host binds loopback; KrakenD binds every interface.
+  const host = cfg.host ?? (service.profile.name === 'hanzo' ? '127.0.0.1' : undefined);
+  const { port } = cfg;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/__stats/' && path !== '/__stats') {

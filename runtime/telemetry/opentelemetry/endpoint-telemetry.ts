@@ -3,7 +3,6 @@ import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
 import { clientIp } from '../../shared/client-ip/client-ip.js';
 import { TRACE_HEADERS, type TracedRequest } from '../../core/trace-headers.js';
 import { GETTER, SETTER, watchBackendCalls } from './backend-spans.js';
-import { otelConfig } from './otel-config.js';
 import { otelSdk, type OtelSdk, type SdkExtension } from './otel-sdk.js';
 
 /**
@@ -22,7 +21,8 @@ const durations = new WeakMap<OtelSdk, Histogram>();
 /** The endpoint telemetry of an SDK with these exporters (otlp-exporters.ts and prometheus-exporter.ts pick them). */
 export function endpointTelemetryWith(extensions: readonly SdkExtension[]): EndpointMiddlewareFactory {
   return (endpoint, deps) => {
-    const config = otelConfig(deps.service.extraConfig['telemetry/opentelemetry']);
+    const config = deps.service.settings['telemetry/opentelemetry'];
+    if (!config) throw new Error('telemetry/opentelemetry is not an object');
     if (config.skipPaths.some((p) => endpoint.endpoint === p || (p.endsWith('/') && endpoint.endpoint.startsWith(p)))) return (_req, _res, _params, next) => next();
     const { layers } = config;
     const sdk = otelSdk(config, deps.hostMap, deps.log, extensions);

@@ -2,8 +2,11 @@
  * KrakenD's `telemetry/opentelemetry` slice with its defaults: who the
  * service is, how much to trace, how often to report metrics, where to send
  * both (OTLP over gRPC, or HTTP with `use_http`; Prometheus scrape
- * listeners), the layer switches, and the paths never traced.
+ * listeners), the layer switches, and the paths never traced. Parsed when
+ * the Plan is built; the SDK, the middleware and the listeners read the result.
  */
+import { settingsParser } from '../../plan/settings.js';
+
 export interface OtlpExporterConfig {
   name: string;
   host: string;
@@ -59,7 +62,8 @@ export const PROMETHEUS_DEFAULT_LISTEN_IP = '127.0.0.1';
 
 export const DEFAULT_SKIP_PATHS = ['/__health', '/__debug/', '/__echo/', '/__stats/'];
 
-export function otelConfig(value: unknown): OtelConfig {
+export const otelSettings = /* @__PURE__ */ settingsParser<OtelConfig>((value, problems) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const v = obj(value);
   const exporters = obj(v.exporters);
   const otlp = (Array.isArray(exporters.otlp) ? exporters.otlp : []).map((e, i): OtlpExporterConfig => {
@@ -91,6 +95,11 @@ export function otelConfig(value: unknown): OtelConfig {
   const timeBuckets = obj(v.histograms).time_buckets;
   const rate = typeof v.trace_sample_rate === 'number' ? Math.min(1, Math.max(0, v.trace_sample_rate)) : 1;
   const period = typeof v.metric_reporting_period === 'number' && v.metric_reporting_period > 0 ? v.metric_reporting_period : 30;
+  if (typeof v.metric_reporting_period === 'number' && period !== v.metric_reporting_period) {
+    problems.warn('/metric_reporting_period', `metric_reporting_period ${v.metric_reporting_period} is not a positive number of seconds: metrics are reported every 30 s`, 'Set the seconds between metric reports, e.g. 30.');
+  }
+  // Exporter kinds other than these two are the schema's finding; the SDK also warns at start-up.
+  const unsupported = Object.keys(exporters).filter((k) => k !== 'otlp' && k !== 'prometheus' && !/^[@$_#]/.test(k));
   return {
     serviceName: typeof v.service_name === 'string' && v.service_name !== '' ? v.service_name : 'krakend',
     serviceVersion: typeof v.service_version === 'string' ? v.service_version : '',
@@ -107,9 +116,9 @@ export function otelConfig(value: unknown): OtelConfig {
       backendMetrics: obj(backend.metrics).disable_stage !== true,
       backendTraces: obj(backend.traces).disable_stage !== true,
     },
-    unsupported: Object.keys(exporters).filter((k) => k !== 'otlp' && k !== 'prometheus'),
+    unsupported,
   };
-}
+});
 
 function obj(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};

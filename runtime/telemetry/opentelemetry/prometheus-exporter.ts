@@ -4,7 +4,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { ListenerFactory } from '../../core/start.js';
 import { endpointTelemetryWith } from './endpoint-telemetry.js';
 import { observeNodeRuntime } from './node-runtime-metrics.js';
-import { otelConfig, type OtelConfig } from './otel-config.js';
+import type { OtelConfig } from './otel-config.js';
 import { otelSdk, type SdkExtension } from './otel-sdk.js';
 import { otlpExtension } from './otlp-exporters.js';
 import { observeProcess } from './process-metrics.js';
@@ -46,7 +46,8 @@ const SCRAPES_AT_ONCE = 4;
 
 /** The scrape listeners; `extensions` must be the endpoint middleware's, as the first of the two makes the shared SDK. */
 const prometheusListenerWith = (extensions: readonly SdkExtension[]): ListenerFactory => async ({ service, hostMap, log }) => {
-  const config: OtelConfig = otelConfig(service.extraConfig['telemetry/opentelemetry']);
+  const config: OtelConfig | undefined = service.settings['telemetry/opentelemetry'];
+  if (!config) throw new Error('telemetry/opentelemetry is not an object');
   const sdk = otelSdk(config, hostMap, log, extensions);
   const servers: Server[] = [];
   const closeOne = (s: Server) =>

@@ -1,5 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { matchesCalls, precompileLiterals, registerRe2Matches, withRe2Matches } from './cel-re2-matches.js';
+import { checkExpressions } from './cel-settings.js';
 
 /**
  * KrakenD's `validation/cel` expressions, compiled once (krakend-cel): the
@@ -37,12 +38,6 @@ export function celEnvironment(): Environment {
 }
 
 export type CelCompileResult = { ok: true; checks: CelChecks; skipped: Array<{ expr: string; reason: string }> } | { ok: false; expr: string; reason: string };
-
-/** The `check_expr` strings of a `validation/cel` value (a list of `{check_expr}`), in order. */
-export function checkExpressions(config: unknown): string[] {
-  if (!Array.isArray(config)) return [];
-  return config.map((d) => (d !== null && typeof d === 'object' ? (d as { check_expr?: unknown }).check_expr : undefined)).filter((e): e is string => typeof e === 'string' && e !== '');
-}
 
 export function compileCelChecks(config: unknown, env: Environment = celEnvironment()): CelCompileResult {
   const checks: CelChecks = { pre: [], post: [], jwt: [] };

@@ -10,7 +10,7 @@ import { jwtActivation } from './cel-activation.js';
  * krakend-jose does for a rejected token.
  */
 export const celJwtRejecter: EndpointMiddlewareFactory = (endpoint, deps) => {
-  const compiled = compileCelChecks(endpoint.extraConfig['validation/cel']);
+  const compiled = compileCelChecks(endpoint.settings['validation/cel'] ?? []);
   const jwt = compiled.ok ? compiled.checks.jwt : [];
   if (jwt.length === 0) return (_req, _res, _params, next) => next();
   return (req, res, _params, next) => {

@@ -14,8 +14,7 @@ import { requestView, responseActivation } from './cel-activation.js';
  */
 export const celProxy: ProxyWrapperFactory = (endpoint, backend, deps) => {
   const where = backend ? `[BACKEND: ${backend.urlPattern}][CEL]` : `[ENDPOINT: ${endpoint.endpoint}][CEL]`;
-  const config = (backend ?? endpoint).extraConfig['validation/cel'];
-  const compiled = compileCelChecks(config);
+  const compiled = compileCelChecks((backend ?? endpoint).settings['validation/cel'] ?? []);
   if (!compiled.ok) {
     deps.log.warn(`${where} the expression ${JSON.stringify(compiled.expr)} does not parse (${compiled.reason}); these checks are off, as in KrakenD`);
     return (next) => next;

@@ -18,9 +18,11 @@ import { compileBodySchema } from './body-schema.js';
 const MALFORMED = 'could not validate a malformed body';
 
 export const jsonSchemaProxy: ProxyWrapperFactory = (endpoint, _backend, deps) => {
+  const settings = endpoint.settings['validation/json-schema'];
+  if (!settings) return (next) => next;
   let schema: ReturnType<typeof compileBodySchema>;
   try {
-    schema = compileBodySchema(endpoint.extraConfig['validation/json-schema']);
+    schema = compileBodySchema(settings.schema);
   } catch (e) {
     deps.log.error(`[ENDPOINT: ${endpoint.endpoint}][JSONSchema] Parsing the definition: ${(e as Error).message}`);
     return (next) => next;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Middleware } from '../../../runtime/core/middleware.js';
 import { corsMiddleware } from '../../../runtime/security/cors/cors-middleware.js';
 import { botDetectorMiddleware } from '../../../runtime/security/bot-detector/bot-detector-middleware.js';
-import { readCorsConfig } from '../../../runtime/security/cors/cors-config.js';
+import { corsSettings } from '../../../runtime/security/cors/cors-config.js';
 import { parseGoDurationSeconds } from '../../../runtime/shared/go/go-duration.js';
 import { AllowedHeaderSet } from '../../../runtime/security/cors/allowed-header-set.js';
 import { writeHeadLines as writeHeadAdding } from '../../../runtime/core/responses.js';
@@ -336,7 +336,7 @@ describe('security/cors: actual requests', () => {
 
 describe('security/cors: config and helpers', () => {
   it('reads KrakenD defaults: origins and headers "*", rs/cors methods, status 204', () => {
-    expect(readCorsConfig({ 'security/cors': {} })).toEqual({
+    expect(corsSettings({}).settings).toEqual({
       allowOrigins: ['*'],
       allowMethods: ['GET', 'POST', 'HEAD'],
       allowHeaders: ['*'],
@@ -348,9 +348,9 @@ describe('security/cors: config and helpers', () => {
       maxAgeSeconds: 0,
       debug: false,
     });
-    expect(readCorsConfig({})).toBeUndefined();
-    expect(readCorsConfig({ 'security/cors': 'on' })).toBeUndefined();
-    expect(readCorsConfig({ 'security/cors': { allow_origins: ['https://a', 3, null], options_success_status: 0 } })).toMatchObject({ allowOrigins: ['https://a'], optionsSuccessStatus: 204 });
+    expect(corsSettings(undefined).settings).toBeUndefined();
+    expect(corsSettings('on').settings).toBeUndefined();
+    expect(corsSettings({ allow_origins: ['https://a', 3, null], options_success_status: 0 }).settings).toMatchObject({ allowOrigins: ['https://a'], optionsSuccessStatus: 204 });
   });
 
   it('parses Go durations', () => {

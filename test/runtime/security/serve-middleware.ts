@@ -5,6 +5,7 @@ import type { Middleware, MiddlewareDeps } from '../../../runtime/core/middlewar
 import type { ServicePlan } from '../../../runtime/plan/plan.js';
 import { branding, COMPLETED_HEADER, POWERED_BY_HEADER } from '../../../runtime/shared/branding.js';
 import { createLogger } from '../../../runtime/shared/log/logger.js';
+import { levelSettings } from '../../../cli/plan/module-settings.js';
 import { headerLines, request, startServer, type TestResponse, type TestServer } from '../../helpers/servers.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
@@ -23,7 +24,7 @@ export interface Deps extends MiddlewareDeps {
 export function deps(extraConfig: Record<string, unknown>, env: Record<string, string> = {}): Deps {
   const logLines: string[] = [];
   return {
-    service: { extraConfig } as unknown as ServicePlan,
+    service: { extraConfig, settings: levelSettings('service', extraConfig) } as unknown as ServicePlan,
     brand,
     hostMap: {},
     log: createLogger({ level: 'DEBUG', write: (l) => logLines.push(l) }),

@@ -7,6 +7,7 @@
  */
 import { createLogger } from '../../../../runtime/shared/log/logger.js';
 import type { BackendPlan, ServicePlan } from '../../../../runtime/plan/plan.js';
+import { levelSettings } from '../../../../cli/plan/module-settings.js';
 import { UpstreamPools } from '../../../../runtime/upstream/http/pools.js';
 import type { Upstream, UpstreamDeps, UpstreamHandler, UpstreamRequest } from '../../../../runtime/shared/upstream/upstream.js';
 
@@ -154,6 +155,7 @@ export function backendPlan(extraConfig: Record<string, unknown>, overrides: Par
     returnErrorCode: false,
     shadow: false,
     extraConfig,
+    settings: levelSettings('backend', extraConfig),
     ...overrides,
   };
 }

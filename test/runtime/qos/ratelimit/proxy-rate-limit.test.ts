@@ -9,6 +9,7 @@ import { UpstreamPools } from '../../../../runtime/upstream/http/pools.js';
 import { createProxyRateLimit, PROXY_RATE_LIMIT_ERROR, proxyRateLimit } from '../../../../runtime/qos/ratelimit/proxy-rate-limit.js';
 import { startServer, type TestServer } from '../../../helpers/servers.js';
 import { manualClock } from './serve-rate-limit.js';
+import { levelSettings } from '../../../../cli/plan/module-settings.js';
 
 let backend: TestServer;
 let hits = 0;
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 function backendPlan(extraConfig: Record<string, unknown>): BackendPlan {
-  return { index: 0, urlPattern: '/x', method: 'GET', hosts: [backend.url], extraConfig } as unknown as BackendPlan;
+  return { index: 0, urlPattern: '/x', method: 'GET', hosts: [backend.url], extraConfig, settings: levelSettings('backend', extraConfig) } as unknown as BackendPlan;
 }
 
 function call(upstream: Upstream): Promise<{ err: Error | null; res: BufferedResponse | null }> {

@@ -1,15 +1,16 @@
 /** How the two namespaces' options become buckets: KrakenD's defaults and its readings of odd values. */
 import { describe, expect, it } from 'vitest';
-import { routerRateLimitConfig } from '../../../../runtime/qos/ratelimit/router-rate-limit-config.js';
-import { proxyRateLimitConfig } from '../../../../runtime/qos/ratelimit/proxy-rate-limit-config.js';
+import { routerRateLimitSettings } from '../../../../runtime/qos/ratelimit/router-rate-limit-config.js';
+import { proxyRateLimitSettings } from '../../../../runtime/qos/ratelimit/proxy-rate-limit-config.js';
 import { retryAfterSeconds } from '../../../../runtime/qos/ratelimit/rate-limited-response.js';
 
 const perSecond = (l: { perMs: number } | undefined) => (l ? Math.round(l.perMs * 1000 * 1e6) / 1e6 : undefined);
 
 describe('qos/ratelimit/router options', () => {
   const read = (raw: unknown) => {
-    const warnings: string[] = [];
-    return { config: routerRateLimitConfig(raw, (m) => warnings.push(m)), warnings };
+    const { settings, problems } = routerRateLimitSettings(raw);
+    // A parsed limit that limits nothing is {}: no limiter, as before.
+    return { config: settings?.global || settings?.client ? settings : undefined, warnings: problems.map((p) => p.message) };
   };
 
   it('max_rate alone: every 1s, capacity = the rate', () => {
@@ -45,19 +46,20 @@ describe('qos/ratelimit/router options', () => {
     expect(perSecond(read({ max_rate: 10, every: 60 }).config?.global)).toBe(10);
   });
 
-  it('strategy is case-insensitive; unknown or missing ones drop the client limit with a warning', () => {
+  it('strategy is case-insensitive; unknown or missing ones drop the client limit (a missing one with a warning, an unknown one is a schema error)', () => {
     expect(read({ client_max_rate: 1, strategy: 'Header', key: 'X-Key' }).config?.client).toMatchObject({ strategy: 'header', key: 'X-Key' });
     const unknown = read({ max_rate: 1, client_max_rate: 1, strategy: 'cookie' });
     expect(unknown.config?.client).toBeUndefined();
-    expect(unknown.warnings).toEqual(['Unknown strategy "cookie": no per-client limit']);
+    expect(unknown.warnings).toEqual([]);
     expect(read({ client_max_rate: 1 }).config).toBeUndefined();
+    expect(read({ client_max_rate: 1 }).warnings).toEqual(['client_max_rate without a strategy: no per-client limit']);
   });
 
   it('nothing to limit, or not an object: no limiter', () => {
     expect(read({}).config).toBeUndefined();
     expect(read({ max_rate: 0, client_max_rate: 0 }).config).toBeUndefined();
     expect(read({ max_rate: '10' }).config).toBeUndefined(); // only JSON numbers count, as in Go
-    expect(read([]).warnings).toEqual(['wrong extra config']);
+    expect(read([]).config).toBeUndefined(); // a wrong type is the schema's to report (schema-type)
     expect(read(undefined).warnings).toEqual([]);
   });
 
@@ -71,7 +73,7 @@ describe('qos/ratelimit/router options', () => {
 });
 
 describe('qos/ratelimit/proxy options', () => {
-  const read = (raw: unknown) => proxyRateLimitConfig(raw, () => {});
+  const read = (raw: unknown) => proxyRateLimitSettings(raw).settings;
 
   it('max_rate per every (default 1s), capacity default = the rate', () => {
     expect(perSecond(read({ max_rate: 5, capacity: 5 })?.limits)).toBe(5);

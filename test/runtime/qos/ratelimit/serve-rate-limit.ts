@@ -7,6 +7,7 @@ import type { EndpointMiddleware, MiddlewareDeps } from '../../../../runtime/cor
 import type { EndpointPlan, ServicePlan } from '../../../../runtime/plan/plan.js';
 import { branding } from '../../../../runtime/shared/branding.js';
 import { createLogger } from '../../../../runtime/shared/log/logger.js';
+import { levelSettings } from '../../../../cli/plan/module-settings.js';
 import { request, startServer, type TestResponse, type TestServer } from '../../../helpers/servers.js';
 
 export const brand = branding({ name: 'hanzoai/gateway', version: '2.13.8' }, false);
@@ -18,7 +19,7 @@ export interface TestDeps extends MiddlewareDeps {
 export function testDeps(serviceExtraConfig: Record<string, unknown> = {}, env: Record<string, string> = {}): TestDeps {
   const logLines: string[] = [];
   return {
-    service: { extraConfig: serviceExtraConfig } as unknown as ServicePlan,
+    service: { extraConfig: serviceExtraConfig, settings: levelSettings('service', serviceExtraConfig) } as unknown as ServicePlan,
     brand,
     hostMap: {},
     log: createLogger({ level: 'DEBUG', write: (l) => logLines.push(l) }),
@@ -29,7 +30,7 @@ export function testDeps(serviceExtraConfig: Record<string, unknown> = {}, env: 
 
 export function testEndpoint(path: string, extraConfig: Record<string, unknown> = {}, method = 'GET'): EndpointPlan {
   const params = [...path.matchAll(/\{([A-Za-z0-9_-]+)\}/g)].map((m) => m[1]!);
-  return { endpoint: path, method, params, extraConfig } as unknown as EndpointPlan;
+  return { endpoint: path, method, params, extraConfig, settings: levelSettings('endpoint', extraConfig) } as unknown as EndpointPlan;
 }
 
 /** A clock that only moves when told to. */
