@@ -73,3 +73,65 @@ describe('identity-header-copied', () => {
     expect(copied(fromMinted, 'krakend')).toHaveLength(1);
   });
 });
+
+describe('identity-header-copied: values the gateway itself forwards from the client', () => {
+  /** What a backend saw as X-User-Id when martian copies `from` into it and the client sends `headers`. */
+  async function userIdSeen(from: string, headers: Record<string, string>, profile: 'hanzo' | 'krakend'): Promise<string | undefined> {
+    let seen: string | undefined;
+    const be: TestServer = await startServer((req, res) => {
+      seen = req.headers['x-user-id'] as string | undefined;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    cleanups.push(() => be.close());
+    const config = endpointWith({ 'header.Copy': { scope: ['request'], from, to: 'X-User-Id' } });
+    (config.endpoints as Array<{ backend: Array<{ host: string[] }> }>)[0]!.backend[0]!.host = [be.url];
+    const gw = await startRuntime(config, { profile });
+    cleanups.push(() => gw.close());
+    expect((await request(`${gw.url}/m`, { headers })).status).toBe(200);
+    return seen;
+  }
+
+  it('X-Request-ID: under hanzo every backend gets the client\'s plain id, so a copy of it is the client\'s choice', async () => {
+    expect(await userIdSeen('X-Request-ID', { 'X-Request-ID': 'admin-7' }, 'hanzo')).toBe('admin-7');
+    const config = endpointWith({ 'header.Copy': { scope: ['request'], from: 'X-Request-ID', to: 'X-User-Id' } });
+    expect(copied(config, 'hanzo')).toHaveLength(1);
+    // Under krakend the id reaches a backend only where input_headers name X-Request-ID (covered by the input_headers check).
+    expect(copied(config, 'krakend')).toEqual([]);
+  });
+
+  it('X-Forwarded-Host and X-Forwarded-For carry the client\'s Host and first X-Forwarded-For entry, under both profiles', async () => {
+    expect(await userIdSeen('X-Forwarded-For', { 'X-Forwarded-For': 'admin-7' }, 'hanzo')).toBe('admin-7');
+    expect(await userIdSeen('X-Forwarded-Host', { Host: 'admin-7' }, 'krakend')).toBe('admin-7');
+    for (const from of ['X-Forwarded-Host', 'x-forwarded-for']) {
+      const config = endpointWith({ 'header.Copy': { scope: ['request'], from, to: 'X-User-Id' } });
+      expect(copied(config, 'hanzo')).toHaveLength(1);
+      expect(copied(config, 'krakend')).toHaveLength(1);
+    }
+  });
+});
+
+describe('identity-header-copied: martian trees the walk must not miss', () => {
+  it('a priority.Group item without `priority` (martian defaults it to 0)', () => {
+    const config = endpointWith({ 'priority.Group': { modifiers: [{ modifier: { 'header.Copy': { from: 'X-Tenant', to: 'X-User-Id' } } }] } });
+    expect(copied(config).map(([p]) => p)).toEqual(['/endpoints/0/backend/0/extra_config/modifier~1martian/priority.Group/modifiers/0/modifier/header.Copy/to']);
+  });
+
+  it('a copy through an intermediate header: the client\'s value is copied (or stashed) into X-Tmp, then X-Tmp into X-User-Id', () => {
+    const viaCopy = endpointWith({ 'fifo.Group': { modifiers: [
+      { 'header.Copy': { from: 'X-Tenant', to: 'X-Tmp' } },
+      { 'header.Copy': { from: 'X-Tmp', to: 'X-User-Id' } },
+    ] } });
+    expect(copied(viaCopy).map(([p]) => p)).toEqual(['/endpoints/0/backend/0/extra_config/modifier~1martian/fifo.Group/modifiers/1/header.Copy/to']);
+    const viaStash = endpointWith({ 'fifo.Group': { modifiers: [
+      { 'stash.Modifier': { headerName: 'X-Tmp' } },
+      { 'header.Filter': { name: 'X-A', else: { 'header.Copy': { from: 'x-tmp', to: 'X-Org-Id' } } } },
+    ] } });
+    expect(copied(viaStash).map(([p]) => p)).toEqual(['/endpoints/0/backend/0/extra_config/modifier~1martian/fifo.Group/modifiers/1/header.Filter/else/header.Copy/to']);
+    // A header the operator wrote statically is not the client's, copied on or not.
+    const viaStatic = endpointWith({ 'fifo.Group': { modifiers: [
+      { 'header.Modifier': { name: 'X-Tmp', value: 'svc' } },
+      { 'header.Copy': { from: 'X-Tmp', to: 'X-User-Id' } },
+    ] } });
+    expect(copied(viaStatic)).toEqual([]);
+  });
+});
