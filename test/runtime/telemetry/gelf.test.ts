@@ -7,6 +7,7 @@ import { startRuntime } from '../../helpers/gateway.js';
 import { request, startServer } from '../../helpers/servers.js';
 import { planWiring } from '../../../cli/codegen/plan-wiring.js';
 import { gelfDatagrams, GELF_DATAGRAM_BYTES, GELF_MAX_CHUNKS } from '../../../runtime/telemetry/gelf/gelf-chunks.js';
+import { gelfTcp } from '../../../runtime/telemetry/gelf/gelf-tcp.js';
 import { gelfUdp } from '../../../runtime/telemetry/gelf/gelf-udp.js';
 
 /**
@@ -171,6 +172,34 @@ describe('telemetry/gelf over TCP', () => {
     const said = gw.logs.filter((l) => l.includes('gelf: connection'));
     expect(said).toEqual([expect.stringMatching(/gelf: connection to 127\.0\.0\.1:\d+ failed \(connect ECONNREFUSED/)]);
     await until('the reconnect line', () => gw.logs.find((l) => l.includes('gelf: connected to')));
+  });
+});
+
+describe('telemetry/gelf over TCP, at the edges', () => {
+  it('delivers the lines of a transport closed while it still connects (the last lines of a shutdown), without a complaint', async () => {
+    const collector = await tcpCollector();
+    const reports: string[] = [];
+    const tcp = gelfTcp({ host: '127.0.0.1', port: collector.port }, (l) => reports.push(l));
+    tcp.send(Buffer.from('{"short_message":"last words"}'));
+    tcp.close();
+    await until('the last line', () => collector.messages.find((m) => m.short_message === 'last words'));
+    expect(reports).toEqual([]);
+  });
+
+  it('a collector that accepts and hangs up at once is said to be down once, not at every reconnect', async () => {
+    let accepted = 0;
+    const server = createServer((c) => {
+      accepted++;
+      c.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const reports: string[] = [];
+    const tcp = gelfTcp({ host: '127.0.0.1', port: (server.address() as AddressInfo).port }, (l) => reports.push(l));
+    cleanups.push(() => tcp.close());
+    tcp.send(Buffer.from('{"short_message":"one"}'));
+    await until('three connections', () => (accepted >= 3 ? true : undefined));
+    expect(reports).toEqual([expect.stringMatching(/gelf: connection to 127\.0\.0\.1:\d+ closed/)]);
   });
 });
 
