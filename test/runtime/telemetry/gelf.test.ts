@@ -139,13 +139,23 @@ describe('telemetry/gelf over UDP', () => {
 
   it('lays chunks out as the spec says: magic, 8-byte id, sequence, count; at most 8192 bytes each', () => {
     const payload = Buffer.alloc(3 * 8180 + 1, 7);
-    const id = Buffer.from('0102030405060708', 'hex');
+    const id = () => Buffer.from('0102030405060708', 'hex');
     const chunks = gelfDatagrams(payload, id)!;
     expect(chunks.map((c) => c.length)).toEqual([8192, 8192, 8192, 13]);
     chunks.forEach((c, i) => expect([...c.subarray(0, 12)]).toEqual([0x1e, 0x0f, 1, 2, 3, 4, 5, 6, 7, 8, i, 4]));
     expect(gelfDatagrams(Buffer.alloc(8192), id)).toEqual([Buffer.alloc(8192)]);
     expect(gelfDatagrams(Buffer.alloc(128 * 8180), id)).toHaveLength(128);
     expect(gelfDatagrams(Buffer.alloc(128 * 8180 + 1), id)).toBeUndefined();
+  });
+
+  it('asks for a message id only when it chunks, once per message (a random id costs as much as the message)', () => {
+    let asked = 0;
+    const id = () => (asked++, Buffer.alloc(8, asked));
+    gelfDatagrams(Buffer.alloc(8192), id);
+    expect(asked).toBe(0);
+    const chunks = gelfDatagrams(Buffer.alloc(3 * 8180), id)!;
+    expect(asked).toBe(1);
+    expect(new Set(chunks.map((c) => c.subarray(2, 10).toString('hex'))).size).toBe(1);
   });
 });
 
