@@ -15,7 +15,8 @@ import { stats } from './stats-registry.js';
 export const statsListener: ListenerFactory = async ({ service, log }) => {
   const cfg = metricsConfig(service.extraConfig['telemetry/metrics']);
   const colon = cfg.listenAddress.lastIndexOf(':');
-  const named = colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : undefined;
+  // `[]:8090` names no host either ('' would make Node bind every interface).
+  const named = (colon > 0 ? cfg.listenAddress.slice(0, colon).replace(/^\[|\]$/g, '') : '') || undefined;
   const host = named ?? (service.profile.name === 'hanzo' ? '127.0.0.1' : undefined);
   const port = Number(cfg.listenAddress.slice(colon + 1)) || 0;
   const server = createServer((req, res) => {
