@@ -76,14 +76,14 @@ describe('identity-header-copied', () => {
 
 describe('identity-header-copied: values the gateway itself forwards from the client', () => {
   /** What a backend saw as X-User-Id when martian copies `from` into it and the client sends `headers`. */
-  async function userIdSeen(from: string, headers: Record<string, string>, profile: 'hanzo' | 'krakend'): Promise<string | undefined> {
+  async function userIdSeen(from: string, headers: Record<string, string>, profile: 'hanzo' | 'krakend', inputHeaders?: string[]): Promise<string | undefined> {
     let seen: string | undefined;
     const be: TestServer = await startServer((req, res) => {
       seen = req.headers['x-user-id'] as string | undefined;
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     });
     cleanups.push(() => be.close());
-    const config = endpointWith({ 'header.Copy': { scope: ['request'], from, to: 'X-User-Id' } });
+    const config = endpointWith({ 'header.Copy': { scope: ['request'], from, to: 'X-User-Id' } }, inputHeaders);
     (config.endpoints as Array<{ backend: Array<{ host: string[] }> }>)[0]!.backend[0]!.host = [be.url];
     const gw = await startRuntime(config, { profile });
     cleanups.push(() => gw.close());
@@ -107,6 +107,14 @@ describe('identity-header-copied: values the gateway itself forwards from the cl
       expect(copied(config, 'hanzo')).toHaveLength(1);
       expect(copied(config, 'krakend')).toHaveLength(1);
     }
+  });
+  it('Content-Type: what an endpoint without input_headers forwards (the Lura default)', async () => {
+    expect(await userIdSeen('Content-Type', { 'Content-Type': 'admin-7' }, 'hanzo', [])).toBe('admin-7');
+    const config = endpointWith({ 'header.Copy': { scope: ['request'], from: 'Content-Type', to: 'X-User-Id' } }, []);
+    expect(copied(config, 'hanzo')).toHaveLength(1);
+    expect(copied(config, 'krakend')).toHaveLength(1);
+    delete (config.endpoints as Array<Record<string, unknown>>)[0]!.input_headers;
+    expect(copied(config)).toHaveLength(1);
   });
 });
 

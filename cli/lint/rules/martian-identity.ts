@@ -6,11 +6,11 @@
  * trusts.
  *
  * Client-chosen sources are the request path (`stash.Modifier`), a header the
- * endpoint's input_headers let through, the headers the gateway itself fills
- * from the client's (X-Forwarded-Host from Host, X-Forwarded-For from the
- * first X-Forwarded-For entry, and under the hanzo profile X-Request-ID, the
- * client's when plain), and any header an earlier martian write filled from
- * one of those — unless the source is an identity header the edge writes from
+ * endpoint's input_headers let through (Content-Type when it names none), the
+ * headers the gateway itself fills from the client's (X-Forwarded-Host from
+ * Host, X-Forwarded-For from the first X-Forwarded-For entry, and under the
+ * hanzo profile X-Request-ID, the client's when plain), and any header an
+ * earlier martian write filled from one of those — unless the source is an identity header the edge writes from
  * a verified token. A static `header.Modifier` value is the operator's, not
  * the client's, and is left alone. Martian's order and a backend's own
  * input_headers are not followed: a warning too many beats a hole missed.
@@ -37,7 +37,9 @@ const FORWARDED_FROM_CLIENT = new Set(['x-forwarded-host', 'x-forwarded-for']);
 
 /** Reports martian writes of client-chosen values into identity headers, for one endpoint. */
 export function martianIdentityCopies(ctx: LintContext, ref: EndpointRef, edgeStrips: boolean): void {
-  const passed = new Set(strs(ref.value.input_headers).map((h) => h.toLowerCase()));
+  const named = strs(ref.value.input_headers);
+  // No (or an empty) input_headers forwards Content-Type, as Lura does.
+  const passed = new Set(named.length > 0 ? named.map((h) => h.toLowerCase()) : ['content-type']);
   const ownsRequestId = ctx.profile.name === 'hanzo';
   const clientSends = (lower: string) =>
     passed.has('*') || passed.has(lower) || FORWARDED_FROM_CLIENT.has(lower) || (ownsRequestId && lower === 'x-request-id');
