@@ -119,6 +119,22 @@ describe('identity-header-copied: values the gateway itself forwards from the cl
 });
 
 describe('identity-header-copied: martian trees the walk must not miss', () => {
+  it('martian under its legacy namespace (github.com/devopsfaith/krakend-martian), which the gateway runs too', async () => {
+    const legacy = (host: string) => base([{ endpoint: '/m', output_encoding: 'no-op', input_headers: ['X-Tenant'], extra_config: { 'auth/public': true },
+      backend: [{ url_pattern: '/m', host: [host], extra_config: { 'github.com/devopsfaith/krakend-martian': { 'header.Copy': { scope: ['request'], from: 'X-Tenant', to: 'X-User-Id' } } } }] }]);
+    let seen: string | undefined;
+    const be: TestServer = await startServer((req, res) => {
+      seen = req.headers['x-user-id'] as string | undefined;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    cleanups.push(() => be.close());
+    const gw = await startRuntime(legacy(be.url), { profile: 'hanzo' });
+    cleanups.push(() => gw.close());
+    expect((await request(`${gw.url}/m`, { headers: { 'X-Tenant': 'victim' } })).status).toBe(200);
+    expect(seen).toBe('victim');
+    expect(copied(legacy('http://127.0.0.1:8081')).map(([p]) => p)).toEqual(['/endpoints/0/backend/0/extra_config/github.com~1devopsfaith~1krakend-martian/header.Copy/to']);
+  });
+
   it('a priority.Group item without `priority` (martian defaults it to 0)', () => {
     const config = endpointWith({ 'priority.Group': { modifiers: [{ modifier: { 'header.Copy': { from: 'X-Tenant', to: 'X-User-Id' } } }] } });
     expect(copied(config).map(([p]) => p)).toEqual(['/endpoints/0/backend/0/extra_config/modifier~1martian/priority.Group/modifiers/0/modifier/header.Copy/to']);

@@ -16,7 +16,7 @@
  * input_headers are not followed: a warning too many beats a hole missed.
  */
 import { diagnosticAt } from '../../diagnostics/make.js';
-import { backends, isObj, str, strs, type EndpointRef } from '../../config/view.js';
+import { backends, isObj, namespaceKey, obj, str, strs, type EndpointRef } from '../../config/view.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import { isIdentityHeader } from '../../../runtime/auth/iam/ingress-strip.js';
 import type { LintContext } from '../context.js';
@@ -44,9 +44,10 @@ export function martianIdentityCopies(ctx: LintContext, ref: EndpointRef, edgeSt
   const clientSends = (lower: string) =>
     passed.has('*') || passed.has(lower) || FORWARDED_FROM_CLIENT.has(lower) || (ownsRequestId && lower === 'x-request-id');
   for (const be of backends(ref)) {
-    const at = joinPointer(joinPointer(be.pointer, 'extra_config'), 'modifier/martian');
-    const spec = isObj(be.value.extra_config) ? be.value.extra_config['modifier/martian'] : undefined;
-    const writes = headerWrites(spec, at);
+    const extra = obj(be.value.extra_config);
+    const ns = namespaceKey(extra, 'modifier/martian');
+    if (ns === undefined) continue;
+    const writes = headerWrites(extra[ns], joinPointer(joinPointer(be.pointer, 'extra_config'), ns));
     // Headers holding a client-chosen value once martian ran, grown until no write adds one.
     const tainted = new Set<string>();
     const chosen = (w: Write) =>
