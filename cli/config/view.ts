@@ -2,6 +2,8 @@
  * Defensive read access to a config value that may not match the schema:
  * lint runs even when validation failed, so nothing here may throw.
  */
+import { LEGACY_NAMESPACES } from '../validate/known-exceptions.js';
+
 export type Obj = Record<string, unknown>;
 
 export function isObj(v: unknown): v is Obj {
@@ -63,6 +65,16 @@ export function backends(ep: EndpointRef): BackendRef[] {
 
 export function extraConfig(o: Obj): Obj {
   return obj(o.extra_config);
+}
+
+/**
+ * The key of `extra` the plan reads `short` from: the short namespace, else
+ * the first legacy long one KrakenD still reads (github.com/devopsfaith/…),
+ * so a rule looks where the runtime will.
+ */
+export function namespaceKey(extra: Obj, short: string): string | undefined {
+  if (short in extra) return short;
+  return Object.keys(extra).find((k) => LEGACY_NAMESPACES[k] === short);
 }
 
 /** The three Hanzo upstream namespaces, in the order the Go gateway checks them. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { soleRequestHeader } from '../shared/headers/request-header-lines.js';
 
 /**
  * The request-head checks Go's net/http server makes before any handler runs
@@ -16,14 +17,8 @@ export function malformedHead(req: IncomingMessage): string | undefined {
   // HTTP/2 arrives only through the TLS or h2c front (an Http2ServerRequest, which has a `stream`); a
   // request line claiming HTTP/2.0 on the HTTP/1 parser is refused, as Go does.
   if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req)) return req.httpVersionMajor === 0 ? '' : 'unsupported protocol version';
-  const raw = req.rawHeaders;
-  let host: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
-    if (host !== undefined) return 'too many Host headers';
-    host = raw[i + 1]!;
-  }
+  const host = soleRequestHeader(req, 'host');
+  if (host === null) return 'too many Host headers';
   if (host !== undefined && !VALID_HOST.test(host)) return 'malformed Host header';
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { soleRequestHeader } from './headers/request-header-lines.js';
 
 /**
  * The request id an access-log line carries and backends receive as
@@ -22,7 +23,9 @@ const PLAIN_ID = /^[A-Za-z0-9._~:/+=@-]{1,128}$/;
 
 /** `owned`: the gateway is the authority for X-Request-ID (the hanzo profile), so every backend gets the id. */
 export function assignRequestId(req: IncomingMessage, owned: boolean): string {
-  const sent = req.headers['x-request-id'];
+  // Read from rawHeaders: this runs on every request under hanzo, and nothing else may need req.headers built.
+  // Two lines are no plain id (Node would join them with ", ").
+  const sent = soleRequestHeader(req, 'x-request-id');
   const id = typeof sent === 'string' && PLAIN_ID.test(sent) ? sent : randomUUID();
   (req as RequestWithId)[REQUEST_ID] = id;
   if (owned) (req as RequestWithId)[REQUEST_ID_OWNED] = true;

@@ -45,6 +45,13 @@ describe('regexp-invalid', () => {
     expect(ds.find((d) => d.pointer.endsWith('allowed_hosts/1'))!.message).toContain('unexpected )');
   });
 
+  it('reports a martian regex under the legacy namespace the runtime also runs (martian-invalid leaves regexes to this rule)', () => {
+    const config = base([{ endpoint: '/x', backend: [{ url_pattern: '/x', extra_config: { 'github.com/devopsfaith/krakend-martian': martian('a**') } }] }]);
+    expect(rows(config).filter(([id]) => id === 'regexp-invalid' || id === 'martian-invalid')).toEqual([
+      ['regexp-invalid', '/endpoints/0/backend/0/extra_config/github.com~1devopsfaith~1krakend-martian/fifo.Group/modifiers/0/header.RegexFilter/regex'],
+    ]);
+  });
+
   it('leaves allowed_hosts alone when they are not regexes', () => {
     expect(rows(base([{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }], { extra_config: { 'security/http': { allowed_hosts: ['a)(b'] } } }))).toEqual([]);
   });

@@ -104,6 +104,9 @@ describe('modifier/martian', () => {
     const bad = { 'header.Nope': { scope: ['request'] } };
     const ds = checkGateway(base([{ endpoint: '/m', backend: [{ url_pattern: '/m', extra_config: { 'modifier/martian': bad } }] }]));
     expect(ds.map((d) => d.ruleId)).toContain('martian-invalid');
+    // The legacy namespace runs too, so it is checked too.
+    const legacy = checkGateway(base([{ endpoint: '/m', backend: [{ url_pattern: '/m', extra_config: { 'github.com/devopsfaith/krakend-martian': bad } }] }]));
+    expect(legacy.filter((d) => d.ruleId === 'martian-invalid').map((d) => d.pointer)).toEqual(['/endpoints/0/backend/0/extra_config/github.com~1devopsfaith~1krakend-martian']);
     const be = await echo();
     const gw = await gateway(be, bad);
     expect((await request(`${gw.url}/m`)).status).toBe(200);

@@ -89,6 +89,10 @@ describe('telemetry/metrics', () => {
     // A host the config names is used under either profile.
     const [named, namedOther] = await statsAt('hanzo', '0.0.0.0:0');
     expect([named, namedOther]).toEqual(['0.0.0.0', 200]);
+    // Empty brackets name no host either (Go's SplitHostPort gives ""): loopback under hanzo.
+    const [bracketed, bracketedOther] = await statsAt('hanzo', '[]:0');
+    expect(bracketed).toBe('127.0.0.1');
+    expect(bracketedOther).toMatch(/ECONNREFUSED/);
   });
 
   it('does not half-start: when /__stats/ cannot listen, the gateway closes its own port and reports the error', async () => {

@@ -1,5 +1,5 @@
 import { diagnosticAt } from '../../diagnostics/make.js';
-import { arr, backends, endpoints, isObj, obj, type Obj } from '../../config/view.js';
+import { arr, backends, endpoints, isObj, namespaceKey, obj, type Obj } from '../../config/view.js';
 import { joinPointer } from '../../load/json-pointer.js';
 import type { Environment } from '@marcbachmann/cel-js';
 import { goRegexpProblem } from '../../../runtime/shared/go/go-regexp.js';
@@ -41,7 +41,8 @@ export const regexpsRule: GatewayRule = ({ doc, report }) => {
       arr(secure.allowed_hosts).forEach((h, i) => typeof h === 'string' && bad(`${at}/allowed_hosts/${i}`, h, 'the allowed host'));
     }
 
-    if (extra['modifier/martian'] !== undefined) martianRegexps(extra['modifier/martian'], joinPointer(pointer, 'modifier/martian'), bad);
+    const martianNs = namespaceKey(extra, 'modifier/martian');
+    if (martianNs !== undefined) martianRegexps(extra[martianNs], joinPointer(pointer, martianNs), bad);
     if (extra['validation/json-schema'] !== undefined) schemaPatterns(extra['validation/json-schema'], joinPointer(pointer, 'validation/json-schema'), bad);
     celPatterns(extra['validation/cel'], joinPointer(pointer, 'validation/cel'), bad, cel);
   }

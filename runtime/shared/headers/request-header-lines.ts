@@ -26,3 +26,21 @@ export function firstRequestHeader(req: IncomingMessage, lowerName: string): str
   }
   return '';
 }
+
+/**
+ * The header's one line, where a repeat makes the request suspect: undefined
+ * when absent, null when it comes more than once (Node's `req.headers` would
+ * join the lines, or keep the first). A scan of rawHeaders, so the hot path
+ * never makes Node build `req.headers`.
+ */
+export function soleRequestHeader(req: IncomingMessage, lowerName: string): string | undefined | null {
+  const raw = req.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    if (value !== undefined) return null;
+    value = raw[i + 1]!;
+  }
+  return value;
+}

@@ -10,11 +10,16 @@ export const GELF_MAX_CHUNKS = 128;
 const HEADER_BYTES = 12;
 const PIECE_BYTES = GELF_DATAGRAM_BYTES - HEADER_BYTES;
 
-/** `id`: 8 bytes naming the message, the same in each of its chunks. */
-export function gelfDatagrams(payload: Buffer, id: Buffer): Buffer[] | undefined {
+/**
+ * `messageId`: 8 bytes naming the message, the same in each of its chunks;
+ * asked for only when the message is chunked (a random id costs about as much
+ * as building the message, and most lines fit one datagram).
+ */
+export function gelfDatagrams(payload: Buffer, messageId: () => Buffer): Buffer[] | undefined {
   if (payload.length <= GELF_DATAGRAM_BYTES) return [payload];
   const count = Math.ceil(payload.length / PIECE_BYTES);
   if (count > GELF_MAX_CHUNKS) return undefined;
+  const id = messageId();
   const out: Buffer[] = [];
   for (let seq = 0; seq < count; seq++) {
     const piece = payload.subarray(seq * PIECE_BYTES, (seq + 1) * PIECE_BYTES);

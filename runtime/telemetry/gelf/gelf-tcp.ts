@@ -7,11 +7,15 @@ import { dropReporter, GELF_BUFFER_BYTES, type GelfTransport } from './gelf-tran
  * by a null byte (JSON escapes any NUL inside, so none can split a message).
  * Lines wait while the connection is being made; a connection that fails or
  * drops is made again after a pause that doubles up to MAX_PAUSE_MS, and the
- * outage is said once. What waits — in the socket or before it connects — is
- * bounded by GELF_BUFFER_BYTES; past it lines are dropped.
+ * outage is said once. A connection counts as back only once it has stayed
+ * up STABLE_MS: a collector (or a balancer in front of it) that accepts and
+ * hangs up at once is one outage with growing pauses, not a reconnect loop
+ * that logs twice a second. What waits — in the socket or before it
+ * connects — is bounded by GELF_BUFFER_BYTES; past it lines are dropped.
  */
 const FIRST_PAUSE_MS = 500;
 const MAX_PAUSE_MS = 30_000;
+const STABLE_MS = 1000;
 const NUL = Buffer.from([0]);
 
 export function gelfTcp(address: GelfAddress, report: (line: string) => void): GelfTransport {
@@ -22,6 +26,7 @@ export function gelfTcp(address: GelfAddress, report: (line: string) => void): G
   let pause = FIRST_PAUSE_MS;
   let down = false;
   let timer: NodeJS.Timeout | undefined;
+  let stable: NodeJS.Timeout | undefined;
   let waiting: Buffer[] = [];
   let waitingBytes = 0;
   const drops = dropReporter(report, `more than ${GELF_BUFFER_BYTES} bytes wait for ${where}`);
@@ -34,21 +39,26 @@ export function gelfTcp(address: GelfAddress, report: (line: string) => void): G
     s.setNoDelay(true);
     s.resume(); // a collector sends nothing worth reading; never let it pile up
     s.on('error', (e) => {
-      if (!down) report(`gelf: connection to ${where} failed (${e.message}); lines wait, and it is tried again`);
+      if (!down && !closed) report(`gelf: connection to ${where} failed (${e.message}); lines wait, and it is tried again`);
       down = true;
     });
     s.on('connect', () => {
       connected = true;
-      pause = FIRST_PAUSE_MS;
-      if (down) report(`gelf: connected to ${where} again`);
-      down = false;
+      if (closed) return; // close() handed the waiting lines to the socket already
       for (const frame of waiting) s.write(frame);
       waiting = [];
       waitingBytes = 0;
+      stable = setTimeout(() => {
+        pause = FIRST_PAUSE_MS;
+        if (down) report(`gelf: connected to ${where} again`);
+        down = false;
+      }, STABLE_MS);
+      stable.unref();
     });
     s.on('close', () => {
       connected = false;
       socket = undefined;
+      clearTimeout(stable);
       if (closed) return;
       if (!down) report(`gelf: connection to ${where} closed; lines wait, and it is made again`);
       down = true;
@@ -73,8 +83,12 @@ export function gelfTcp(address: GelfAddress, report: (line: string) => void): G
     },
     close() {
       closed = true;
-      if (timer) clearTimeout(timer);
-      socket?.end(); // what was written is sent, then the connection ends
+      clearTimeout(timer);
+      clearTimeout(stable);
+      // A socket still connecting takes the waiting lines and sends them once it connects; then it ends.
+      if (socket && !connected) for (const frame of waiting) socket.write(frame);
+      waiting = [];
+      socket?.end();
     },
   };
 }

@@ -14,6 +14,7 @@ import { dropReporter, GELF_BUFFER_BYTES, type GelfTransport } from './gelf-tran
  * lost, as UDP logging accepts; the socket's send queue is bounded.
  */
 const RETRY_MS = 10_000;
+const messageId = () => randomBytes(8);
 
 export function gelfUdp(address: GelfAddress, report: (line: string) => void): GelfTransport {
   let socket: Socket | undefined;
@@ -63,7 +64,7 @@ export function gelfUdp(address: GelfAddress, report: (line: string) => void): G
   return {
     send(payload) {
       if (closed) return;
-      const datagrams = gelfDatagrams(payload, randomBytes(8));
+      const datagrams = gelfDatagrams(payload, messageId);
       if (datagrams === undefined) {
         if (!saidTooLong) report(`gelf: a line of ${payload.length} bytes needs more than ${GELF_MAX_CHUNKS} UDP chunks; such lines are not sent`);
         saidTooLong = true;

@@ -14,7 +14,7 @@ import { stats } from './stats-registry.js';
 export const statsListener: ListenerFactory = async ({ service, log }) => {
   const cfg = service.settings['telemetry/metrics'];
   if (!cfg) throw new Error('telemetry/metrics is not an object');
-  // Under hanzo a listen_address without host binds loopback; KrakenD binds every interface.
+  // Under hanzo a listen_address without host (`:8090`, `[]:8090`) binds loopback; KrakenD binds every interface.
   const host = cfg.host ?? (service.profile.name === 'hanzo' ? '127.0.0.1' : undefined);
   const { port } = cfg;
   const server = createServer((req, res) => {

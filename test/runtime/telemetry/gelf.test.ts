@@ -7,6 +7,7 @@ import { startRuntime } from '../../helpers/gateway.js';
 import { request, startServer } from '../../helpers/servers.js';
 import { planWiring } from '../../../cli/codegen/plan-wiring.js';
 import { gelfDatagrams, GELF_DATAGRAM_BYTES, GELF_MAX_CHUNKS } from '../../../runtime/telemetry/gelf/gelf-chunks.js';
+import { gelfTcp } from '../../../runtime/telemetry/gelf/gelf-tcp.js';
 import { gelfUdp } from '../../../runtime/telemetry/gelf/gelf-udp.js';
 
 /**
@@ -138,13 +139,23 @@ describe('telemetry/gelf over UDP', () => {
 
   it('lays chunks out as the spec says: magic, 8-byte id, sequence, count; at most 8192 bytes each', () => {
     const payload = Buffer.alloc(3 * 8180 + 1, 7);
-    const id = Buffer.from('0102030405060708', 'hex');
+    const id = () => Buffer.from('0102030405060708', 'hex');
     const chunks = gelfDatagrams(payload, id)!;
     expect(chunks.map((c) => c.length)).toEqual([8192, 8192, 8192, 13]);
     chunks.forEach((c, i) => expect([...c.subarray(0, 12)]).toEqual([0x1e, 0x0f, 1, 2, 3, 4, 5, 6, 7, 8, i, 4]));
     expect(gelfDatagrams(Buffer.alloc(8192), id)).toEqual([Buffer.alloc(8192)]);
     expect(gelfDatagrams(Buffer.alloc(128 * 8180), id)).toHaveLength(128);
     expect(gelfDatagrams(Buffer.alloc(128 * 8180 + 1), id)).toBeUndefined();
+  });
+
+  it('asks for a message id only when it chunks, once per message (a random id costs as much as the message)', () => {
+    let asked = 0;
+    const id = () => (asked++, Buffer.alloc(8, asked));
+    gelfDatagrams(Buffer.alloc(8192), id);
+    expect(asked).toBe(0);
+    const chunks = gelfDatagrams(Buffer.alloc(3 * 8180), id)!;
+    expect(asked).toBe(1);
+    expect(new Set(chunks.map((c) => c.subarray(2, 10).toString('hex'))).size).toBe(1);
   });
 });
 
@@ -171,6 +182,34 @@ describe('telemetry/gelf over TCP', () => {
     const said = gw.logs.filter((l) => l.includes('gelf: connection'));
     expect(said).toEqual([expect.stringMatching(/gelf: connection to 127\.0\.0\.1:\d+ failed \(connect ECONNREFUSED/)]);
     await until('the reconnect line', () => gw.logs.find((l) => l.includes('gelf: connected to')));
+  });
+});
+
+describe('telemetry/gelf over TCP, at the edges', () => {
+  it('delivers the lines of a transport closed while it still connects (the last lines of a shutdown), without a complaint', async () => {
+    const collector = await tcpCollector();
+    const reports: string[] = [];
+    const tcp = gelfTcp({ host: '127.0.0.1', port: collector.port }, (l) => reports.push(l));
+    tcp.send(Buffer.from('{"short_message":"last words"}'));
+    tcp.close();
+    await until('the last line', () => collector.messages.find((m) => m.short_message === 'last words'));
+    expect(reports).toEqual([]);
+  });
+
+  it('a collector that accepts and hangs up at once is said to be down once, not at every reconnect', async () => {
+    let accepted = 0;
+    const server = createServer((c) => {
+      accepted++;
+      c.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const reports: string[] = [];
+    const tcp = gelfTcp({ host: '127.0.0.1', port: (server.address() as AddressInfo).port }, (l) => reports.push(l));
+    cleanups.push(() => tcp.close());
+    tcp.send(Buffer.from('{"short_message":"one"}'));
+    await until('three connections', () => (accepted >= 3 ? true : undefined));
+    expect(reports).toEqual([expect.stringMatching(/gelf: connection to 127\.0\.0\.1:\d+ closed/)]);
   });
 });
 

@@ -113,3 +113,30 @@ for (const kind of Object.keys(KINDS)) {
     });
   });
 }
+
+describe('X-Request-ID lines as the client wrote them (hanzo, HTTP backend)', () => {
+  let gw: Awaited<ReturnType<typeof startRuntime>>;
+  beforeAll(async () => {
+    gw = await gatewayFor('http', 'hanzo', false);
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  /** The ids the backend saw for raw request lines (name, value, …). */
+  async function idsFor(lines: string[]): Promise<string[]> {
+    const before = seen.length;
+    expect((await request(`${gw.url}/id`, { headers: ['X-Shard', 'tenant-1', ...lines] })).status).toBe(200);
+    return seen[before]!;
+  }
+
+  it('the name in any case is the same header', async () => {
+    expect(await idsFor(['X-REQUEST-ID', 'Trace-9'])).toEqual(['Trace-9']);
+  });
+
+  it('two lines are not one plain id, though each is: the backend gets one fresh UUID', async () => {
+    const ids = await idsFor(['X-Request-ID', 'first', 'x-request-id', 'second']);
+    expect(ids).toHaveLength(1);
+    expect(ids[0]).toMatch(UUID);
+  });
+});
