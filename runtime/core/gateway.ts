@@ -17,6 +17,8 @@ import { malformedHead, writeMalformedHead } from './request-head.js';
 import type { JsonValue } from '../shared/json/json-number.js';
 import type { Readiness } from './readiness.js';
 import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
+import { CLIENT_IP, type RequestWithClientIp } from '../shared/client-ip/client-ip.js';
+import type { ClientIpPolicy } from '../shared/client-ip/service-client-ip.js';
 
 /**
  * The request entry point, in gin's order: service endpoints (`/__health`,
@@ -40,6 +42,8 @@ export interface ListenerOptions {
   middleware?: Middleware[];
   /** Whether the upstreams can route; `/__health` is 503 until then (absent: always ready). */
   readiness?: Readiness;
+  /** The service's client-IP policy (trusted proxies, the hanzo profile); absent: Lura's default where the IP is read. */
+  clientIp?: ClientIpPolicy;
 }
 
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
@@ -123,7 +127,9 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     else writeRouterMiss(res, brand, 404, errorBody404);
   };
   const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
+  const clientIpPolicy = options.clientIp;
   return (req, res) => {
+    if (clientIpPolicy !== undefined) (req as RequestWithClientIp)[CLIENT_IP] = clientIpPolicy(req);
     if (requestIds) assignRequestId(req, hanzoEngine);
     if (accessLog) logAccess(req, res, options.log, skipLog, logsIds);
     const malformed = malformedHead(req);

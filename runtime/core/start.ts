@@ -16,6 +16,7 @@ import { Readiness } from './readiness.js';
 import { parseGoDurationSeconds } from '../shared/go/go-duration.js';
 import { handOver } from './handover.js';
 import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
+import { serviceClientIp } from '../shared/client-ip/service-client-ip.js';
 import type { Codecs } from './pipe/codecs.js';
 import { probesFor } from './probes.js';
 
@@ -141,7 +142,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long; each source bounds its own wait.
   await readiness.track('upstreams', upstreams.map((u) => u.ready));
   const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);
-  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware, readiness });
+  const clientIp = serviceClientIp(service, env);
+  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware, readiness, ...(clientIp ? { clientIp } : {}) });
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 

@@ -1,12 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
+ * Where the gateway's entry leaves the client IP its service's policy resolved
+ * (service-client-ip.ts: trusted proxies, the hanzo profile). Absent: Lura's
+ * default below.
+ */
+export const CLIENT_IP = Symbol('hgw.clientIp');
+export type RequestWithClientIp = IncomingMessage & { [CLIENT_IP]?: string };
+
+/**
  * The client IP Lura puts in X-Forwarded-For, as gin's ClientIP() computes it
  * with the defaults (every proxy trusted): the left-most X-Forwarded-For entry,
- * else X-Real-IP, else the socket peer (IPv4-mapped IPv6 written as IPv4).
- * Trusted-proxy walks arrive with the client-IP issue.
+ * else X-Real-IP, else the socket peer (IPv4-mapped IPv6 written as IPv4) —
+ * unless the gateway's entry resolved it under the service's policy.
  */
 export function clientIp(req: IncomingMessage): string {
+  const resolved = (req as RequestWithClientIp)[CLIENT_IP];
+  if (resolved !== undefined) return resolved;
   let xff: string | undefined;
   let real: string | undefined;
   const raw = req.rawHeaders;
@@ -24,6 +34,8 @@ export function clientIp(req: IncomingMessage): string {
  * the hot path never asks for it).
  */
 export function clientIpFrom(xff: string | undefined, real: string | undefined, req: IncomingMessage): string {
+  const resolved = (req as RequestWithClientIp)[CLIENT_IP];
+  if (resolved !== undefined) return resolved;
   if (xff !== undefined && xff !== '') {
     const comma = xff.indexOf(',');
     const first = (comma === -1 ? xff : xff.slice(0, comma)).trim();
