@@ -7,7 +7,7 @@ import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/up
 import { branding } from './branding.js';
 import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
-import { createRequestListener, type RoutedEndpoint } from './gateway.js';
+import { createRequestListener, type RequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, loggerOptions, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
@@ -61,11 +61,13 @@ export interface GatewayWiring {
   listeners?: ListenerFactory[];
 }
 
-/** A listener beside HTTP that serves the same gateway (it may call back into `port`). */
+/** A listener beside HTTP that serves the same gateway (in-process through `enter`, or by calling `port`). */
 export type ListenerFactory = (ctx: {
   service: ServicePlan;
   env: Readonly<Record<string, string | undefined>>;
   port: number;
+  /** The HTTP server's request entry (probes, draining, the whole chain), for requests that arrive some other way. */
+  enter: RequestListener;
   log: Logger;
   hostMap: HostMap;
 }) => Promise<{ close(): Promise<void> }>;
@@ -141,7 +143,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
-  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log, hostMap: deps.hostMap })));
+  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, enter: (req, res) => void server.server.emit('request', req, res), log, hostMap: deps.hostMap })));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // A gateway that cannot open all its listeners does not half-run: close what did open, then report.
