@@ -121,7 +121,7 @@ export class GatewayDispatch {
 /** The answer the HTTP server gives a head it refuses: the status, nothing else. */
 function refused(status: number): OpenedResponse {
   const body = new AnswerBody(() => {});
-  body.push(null);
+  body.end();
   return { status, headers: [], length: 0, body };
 }
 
@@ -129,13 +129,13 @@ function refused(status: number): OpenedResponse {
 export async function readWithin(res: OpenedResponse, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const c of res.body) {
-    size += (c as Buffer).length;
+  for (let step = await res.body.next(); !step.done; step = await res.body.next()) {
+    size += step.value.length;
     if (size > limit) {
       res.body.destroy();
       throw new AnswerTooLargeError(limit);
     }
-    chunks.push(c as Buffer);
+    chunks.push(step.value);
   }
   return Buffer.concat(chunks, size);
 }

@@ -1,4 +1,4 @@
-import { Duplex } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { AnswerBody } from './answer-body.js';
 
 /**
@@ -6,11 +6,11 @@ import type { AnswerBody } from './answer-body.js';
  * descriptor, no bytes on a wire. The request reads its peer from it
  * (`remoteAddress`: the ZAP peer, so client-IP rules, rate limits and logs
  * see the peer), and the response writes its body into it, which hands each
- * chunk to the AnswerBody the ZAP listener reads. Its readable side never
- * carries anything (the request body is already whole), and it is
- * half-open so that side ending never ends the answer.
+ * chunk to the AnswerBody the ZAP listener reads. It is only writable: the
+ * request body is whole already, so nothing is ever read from it (a request
+ * asks a socket to flow only when it says it is readable).
  */
-export class ExchangeSocket extends Duplex {
+export class ExchangeSocket extends Writable {
   readonly remotePort = 0;
   readonly localAddress = '127.0.0.1';
   readonly localPort = 0;
@@ -19,12 +19,10 @@ export class ExchangeSocket extends Duplex {
     readonly remoteAddress: string | undefined,
     private readonly body: AnswerBody,
   ) {
-    super({ allowHalfOpen: true });
+    super();
     // Node's own server listens for socket errors; a destroy(err) from the response would otherwise be uncaught.
     this.on('error', () => {});
   }
-
-  override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     this.body.accept(chunk, done);

@@ -49,9 +49,9 @@ export function openExchange(enter: GatewayEntry, parts: SyntheticRequestParts, 
     });
     res.once('finish', () => {
       finished = true;
+      // Left to the collector, not destroyed: a destroy right after the last write makes Node build an error per exchange.
       res.detachSocket(socket as unknown as Socket);
-      body.push(null);
-      socket.destroy();
+      body.end();
       // As Node's server: `close` follows `finish` on the next tick.
       process.nextTick(() => {
         res.destroyed = true;
@@ -63,7 +63,7 @@ export function openExchange(enter: GatewayEntry, parts: SyntheticRequestParts, 
       // The response has emitted `close` already (Node's own socket listener); the request is aborted as the server aborts it.
       if (!req.destroyed) req.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
       if (!headed) reject(new Error('the gateway closed the exchange without an answer'));
-      else body.destroy(new Error('the answer was cut off before its end'));
+      else body.fail(new Error('the answer was cut off before its end'));
     });
     enter(req, res);
   });
