@@ -5,7 +5,7 @@ import { decodeForwardResponse, encodeForward, encodePush, type PushEnvelope } f
 import { isStreamMark, PUSH_CANCEL, PUSH_END, PUSH_ERROR } from '../../zap/wire/push-stream-rules.js';
 import { forwardHeaders, forwardIdentity } from './forward-identity.js';
 import { pushRoutes, type PushSink } from './push-routes.js';
-import { connectTarget, rawHeaderLines, respondUnavailable, type ZapTarget } from './zap-target.js';
+import { connectTarget, rawHeaderLines, respondUnavailable, wholeLength, type ZapTarget } from './zap-target.js';
 
 /**
  * A call with `"envelope": "forward"` (the default): one HIP-0110 Forward
@@ -64,7 +64,7 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
       return;
     }
     answered = true;
-    live.start(res.status, res.headers, res.body, streamed);
+    live.start(res.status, res.headers, res.body, streamed, streamed ? undefined : wholeLength(request.method, res.status, res.body));
   } catch (e) {
     if (!cancelled && !answered) respondUnavailable(handler, zap, e as Error);
   }
@@ -84,7 +84,8 @@ class PushStream implements PushSink {
     private readonly cancelPeer: () => void,
   ) {}
 
-  start(status: number, headers: Array<[string, string]>, first: Buffer, streamed: boolean): void {
+  /** `length`: a whole answer's, when it states one; streamed answers are the ones marked as streamed. */
+  start(status: number, headers: Array<[string, string]>, first: Buffer, streamed: boolean, length?: number): void {
     if (this.finished) return; // failed already (frames piled up before the Response); onError was the answer
     this.started = true;
     // A whole answer: nothing more will come; Push frames queued so far (none expected) are dropped.
@@ -94,7 +95,7 @@ class PushStream implements PushSink {
     }
     this.queue.unshift({ connId: '', frame: first, encoding: '' });
     if (!streamed) this.queue.push({ connId: '', frame: Buffer.alloc(0), encoding: PUSH_END });
-    this.paused = this.handler.onHeaders(status, rawHeaderLines(headers), () => this.resume(), '') === false;
+    this.paused = this.handler.onHeaders(status, rawHeaderLines(headers, length), () => this.resume(), '') === false;
     this.flush();
   }
 

@@ -41,8 +41,9 @@ beforeAll(async () => {
         releaseSlow = () => res.end('slow done');
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ method: req.method, url: req.url, xff: req.headers['x-forwarded-for'], forwardedHost: req.headers['x-forwarded-host'], body: Buffer.concat(chunks).toString() }));
+      const seen = JSON.stringify({ method: req.method, url: req.url, xff: req.headers['x-forwarded-for'], forwardedHost: req.headers['x-forwarded-host'], body: Buffer.concat(chunks).toString() });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(seen) });
+      res.end(seen);
     });
   });
   const ep = (path: string, method = 'GET') => ({ endpoint: path, method, output_encoding: 'no-op', timeout: '30s', backend: [{ url_pattern: path, host: [backend.url] }] });
@@ -124,6 +125,9 @@ describe('ZAP listeners hand requests to the gateway in-process', () => {
     const wire = await zapHttp('POST', '/echo', [['Content-Type', 'text/plain']], 'over zap-http');
     const streamed = await firstEvent();
     expect([forward.status, JSON.parse(forward.body).body]).toEqual([200, 'over forward']);
+    // A whole answer reaches A's client with its length (one write for head and body), not chunked.
+    expect([forward.headers['content-length'], forward.headers['transfer-encoding']]).toEqual([String(Buffer.byteLength(forward.body)), undefined]);
+    expect(typed.headers['content-length']).toBe(String(Buffer.byteLength(typed.body)));
     expect([typed.status, JSON.parse(typed.body).body]).toEqual([200, 'over 200/201']);
     expect([wire.status, JSON.parse(wire.body.toString()).body]).toEqual([200, 'over zap-http']);
     expect(streamed).toContain('data: one');
