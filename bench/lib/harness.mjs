@@ -23,10 +23,13 @@ export function listen(handler) {
   });
 }
 
-/** hgw build <config> into dir/name, then start the bundle on a free port; resolves when it listens (and its ZAP node, when asked). */
-export function buildAndStart(dir, name, config, env = {}) {
+/**
+ * hgw build <config> into dir/name, then start the bundle on a free port; resolves when it listens (and its ZAP node, when asked).
+ * `hgw`: the CLI to build with (another checkout's bin/hgw.mjs, to measure a baseline); default this one.
+ */
+export function buildAndStart(dir, name, config, env = {}, { hgw = join(root, 'bin/hgw.mjs') } = {}) {
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(config));
-  const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, `${name}.json`), '--out', join(dir, name), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [hgw, 'build', join(dir, `${name}.json`), '--out', join(dir, name), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(built.stderr);
   const child = spawn(process.execPath, [join(dir, name, 'gateway.mjs'), '-p', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   return new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { branding } from '../shared/branding.js';
 import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import type { GatewayDeps } from '../shared/gateway-deps.js';
-import { createRequestListener, type RoutedEndpoint } from './gateway.js';
+import { createRequestListener, type RequestListener, type RoutedEndpoint } from './gateway.js';
 import { parseHostMap, type HostMap } from '../shared/host-map.js';
 import { createLogger, type ClosableLogger, type Logger, type LogSink } from '../shared/log/logger.js';
 import { GatewayServer } from './server.js';
@@ -73,8 +73,12 @@ export interface GatewayWiring {
  */
 export type LogSinkFactory = (ctx: { service: ServicePlan; report: (line: string) => void }) => LogSink;
 
-/** A listener beside HTTP that serves the same gateway (it may call back into `port`): the gateway's deps and that port. */
-export type ListenerFactory = (ctx: GatewayDeps & { port: number }) => Promise<{ close(): Promise<void> }>;
+/**
+ * A listener beside HTTP that serves the same gateway: the gateway's deps, its
+ * port, and `enter`, the HTTP server's request entry (probes, draining, the
+ * whole chain) for requests that arrive some other way (ZAP), in-process.
+ */
+export type ListenerFactory = (ctx: GatewayDeps & { port: number; enter: RequestListener }) => Promise<{ close(): Promise<void> }>;
 
 export interface StartOptions {
   /** Overrides the config's port; 0 picks a free one. */
@@ -147,7 +151,7 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
-  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ ...mwDeps, port: address.port })));
+  const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ ...mwDeps, port: address.port, enter: (req, res) => void server.server.emit('request', req, res) })));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // A gateway that cannot open all its listeners does not half-run: close what did open, then report.

@@ -5,11 +5,11 @@ import { NODE_MAX_CALL_MESSAGE } from './wire/node-framing.js';
 import { PUSH_CANCEL, PUSH_END, PUSH_ERROR, pushEncodingFor, STREAM_MARK } from './wire/push-stream-rules.js';
 import type { ZapConnection } from './wire/zap-connection.js';
 import { ZAP_HEADER_SIZE } from './wire/zap-message.js';
-import { AnswerTooLargeError, readWithin, type GatewayLoopback, type OpenedResponse } from './gateway-loopback.js';
+import { AnswerTooLargeError, readWithin, type GatewayDispatch, type OpenedResponse } from './gateway-dispatch.js';
 
 /**
- * The node listener's side of the HIP-0110 envelopes: a Forward is replayed
- * through the gateway's whole handler chain (which authenticates the request
+ * The node listener's side of the HIP-0110 envelopes: a Forward is handed
+ * to the gateway's whole handler chain (in-process, gateway-dispatch.ts) (which authenticates the request
  * itself — the envelope's TenantID/UserID/IsAdmin/Permissions are not
  * believed, since any peer can state them), and answered with a Response.
  * An answer with no length (SSE, chunked) to a Forward with a ConnID is
@@ -17,9 +17,9 @@ import { AnswerTooLargeError, readWithin, type GatewayLoopback, type OpenedRespo
  * frame sent only once the connection takes more (push-stream-rules.ts); a
  * `cancel` Push from the caller, or the connection closing, stops it. A whole
  * answer is read up to the 10 MiB frame, past which it is answered 502.
- * A stream holds one of the loopback pool's 64 connections for its life, so
+ * A stream holds a backend call and its buffers for as long as it runs, so
  * at most MAX_OPEN_STREAMS are open per listener (all peers together); past
- * that a streamed answer is refused 503, leaving room for whole answers.
+ * that a streamed answer is refused 503.
  */
 const PUSH_CHUNK = 1024 * 1024;
 export const MAX_OPEN_STREAMS = 48;
@@ -29,7 +29,7 @@ export interface StreamCount {
   open: number;
 }
 
-export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, log: Logger, count: StreamCount): (message: Buffer) => Promise<Buffer> {
+export function forwardServer(conn: ZapConnection, dispatch: GatewayDispatch, log: Logger, count: StreamCount): (message: Buffer) => Promise<Buffer> {
   const streams = new Map<string, AbortController>();
   conn.on('message', (message: Buffer) => {
     const push = receivedPush(message);
@@ -48,7 +48,7 @@ export function forwardServer(conn: ZapConnection, loopback: GatewayLoopback, lo
     };
     let res: OpenedResponse;
     try {
-      res = await loopback.open({ method: f.method, target: f.path, headers: f.headers, body: f.body }, conn.remoteAddress);
+      res = await dispatch.open({ method: f.method, target: f.path, headers: f.headers, body: f.body }, conn.remoteAddress);
     } catch (e) {
       return fail(502, 'zap_unavailable', e as Error);
     }

@@ -5,7 +5,7 @@ import {
   createZapHttpFrameDecoder, decodeZapHttpRequest, encodeZapHttpData, encodeZapHttpEnd, encodeZapHttpResponse, encodeZapHttpResponseHead, type ZapHttpWireRequest,
 } from './wire/zap-http-codec.js';
 import { pushEncodingFor, PUSH_SSE } from './wire/push-stream-rules.js';
-import { GatewayLoopback, type OpenedResponse } from './gateway-loopback.js';
+import type { GatewayDispatch, OpenedResponse } from './gateway-dispatch.js';
 
 /**
  * The Go gateway's loopback ZAP-HTTP listener (`GATEWAY_ZAP_LISTEN`, spec C7):
@@ -33,9 +33,8 @@ export function zapHttpListenAddress(value: string | undefined): { host: string;
   return loopback ? address : undefined;
 }
 
-export async function startZapHttpListener(addr: { host: string; port: number }, gatewayPort: number, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
-  const loopback = new GatewayLoopback(gatewayPort);
-  const server: Server = createServer((socket) => serveConnection(socket, loopback, log));
+export async function startZapHttpListener(addr: { host: string; port: number }, dispatch: GatewayDispatch, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((socket) => serveConnection(socket, dispatch, log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(addr.port, addr.host, () => {
@@ -49,12 +48,11 @@ export async function startZapHttpListener(addr: { host: string; port: number },
     port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await loopback.close();
     },
   };
 }
 
-function serveConnection(socket: Socket, loopback: GatewayLoopback, log: Logger): void {
+function serveConnection(socket: Socket, dispatch: GatewayDispatch, log: Logger): void {
   const decoder = createZapHttpFrameDecoder();
   let busy = false;
   const next = (): void => {
@@ -72,7 +70,7 @@ function serveConnection(socket: Socket, loopback: GatewayLoopback, log: Logger)
       // One request at a time, as zap-proto/http: what the peer sends meanwhile waits in its socket, not here.
       busy = true;
       socket.pause();
-      void answer(socket, loopback, log, req).finally(() => {
+      void answer(socket, dispatch, log, req).finally(() => {
         busy = false;
         next();
       });
@@ -93,11 +91,11 @@ function serveConnection(socket: Socket, loopback: GatewayLoopback, log: Logger)
  * is held whole. A failure before the head is a 500 frame; after it the
  * connection is closed (the peer sees the answer cut short).
  */
-async function answer(socket: Socket, loopback: GatewayLoopback, log: Logger, req: ZapHttpWireRequest): Promise<void> {
+async function answer(socket: Socket, dispatch: GatewayDispatch, log: Logger, req: ZapHttpWireRequest): Promise<void> {
   const what = `[ZAP-WIRE] ${req.method || 'GET'} ${req.target}`;
   let res: OpenedResponse;
   try {
-    res = await loopback.open({ method: req.method, target: req.target, headers: req.headers, body: req.body }, socket.remoteAddress);
+    res = await dispatch.open({ method: req.method, target: req.target, headers: req.headers, body: req.body }, socket.remoteAddress);
   } catch (e) {
     log.error(`${what}: ${(e as Error).message}; answered 500`);
     writeFrame(socket, encodeZapHttpResponse({ status: 500, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from((e as Error).message) }));

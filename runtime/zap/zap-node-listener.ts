@@ -6,7 +6,7 @@ import { MSG_FORWARD } from './wire/forward-envelopes.js';
 import { NODE_MAX_CALL_MESSAGE } from './wire/node-framing.js';
 import { parseZapMessage, ZapMessageError, ZAP_HEADER_SIZE } from './wire/zap-message.js';
 import { createZapNodeServer, type ZapConnection } from './wire/zap-connection.js';
-import { AnswerTooLargeError, GatewayLoopback } from './gateway-loopback.js';
+import { AnswerTooLargeError, type GatewayDispatch } from './gateway-dispatch.js';
 import { forwardServer, type StreamCount } from './forward-server.js';
 
 /**
@@ -16,7 +16,7 @@ import { forwardServer, type StreamCount } from './forward-server.js';
  * handler chain, with the ZAP peer's socket address as the client, and
  * answered on the same correlated connection (Response, or type 201). An
  * answer that would not fit one 10 MiB frame is cut off at that size and
- * answered 502 (logged); so is a replay that fails — the Go node would send
+ * answered 502 (logged); so is a request the gateway fails — the Go node would send
  * nothing and leave the caller to time out.
  */
 export interface ZapNodeListenerOptions {
@@ -25,16 +25,15 @@ export interface ZapNodeListenerOptions {
   nodeId: string;
 }
 
-export async function startZapNodeListener(opts: ZapNodeListenerOptions, gatewayPort: number, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
-  const loopback = new GatewayLoopback(gatewayPort);
+export async function startZapNodeListener(opts: ZapNodeListenerOptions, dispatch: GatewayDispatch, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
   const streams: StreamCount = { open: 0 };
   const server: Server = createZapNodeServer(opts.nodeId, (conn) => {
     conn.on('handlerError', (err: Error) => log.error(`[ZAP] ${conn.peerId}: ${err.message}`));
-    const forward = forwardServer(conn, loopback, log, streams);
+    const forward = forwardServer(conn, dispatch, log, streams);
     conn.setRequestHandler((message) => {
       const type = parseZapMessage(message).type;
       if (type === MSG_FORWARD) return forward(message);
-      if (type === MSG_HTTP_REQUEST) return serveHttpMessage(conn, loopback, log, message);
+      if (type === MSG_HTTP_REQUEST) return serveHttpMessage(conn, dispatch, log, message);
       throw new ZapMessageError(`no handler for message type ${type}`);
     });
   });
@@ -51,15 +50,14 @@ export async function startZapNodeListener(opts: ZapNodeListenerOptions, gateway
     port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await loopback.close();
     },
   };
 }
 
-async function serveHttpMessage(conn: ZapConnection, loopback: GatewayLoopback, log: Logger, message: Buffer): Promise<Buffer> {
+async function serveHttpMessage(conn: ZapConnection, dispatch: GatewayDispatch, log: Logger, message: Buffer): Promise<Buffer> {
   const req = decodeHttpRequest(message);
   try {
-    const res = await loopback.serve(
+    const res = await dispatch.serve(
       { method: req.method, target: req.query ? `${req.path}?${req.query}` : req.path, headers: req.headers, body: req.body },
       conn.remoteAddress,
       (headers) => NODE_MAX_CALL_MESSAGE - ZAP_HEADER_SIZE - HTTP_RESPONSE_DATA_SIZE - encodeHeaderPairs(headers).length,
@@ -68,7 +66,7 @@ async function serveHttpMessage(conn: ZapConnection, loopback: GatewayLoopback, 
     return encodeHttpResponse(res);
   } catch (e) {
     const tooLarge = e instanceof AnswerTooLargeError;
-    log.error(`[ZAP] ${conn.peerId} ${req.method} ${req.path}: ${tooLarge ? '' : 'replay failed: '}${(e as Error).message}; answered 502`);
+    log.error(`[ZAP] ${conn.peerId} ${req.method} ${req.path}: ${tooLarge ? '' : 'the gateway failed it: '}${(e as Error).message}; answered 502`);
     const body = JSON.stringify({ error: tooLarge ? 'zap_answer_too_large' : 'zap_unavailable', message: (e as Error).message });
     return encodeHttpResponse({ status: 502, headers: [['Content-Type', 'application/json']], body: Buffer.from(body) });
   }

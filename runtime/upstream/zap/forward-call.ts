@@ -5,7 +5,7 @@ import { decodeForwardResponse, encodeForward, encodePush, type PushEnvelope } f
 import { isStreamMark, PUSH_CANCEL, PUSH_END, PUSH_ERROR } from '../../zap/wire/push-stream-rules.js';
 import { forwardHeaders, forwardIdentity } from './forward-identity.js';
 import { pushRoutes, type PushSink } from './push-routes.js';
-import { connectTarget, rawHeaderLines, respondUnavailable, type ZapTarget } from './zap-target.js';
+import { connectTarget, rawHeaderLines, respondUnavailable, wholeLength, type ZapTarget } from './zap-target.js';
 
 /**
  * A call with `"envelope": "forward"` (the default): one HIP-0110 Forward
@@ -33,7 +33,12 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
   try {
     const body = (await bufferBody(request.body)) ?? Buffer.alloc(0);
     const connId = CONN_PREFIX + (nextConn = (nextConn + 1) % Number.MAX_SAFE_INTEGER);
-    const message = encodeForward({ ...forwardIdentity(request), method: request.method, path: request.path, connId, headers: forwardHeaders(request), body });
+    const who = forwardIdentity(request);
+    // Fields named, not spread: a spread into a literal with more fields takes V8's slow path (~3 µs a call).
+    const message = encodeForward({
+      isAdmin: who.isAdmin, permissions: who.permissions, tenantId: who.tenantId, userId: who.userId,
+      method: request.method, path: request.path, connId, headers: forwardHeaders(request), body,
+    });
     request.url = `zap://${zap.addr}${request.path}`;
     const conn = await connectTarget(zap);
     if (cancelled) return;
@@ -64,7 +69,7 @@ export async function forwardCall(zap: ZapTarget, request: UpstreamRequest, hand
       return;
     }
     answered = true;
-    live.start(res.status, res.headers, res.body, streamed);
+    live.start(res.status, res.headers, res.body, streamed, streamed ? undefined : wholeLength(request.method, res.status, res.body));
   } catch (e) {
     if (!cancelled && !answered) respondUnavailable(handler, zap, e as Error);
   }
@@ -84,7 +89,8 @@ class PushStream implements PushSink {
     private readonly cancelPeer: () => void,
   ) {}
 
-  start(status: number, headers: Array<[string, string]>, first: Buffer, streamed: boolean): void {
+  /** `length`: a whole answer's, when it states one; streamed answers are the ones marked as streamed. */
+  start(status: number, headers: Array<[string, string]>, first: Buffer, streamed: boolean, length?: number): void {
     if (this.finished) return; // failed already (frames piled up before the Response); onError was the answer
     this.started = true;
     // A whole answer: nothing more will come; Push frames queued so far (none expected) are dropped.
@@ -94,7 +100,7 @@ class PushStream implements PushSink {
     }
     this.queue.unshift({ connId: '', frame: first, encoding: '' });
     if (!streamed) this.queue.push({ connId: '', frame: Buffer.alloc(0), encoding: PUSH_END });
-    this.paused = this.handler.onHeaders(status, rawHeaderLines(headers), () => this.resume(), '') === false;
+    this.paused = this.handler.onHeaders(status, rawHeaderLines(headers, length), () => this.resume(), '') === false;
     this.flush();
   }
 

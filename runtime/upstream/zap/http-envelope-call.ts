@@ -1,7 +1,7 @@
 import type { UpstreamHandler, UpstreamRequest } from '../../shared/upstream/upstream.js';
 import { bufferBody } from '../../shared/upstream/synthetic-response.js';
 import { decodeHttpResponse, encodeHttpRequest } from '../../zap/wire/http-messages.js';
-import { connectTarget, rawHeaderLines, respondUnavailable, type ZapTarget } from './zap-target.js';
+import { connectTarget, rawHeaderLines, respondUnavailable, wholeLength, type ZapTarget } from './zap-target.js';
 
 /**
  * A call with `"envelope": "http"`: the request as one type-200 message, the
@@ -30,7 +30,7 @@ export async function httpEnvelopeCall(zap: ZapTarget, request: UpstreamRequest,
     const res = decodeHttpResponse(await conn.call(message, zap.timeoutMs));
     if (cancelled) return;
     answered = true;
-    handler.onHeaders(res.status, rawHeaderLines(res.headers), () => {}, '');
+    handler.onHeaders(res.status, rawHeaderLines(res.headers, wholeLength(request.method, res.status, res.body)), () => {}, '');
     if (res.body.length > 0) handler.onData(res.body);
     handler.onComplete(null);
   } catch (e) {

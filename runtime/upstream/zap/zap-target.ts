@@ -32,14 +32,25 @@ export function respondUnavailable(handler: UpstreamHandler, zap: ZapTarget, err
 /**
  * A peer's header pairs as undici's raw header lines, without the framing
  * lines: the gateway frames the body it received itself, and a peer's
- * Content-Length could disagree with it.
+ * Content-Length could disagree with it. A whole answer's `length` (the
+ * bytes that arrived) is stated as its Content-Length, so the gateway sends
+ * head and body in one write instead of flushing the head first as it must
+ * for a stream.
  */
-export function rawHeaderLines(pairs: ReadonlyArray<readonly [string, string]>): Buffer[] {
+export function rawHeaderLines(pairs: ReadonlyArray<readonly [string, string]>, length?: number): Buffer[] {
   const raw: Buffer[] = [];
   for (const [k, v] of pairs) {
     const lower = k.toLowerCase();
     if (lower === 'content-length' || lower === 'transfer-encoding') continue;
     raw.push(Buffer.from(k, 'latin1'), Buffer.from(v, 'latin1'));
   }
+  if (length !== undefined) raw.push(CONTENT_LENGTH, Buffer.from(String(length), 'latin1'));
   return raw;
+}
+
+const CONTENT_LENGTH = Buffer.from('Content-Length');
+
+/** The length to state for a whole answer: none for HEAD, 204 and 304, whose Content-Length speaks of a body never sent. */
+export function wholeLength(method: string, status: number, body: Buffer): number | undefined {
+  return method === 'HEAD' || status === 204 || status === 304 ? undefined : body.length;
 }

@@ -1,6 +1,7 @@
 import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js';
 import { encodeJson } from '../../shared/json/encode-json.js';
 import type { JsonObject } from '../../shared/json/json-number.js';
+import { sortByUtf8 } from '../../shared/json/utf8-order.js';
 import { ZapMessageError } from './zap-message.js';
 
 /**
@@ -22,14 +23,44 @@ export function encodeHeaderJsonMap(pairs: ReadonlyArray<readonly [string, strin
   if (pairs.length === 0) return Buffer.alloc(0);
   const map = new Map<string, string[]>();
   for (const [name, value] of pairs) {
-    const key = canonicalHeaderKey(toText(name));
+    const key = canonicalName(name);
     const lines = map.get(key);
-    if (lines) lines.push(toText(value));
-    else map.set(key, [toText(value)]);
+    if (lines) lines.push(value);
+    else map.set(key, [value]);
   }
-  const object: JsonObject = Object.create(null) as JsonObject;
-  for (const [key, lines] of map) object[key] = lines;
-  return Buffer.from(encodeJson(object), 'utf8');
+  let out = '{';
+  for (const key of sortByUtf8([...map.keys()])) {
+    out += `${out.length === 1 ? '' : ','}${PLAIN.test(key) ? `"${key}"` : encodeJson(key)}:[`;
+    const lines = map.get(key)!;
+    for (let i = 0; i < lines.length; i++) out += (i === 0 ? '' : ',') + quote(lines[i]!);
+    out += ']';
+  }
+  return Buffer.from(`${out}}`, 'utf8');
+}
+
+/**
+ * Names repeat on every answer (Content-Type, Date …): their canonical text is
+ * kept, up to CANONICAL_CACHE_SIZE names (then the cache starts over).
+ */
+const CANONICAL_CACHE_SIZE = 1024;
+const canonical = new Map<string, string>();
+
+function canonicalName(name: string): string {
+  let key = canonical.get(name);
+  if (key === undefined) {
+    key = canonicalHeaderKey(toText(name));
+    if (canonical.size >= CANONICAL_CACHE_SIZE) canonical.clear();
+    canonical.set(name, key);
+  }
+  return key;
+}
+
+/** Printable ASCII that Go's encoder writes as it is (no `"`, `\\`, `<`, `>`, `&`). */
+const PLAIN = /^[\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7e]*$/;
+
+/** A wire string as Go's json.Marshal quotes it (its bytes read as UTF-8, HTML-safe escapes). */
+function quote(wire: string): string {
+  return PLAIN.test(wire) ? `"${wire}"` : encodeJson(toText(wire));
 }
 
 /** Empty input (a null slot) → no headers. Anything but an object of string arrays is refused. */

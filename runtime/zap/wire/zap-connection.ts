@@ -58,6 +58,8 @@ export class ZapConnection extends EventEmitter {
   private ended = false;
   private closeEmitted = false;
   private cause: Error | undefined;
+  /** Writes are being held for the end of this turn of the event loop (holdWrites). */
+  private corked = false;
   /** The peer's IP as the socket saw it ('' when the socket had none). */
   readonly remoteAddress: string;
 
@@ -182,11 +184,9 @@ export class ZapConnection extends EventEmitter {
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    this.socket.cork();
+    this.holdWrites();
     this.socket.write(prefix);
-    const flowing = this.socket.write(message);
-    this.socket.uncork();
-    if (flowing) return Promise.resolve();
+    if (this.socket.write(message)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         this.off('close', onClose);
@@ -219,11 +219,30 @@ export class ZapConnection extends EventEmitter {
   }
 
   private writeCall(reqId: number, flag: typeof CALL_REQUEST | typeof CALL_RESPONSE, message: Buffer): void {
-    this.socket.cork();
+    this.holdWrites();
     this.socket.write(callFrameHead(reqId, flag, message.length));
     if (message.length > 0) this.socket.write(message);
-    this.socket.uncork();
   }
+
+  /**
+   * Frames written in one turn of the event loop leave together: the socket
+   * is corked at the first and uncorked once the turn's I/O callbacks have
+   * run (setImmediate). Many calls share one connection, so under load one
+   * system call carries the frames of many calls, where one per frame made
+   * the transport cost more than an HTTP connection per request.
+   */
+  private holdWrites(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(this.releaseWrites);
+  }
+
+  private readonly releaseWrites = (): void => {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   private onData(chunk: Buffer): void {
     if (this.ended) return;
@@ -309,6 +328,8 @@ export class ZapConnection extends EventEmitter {
       call.reject(reason);
     }
     this.pending.clear();
+    // Frames held for this turn (a last answer, an end Push) still go out, as they did when written at once.
+    this.releaseWrites();
     this.socket.destroy();
   }
 
@@ -368,7 +389,11 @@ export function createZapNodeServer(nodeId: string, onConnection: (c: ZapConnect
   const closeServer = server.close.bind(server);
   server.close = (callback?: (err?: Error) => void): net.Server => {
     closeServer(callback);
-    for (const socket of sockets) socket.destroy();
+    for (const socket of sockets) {
+      // Frames a connection holds for the end of this turn (its last answers) leave first.
+      while (socket.writableCorked > 0) socket.uncork();
+      socket.destroy();
+    }
     return server;
   };
   return server;

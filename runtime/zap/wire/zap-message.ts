@@ -1,4 +1,4 @@
-import { Builder, Message, VERSION_1 } from '@zap-proto/zap';
+import { Message, VERSION_1 } from '@zap-proto/zap';
 
 /**
  * One ZAP message (spec C1): a 16-byte little-endian header — "ZAP\0", version,
@@ -7,8 +7,8 @@ import { Builder, Message, VERSION_1 } from '@zap-proto/zap';
  * `{relOffset i32, length u32}`; the slots' bytes follow the fixed section in
  * the order the fields were set.
  *
- * Writing goes through @zap-proto/zap's Builder (it emits exactly that layout,
- * byte-compatible with the Go builders). Reading does not use its views: they
+ * Writing follows @zap-proto/zap's Builder byte for byte (buildZapMessage).
+ * Reading does not use the library's views: they
  * answer "empty" for a slot that points out of range, as the Go readers do,
  * whereas hgw must refuse a truncated or inconsistent message with a clear
  * error. So the reader here is strict; the header check is the library's.
@@ -42,67 +42,105 @@ export interface ZapObjectWriter {
   bytes(offset: number, value: Uint8Array): void;
 }
 
-type Op =
-  | { kind: 'u8' | 'u16' | 'u32'; offset: number; value: number }
-  | { kind: 'i64'; offset: number; value: bigint }
-  | { kind: 'bytes'; offset: number; value: Uint8Array };
-
 const SCALAR_WIDTH = { u8: 1, u16: 2, u32: 4 } as const;
 const SCALAR_MAX = { u8: 0xff, u16: 0xffff, u32: 0xffffffff } as const;
+const MAGIC = Buffer.from('ZAP\0', 'latin1');
+
+/**
+ * The root object being built: scalars go straight into its (zeroed) fixed
+ * section, text/bytes fields are kept by reference until the message's size
+ * is known, then copied once into place.
+ */
+class RootWriter implements ZapObjectWriter {
+  readonly fixed: Buffer;
+  readonly tails: Array<{ offset: number; value: Uint8Array }> = [];
+  tailBytes = 0;
+
+  constructor(readonly dataSize: number) {
+    this.fixed = Buffer.alloc(dataSize);
+  }
+
+  u8(offset: number, value: number): void {
+    this.scalar('u8', offset, value);
+    this.fixed.writeUInt8(value, offset);
+  }
+
+  u16(offset: number, value: number): void {
+    this.scalar('u16', offset, value);
+    this.fixed.writeUInt16LE(value, offset);
+  }
+
+  u32(offset: number, value: number): void {
+    this.scalar('u32', offset, value);
+    this.fixed.writeUInt32LE(value, offset);
+  }
+
+  bool(offset: number, value: boolean): void {
+    this.u8(offset, value ? 1 : 0);
+  }
+
+  i64(offset: number, value: bigint): void {
+    this.checkField(offset, 8);
+    if (BigInt.asIntN(64, value) !== value) throw new RangeError(`ZAP i64 field at offset ${offset} out of range: ${value}`);
+    this.fixed.writeBigInt64LE(value, offset);
+  }
+
+  text(offset: number, value: string): void {
+    this.bytes(offset, Buffer.from(value, 'utf8'));
+  }
+
+  bytes(offset: number, value: Uint8Array): void {
+    this.checkField(offset, ZAP_SLOT_SIZE);
+    // Empty → null slot: both words stay zero.
+    if (value.byteLength === 0) return;
+    this.tailBytes += value.byteLength;
+    this.tails.push({ offset, value });
+  }
+
+  private scalar(kind: 'u8' | 'u16' | 'u32', offset: number, value: number): void {
+    this.checkField(offset, SCALAR_WIDTH[kind]);
+    if (!Number.isInteger(value) || value < 0 || value > SCALAR_MAX[kind]) throw new RangeError(`ZAP ${kind} field at offset ${offset} out of range: ${value}`);
+  }
+
+  private checkField(offset: number, width: number): void {
+    if (!Number.isInteger(offset) || offset < 0 || offset + width > this.dataSize) {
+      throw new RangeError(`ZAP field at offset ${offset} (width ${width}) does not fit an object of dataSize ${this.dataSize}`);
+    }
+  }
+}
 
 /**
  * Build a message of `type` (0–255, written as `flags = type << 8`) whose root
- * object (at offset 16) has a fixed section of `dataSize` bytes.
+ * object (at offset 16) has a fixed section of `dataSize` bytes. The bytes are
+ * those @zap-proto/zap's Builder writes (and the Go builders): header, fixed
+ * section, then each text/bytes field's data in the order the fields were set,
+ * unaligned, its slot `{relOffset from the slot, length}` — written here
+ * directly, in one buffer and one copy of each field, since the library's
+ * builder copies every field twice and cost more than the rest of a ZAP hop.
  */
 export function buildZapMessage(type: number, dataSize: number, write: (o: ZapObjectWriter) => void): Buffer {
   if (!Number.isInteger(type) || type < 0 || type > 0xff) throw new RangeError(`ZAP message type must be 0-255, got ${type}`);
   if (!Number.isInteger(dataSize) || dataSize < 0) throw new RangeError(`ZAP object dataSize must be a non-negative integer, got ${dataSize}`);
-  const ops: Op[] = [];
-  let tailBytes = 0;
-  const checkField = (offset: number, width: number): void => {
-    if (!Number.isInteger(offset) || offset < 0 || offset + width > dataSize) {
-      throw new RangeError(`ZAP field at offset ${offset} (width ${width}) does not fit an object of dataSize ${dataSize}`);
-    }
-  };
-  const scalar = (kind: 'u8' | 'u16' | 'u32') => (offset: number, value: number): void => {
-    checkField(offset, SCALAR_WIDTH[kind]);
-    if (!Number.isInteger(value) || value < 0 || value > SCALAR_MAX[kind]) throw new RangeError(`ZAP ${kind} field at offset ${offset} out of range: ${value}`);
-    ops.push({ kind, offset, value });
-  };
-  const bytes = (offset: number, value: Uint8Array): void => {
-    checkField(offset, ZAP_SLOT_SIZE);
-    tailBytes += value.byteLength;
-    ops.push({ kind: 'bytes', offset, value });
-  };
-  write({
-    u8: scalar('u8'),
-    u16: scalar('u16'),
-    u32: scalar('u32'),
-    bool: (offset, value) => scalar('u8')(offset, value ? 1 : 0),
-    i64: (offset, value) => {
-      checkField(offset, 8);
-      if (BigInt.asIntN(64, value) !== value) throw new RangeError(`ZAP i64 field at offset ${offset} out of range: ${value}`);
-      ops.push({ kind: 'i64', offset, value });
-    },
-    text: (offset, value) => bytes(offset, Buffer.from(value, 'utf8')),
-    bytes,
-  });
-
-  // Exact capacity: header, fixed section (the root sits at 16, already 8-aligned), tails.
-  const total = ZAP_HEADER_SIZE + dataSize + tailBytes;
+  const root = new RootWriter(dataSize);
+  write(root);
+  const total = ZAP_HEADER_SIZE + dataSize + root.tailBytes;
   if (total > 0xffffffff) throw new RangeError(`ZAP message of ${total} bytes does not fit the u32 size field`);
-  const builder = new Builder(total, ZAP_VERSION);
-  const object = builder.startObject(dataSize);
-  for (const op of ops) {
-    if (op.kind === 'bytes') object.setBytes(op.offset, op.value);
-    else if (op.kind === 'i64') object.setI64(op.offset, op.value);
-    else if (op.kind === 'u8') object.setU8(op.offset, op.value);
-    else if (op.kind === 'u16') object.setU16(op.offset, op.value);
-    else object.setU32(op.offset, op.value);
+  const out = Buffer.allocUnsafe(total);
+  MAGIC.copy(out, 0);
+  out.writeUInt16LE(ZAP_VERSION, 4);
+  out.writeUInt16LE((type << 8) & 0xffff, 6);
+  out.writeUInt32LE(ZAP_HEADER_SIZE, 8);
+  out.writeUInt32LE(total, 12);
+  root.fixed.copy(out, ZAP_HEADER_SIZE);
+  let at = ZAP_HEADER_SIZE + dataSize;
+  for (const { offset, value } of root.tails) {
+    const slot = ZAP_HEADER_SIZE + offset;
+    out.writeInt32LE(at - slot, slot);
+    out.writeUInt32LE(value.byteLength, slot + 4);
+    out.set(value, at);
+    at += value.byteLength;
   }
-  object.finishAsRoot();
-  const out = builder.finishWithFlags(type << 8);
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  return out;
 }
 
 /** A validated header plus strict access to the root object's fields. */
