@@ -7,7 +7,10 @@ import type { BackendStageFactory, Upstream, UpstreamDeps } from '../upstream/up
 import { branding } from './branding.js';
 import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
-import { createRequestListener, type RoutedEndpoint } from './gateway.js';
+import { createRecover, createRequestListener, requestPreamble, type RoutedEndpoint } from './gateway.js';
+import { FastRoutes } from './fast-path/fast-routes.js';
+import { fastPathEnabled } from './fast-path/fast-path-switch.js';
+import type { FastPathStats } from './fast-path/fast-listener.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, loggerOptions, type Logger } from './logger.js';
 import { GatewayServer } from './server.js';
@@ -101,6 +104,8 @@ export interface RunningGateway {
   reload(): string[];
   /** Drains the server, then releases backend connections. */
   close(): Promise<void>;
+  /** The fast path's live counters (requests taken, connections handed to node:http); undefined when it is off. */
+  fastPath?: Readonly<FastPathStats>;
 }
 
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
@@ -137,8 +142,13 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long; each source bounds its own wait.
   await readiness.track('upstreams', upstreams.map((u) => u.ready));
   const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);
-  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware, readiness });
-  const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
+  const debug = service.debugEndpoint || options.debug === true;
+  const listener = createRequestListener(service, brand, endpoints, { debug, log, middleware: routerMiddleware, readiness });
+  const probes = probesFor(service);
+  // The fast path serves no-op endpoints with nothing around them; router middleware (an edge chain) keeps every request on node:http.
+  const fastRoutes = fastPathEnabled(env) && routerMiddleware.length === 0 ? FastRoutes.build(service, endpoints, debug, probes) : undefined;
+  const fastPath = fastRoutes && { routes: fastRoutes, recover: createRecover(service, brand, log), preamble: requestPreamble(service, log) };
+  const server = new GatewayServer(service, listener, { upgrades, readiness, probes, ...(fastPath ? { fastPath } : {}) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
   const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ service, env: mwDeps.env, port: address.port, log, hostMap: deps.hostMap })));
@@ -214,7 +224,9 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   // Last, once every signal handler is in place: tests and supervisors take this line as "up".
   const serving = build.ingressHosts === undefined ? `${endpoints.length} endpoint(s)` : `${build.ingressHosts} host(s)`;
   log.info(`${service.name || 'gateway'}: ${serving} listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
-  return { port: address.port, log, readiness, reload, close: () => close() };
+  const running: RunningGateway = { port: address.port, log, readiness, reload, close: () => close() };
+  if (server.fastPathStats) running.fastPath = server.fastPathStats;
+  return running;
 }
 
 /** The gateway's logger as `telemetry/logging` sets it (level, prefix, format), for the worker supervisor's lines. */
