@@ -256,16 +256,34 @@ export class FastConnection implements ResponseOwner {
   }
 
   /**
-   * The client closed its side. As node:http (no half-open HTTP): a head cut
-   * short is a 400, anything running is abandoned, and our side closes too.
+   * The client closed its side. As node:http (which allows no half-open
+   * HTTP): a request cut short — a partial head, a body still owed, a
+   * pipelined head begun — is a 400 unless an answer started (then the
+   * connection just closes); otherwise anything running is abandoned and our
+   * side closes too.
    */
   private readonly onEnd = (): void => {
     if (this.phase === Phase.Gone) return;
-    const cut = this.phase === Phase.Head && this.headBytes.length > 0 && this.parser.finish() !== undefined;
+    let cut: boolean;
+    if (this.phase === Phase.Head) cut = this.headBytes.length > 0 && this.parser.finish() !== undefined;
+    else if (this.phase === Phase.Body) cut = true;
+    else cut = this.queued > 0 && this.pipelinedCutShort();
+    const answered = this.res?.headersSent === true;
     this.phase = Phase.Gone;
-    if (cut && this.socket.writable) this.socket.end(BAD_REQUEST_ANSWER, () => this.socket.destroy());
+    if (cut && !answered && this.socket.writable) this.socket.end(BAD_REQUEST_ANSWER, () => this.socket.destroy());
+    else if (cut) this.socket.destroy();
     else this.socket.end();
   };
+
+  /** Whether the bytes queued behind a running request end inside a head, as node:http's parser (which read them already) would find at EOF. */
+  private pipelinedCutShort(): boolean {
+    for (const chunk of this.queue) {
+      const used = this.parser.execute(chunk);
+      if (used instanceof Error) return true;
+      if (used >= 0) return false;
+    }
+    return this.parser.finish() !== undefined;
+  }
 
   private readonly onError = (): void => {
     this.socket.destroy();

@@ -115,6 +115,8 @@ export class RawResponse extends EventEmitter {
     const close = (head.chunked && body !== null ? CRLF : '') + (last && head.chunked && head.hasBody ? LAST_CHUNK : '');
     const done = last ? this.onLastWrite : undefined;
     const socket = this.socket;
+    // The client went (or its FIN made us end our side): nothing more can be written; `close` follows.
+    if (!socket.writable) return false;
     if (body === null) {
       const text = prefix + close;
       if (text.length === 0) {
