@@ -211,6 +211,24 @@ describe('fast path: connections', () => {
     expect(after.handedOver - before.handedOver).toBe(1);
   });
 
+  it('answers 408 to a head not finished within read_header_timeout, and closes an idle kept-alive connection after idle_timeout, as node:http does', async () => {
+    const be = await backend(backendDoc);
+    const cfg = config(be.url, { read_header_timeout: '1s', idle_timeout: '1s' });
+    const fast = await gateway(cfg, '1');
+    const slow = await gateway(cfg, '0');
+    // The server ends both exchanges itself (the quiet time is longer than the limits plus the once-a-second check).
+    const partial = 'GET /v1/items/1 HTTP/1.1\r\nHost: h\r\n';
+    const [a, b] = await Promise.all([rawExchange(fast.port, partial, 5000), rawExchange(slow.port, partial, 5000)]);
+    expect(a).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    expect(a).toBe(b);
+    const whole = 'GET /v1/items/1 HTTP/1.1\r\nHost: h\r\n\r\n';
+    // `exchange` returns only once the server closes the connection (else the test times out).
+    const [c, d] = await Promise.all([exchange(fast.port, [whole], () => false), exchange(slow.port, [whole], () => false)]);
+    expect(statusOf(c)).toBe(200);
+    expect(normalised(c).replace(/"127\.0\.0\.1:\d+"/g, '"-"')).toBe(normalised(d).replace(/"127\.0\.0\.1:\d+"/g, '"-"'));
+    expect(stats(fast).served).toBe(1);
+  });
+
   it('serves a head sent in 1-byte pieces', async () => {
     const be = await backend(backendDoc);
     const gw = await gateway(config(be.url));
