@@ -8,7 +8,9 @@ import { Readiness } from './readiness.js';
 import { serverTlsOptions } from './tls-options.js';
 import { UPGRADE, type UpgradeRequest } from './middleware.js';
 import type { ServicePlan } from '../plan/plan.js';
-import type { Recover, RequestListener } from './gateway.js';
+import { withRouterMiddleware, type Recover, type RequestListener } from './gateway.js';
+import type { Middleware } from './middleware.js';
+import type { FastRoute } from './fast-path/fast-routes.js';
 import { FastListener, type FastPathStats } from './fast-path/fast-listener.js';
 import type { FastRoutes } from './fast-path/fast-routes.js';
 
@@ -54,7 +56,13 @@ export interface FastPathWiring {
   recover: Recover;
   /** The access log / request id step every request gets (gateway.ts requestPreamble). */
   preamble: RequestListener | undefined;
+  /** The router middleware (the hanzo edge chain), every one fast-path-ready; run before the endpoint as on node:http. */
+  middleware: Middleware[];
 }
+
+/** The route a fast-path request was matched to, for the last step of its middleware chain. */
+const FAST_ROUTE = Symbol('hgw.fastRoute');
+type RoutedRequest = IncomingMessage & { [FAST_ROUTE]?: FastRoute };
 
 /**
  * How long a client may take to send a whole request (head and body).
@@ -268,6 +276,12 @@ export class GatewayServer {
 
   /** The fast path's listener, serving through this server's lifecycle (in-flight count, leaving, draining). */
   private fastListener(wiring: FastPathWiring, http: HttpServerOptions): FastListener {
+    const endpoint: RequestListener = (req, res) => {
+      const route = (req as RoutedRequest)[FAST_ROUTE]!;
+      route.handler(req, res, route.params, route.rawQuery);
+    };
+    // The same chain gateway.ts builds, ending at the endpoint the fast path routed to.
+    const chain = wiring.middleware.length > 0 ? withRouterMiddleware(endpoint, wiring.middleware, wiring.recover) : undefined;
     return new FastListener({
       routes: wiring.routes,
       maxHeaderBytes: http.maxHeaderSize!,
@@ -281,7 +295,11 @@ export class GatewayServer {
         const out = res as unknown as ServerResponse;
         wiring.preamble?.(req, out);
         try {
-          route.handler(req, out, route.params, route.rawQuery);
+          if (chain === undefined) route.handler(req, out, route.params, route.rawQuery);
+          else {
+            (req as RoutedRequest)[FAST_ROUTE] = route;
+            chain(req, out);
+          }
         } catch (e) {
           wiring.recover(req, out, e);
         }

@@ -10,6 +10,7 @@ import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareDeps, ty
 import { createRecover, createRequestListener, requestPreamble, type RoutedEndpoint } from './gateway.js';
 import { FastRoutes } from './fast-path/fast-routes.js';
 import { fastPathEnabled } from './fast-path/fast-path-switch.js';
+import { isFastPathReady } from './fast-path/fast-path-ready.js';
 import type { FastPathStats } from './fast-path/fast-listener.js';
 import { parseHostMap, type HostMap } from './host-map.js';
 import { createLogger, loggerOptions, type Logger } from './logger.js';
@@ -145,9 +146,10 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const debug = service.debugEndpoint || options.debug === true;
   const listener = createRequestListener(service, brand, endpoints, { debug, log, middleware: routerMiddleware, readiness });
   const probes = probesFor(service);
-  // The fast path serves no-op endpoints with nothing around them; router middleware (an edge chain) keeps every request on node:http.
-  const fastRoutes = fastPathEnabled(env) && routerMiddleware.length === 0 ? FastRoutes.build(service, endpoints, debug, probes) : undefined;
-  const fastPath = fastRoutes && { routes: fastRoutes, recover: createRecover(service, brand, log), preamble: requestPreamble(service, log) };
+  // The fast path serves no-op endpoints behind an edge chain it can run (the hanzo one); any other router middleware keeps every request on node:http.
+  const edgeReady = routerMiddleware.every((m) => isFastPathReady(m));
+  const fastRoutes = fastPathEnabled(env) && edgeReady ? FastRoutes.build(service, endpoints, debug, probes) : undefined;
+  const fastPath = fastRoutes && { routes: fastRoutes, recover: createRecover(service, brand, log), preamble: requestPreamble(service, log), middleware: routerMiddleware };
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes, ...(fastPath ? { fastPath } : {}) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 

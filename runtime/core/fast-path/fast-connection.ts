@@ -175,7 +175,7 @@ export class FastConnection implements ResponseOwner {
     req.method = head.method;
     req.url = head.url;
     (req as IncomingMessage & { _addHeaderLines(h: string[], n: number): void })._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
-    const res = new RawResponse(this.socket, this, head.method === 'HEAD', head.keepAlive, this.host.keepAliveTimeoutMs);
+    const res = new RawResponse(this.socket, this, req, head.keepAlive, this.host.keepAliveTimeoutMs);
     this.req = req;
     this.res = res;
     this.discard = false;

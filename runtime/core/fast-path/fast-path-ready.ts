@@ -1,23 +1,25 @@
 import type { EndpointHandler } from '../endpoint-context.js';
+import type { Middleware } from '../middleware.js';
 
 /**
- * The mark an endpoint handler carries when it uses only the part of
- * ServerResponse the fast path's RawResponse implements (writeHead, write,
- * flushHeaders, end, destroy, headersSent, statusCode, shouldKeepAlive and the
- * `close` / `drain` / `finish` events) and reads the request only through
- * rawHeaders, headers, method, url, socket and its body stream. The no-op
- * endpoint without proxy middlewares sets it; anything unmarked falls back to
- * node:http.
+ * The mark an endpoint handler or a router middleware carries when it uses
+ * only the part of ServerResponse the fast path's RawResponse implements
+ * (writeHead, write, flushHeaders, end, destroy, headersSent, statusCode,
+ * shouldKeepAlive, set/append/get/has/removeHeader, getHeaderNames, `req`,
+ * and the `close` / `drain` / `finish` events) and reads the request only
+ * as an IncomingMessage (rawHeaders, headers, method, url, socket, its body
+ * stream). The no-op endpoint without proxy middlewares and the hanzo edge
+ * chain set it; a route with anything unmarked falls back to node:http.
  */
 export const FAST_PATH_READY = Symbol('hgw.fastPathReady');
 
-export type MarkedHandler = EndpointHandler & { [FAST_PATH_READY]?: true };
+type Marked = { [FAST_PATH_READY]?: true };
 
-export function markFastPathReady(handler: EndpointHandler): EndpointHandler {
-  (handler as MarkedHandler)[FAST_PATH_READY] = true;
-  return handler;
+export function markFastPathReady<F extends EndpointHandler | Middleware>(fn: F): F {
+  (fn as F & Marked)[FAST_PATH_READY] = true;
+  return fn;
 }
 
-export function isFastPathReady(handler: EndpointHandler): boolean {
-  return (handler as MarkedHandler)[FAST_PATH_READY] === true;
+export function isFastPathReady(fn: EndpointHandler | Middleware): boolean {
+  return (fn as Marked)[FAST_PATH_READY] === true;
 }

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { OutgoingHttpHeaders } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { renderHead, type RenderedHead } from './response-head.js';
+import { renderHead, type GivenHeaders, type RenderedHead } from './response-head.js';
 
 /**
- * The part of ServerResponse a fast-path-ready handler uses (fast-path-ready.ts),
- * writing straight to the socket: the head rendered as Node renders it
- * (response-head.ts) and sent with the first body bytes, bodies of unknown
+ * The part of ServerResponse that fast-path-ready handlers and middleware use
+ * (fast-path-ready.ts), writing straight to the socket: headers set one by one
+ * and merged with writeHead's as Node merges them, the head rendered as Node
+ * renders it (response-head.ts) and sent with the first body bytes, bodies of unknown
  * length in chunked framing, nothing after the head for HEAD / 204 / 304.
  * `write` answers the socket's back-pressure and `drain` follows the
  * socket's. Events as ServerResponse emits them: `finish` once the last byte
@@ -26,24 +27,34 @@ const JOIN_LIMIT = 16 * 1024;
 
 export class RawResponse extends EventEmitter {
   statusCode = 200;
+  statusMessage: string | undefined = undefined;
   /** Read when the head is rendered, as Node reads it. */
   shouldKeepAlive: boolean;
+  sendDate = true;
   finished = false;
   writableEnded = false;
   destroyed = false;
+  /** The request being answered (ServerResponse's `req`). */
+  readonly req: IncomingMessage;
   private head: RenderedHead | null = null;
   private headSent = false;
   private closed = false;
   private waitingDrain = false;
+  /** Headers set one by one (setHeader), lower-case name → [name as given, value], in Node's order. */
+  private out: Map<string, [string, unknown]> | null = null;
+  private removed: { connection: boolean; contentLength: boolean; transferEncoding: boolean } | undefined;
+  /** The body's length when `end(body)` writes the head (Node's `_contentLength`). */
+  private contentLength: number | null = null;
 
   constructor(
     private readonly socket: Socket,
     private readonly owner: ResponseOwner,
-    private readonly isHead: boolean,
+    req: IncomingMessage,
     keepAlive: boolean,
     private readonly keepAliveTimeoutMs: number,
   ) {
     super();
+    this.req = req;
     this.shouldKeepAlive = keepAlive;
   }
 
@@ -51,15 +62,75 @@ export class RawResponse extends EventEmitter {
     return this.head !== null;
   }
 
-  /** Headers are only ever given to writeHead here, never set one by one. */
-  getHeaderNames(): string[] {
-    return [];
+  get writableFinished(): boolean {
+    return this.finished;
   }
 
-  writeHead(status: number, reasonOrHeaders?: string | readonly unknown[] | OutgoingHttpHeaders, headers?: readonly unknown[] | OutgoingHttpHeaders): this {
+  setHeader(name: string, value: unknown): this {
+    this.refuseIfSent('set');
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
+    (this.out ??= new Map()).set(name.toLowerCase(), [name, value]);
+    return this;
+  }
+
+  appendHeader(name: string, value: unknown): this {
+    this.refuseIfSent('append');
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
+    const entry = this.out?.get(name.toLowerCase());
+    if (entry === undefined) return this.setHeader(name, value);
+    if (!Array.isArray(entry[1])) entry[1] = [entry[1]];
+    const values = entry[1] as unknown[];
+    if (Array.isArray(value)) for (const v of value) values.push(v);
+    else values.push(value);
+    return this;
+  }
+
+  getHeader(name: string): unknown {
+    return this.out?.get(name.toLowerCase())?.[1];
+  }
+
+  hasHeader(name: string): boolean {
+    return this.out?.has(name.toLowerCase()) === true;
+  }
+
+  getHeaderNames(): string[] {
+    return this.out === null ? [] : [...this.out.keys()];
+  }
+
+  removeHeader(name: string): void {
+    this.refuseIfSent('remove');
+    const key = name.toLowerCase();
+    const removed = (this.removed ??= { connection: false, contentLength: false, transferEncoding: false });
+    if (key === 'connection') removed.connection = true;
+    else if (key === 'content-length') removed.contentLength = true;
+    else if (key === 'transfer-encoding') removed.transferEncoding = true;
+    else if (key === 'date') this.sendDate = false;
+    this.out?.delete(key);
+  }
+
+  /** As ServerResponse's: headers given here join those set before (given names replace theirs, repeats kept). */
+  writeHead(status: number, reasonOrHeaders?: string | GivenHeaders, headers?: GivenHeaders): this {
     if (this.head !== null) throw Object.assign(new Error('Cannot write headers after they are sent to the client'), { code: 'ERR_HTTP_HEADERS_SENT' });
-    const given = typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders;
-    this.head = renderHead(status, given, { keepAlive: this.shouldKeepAlive, keepAliveTimeoutMs: this.keepAliveTimeoutMs, hasBody: !this.isHead });
+    let given: GivenHeaders | undefined;
+    if (typeof reasonOrHeaders === 'string') {
+      this.statusMessage = reasonOrHeaders;
+      given = headers;
+    } else {
+      given = reasonOrHeaders;
+    }
+    const stored = this.out !== null;
+    if (stored && given) this.merge(given);
+    this.head = renderHead(status, stored ? this.out!.values() : given, stored, {
+      keepAlive: this.shouldKeepAlive,
+      keepAliveTimeoutMs: this.keepAliveTimeoutMs,
+      hasBody: this.req.method !== 'HEAD',
+      reason: this.statusMessage,
+      contentLength: this.contentLength,
+      sendDate: this.sendDate,
+      removed: this.removed,
+    });
     this.statusCode = status;
     return this;
   }
@@ -69,11 +140,12 @@ export class RawResponse extends EventEmitter {
     if (!this.headSent) this.send(null, false);
   }
 
-  write(chunk: Buffer): boolean {
+  write(chunk: Buffer | string): boolean {
     if (this.writableEnded || this.destroyed) return false;
     if (this.head === null) this.writeHead(this.statusCode);
-    if (!this.head!.hasBody || chunk.length === 0) return true;
-    const flowing = this.send(chunk, false);
+    const body = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (!this.head!.hasBody || body.length === 0) return true;
+    const flowing = this.send(body, false);
     if (!flowing && !this.waitingDrain) {
       this.waitingDrain = true;
       this.socket.once('drain', this.onSocketDrain);
@@ -81,12 +153,17 @@ export class RawResponse extends EventEmitter {
     return flowing;
   }
 
-  end(chunk?: Buffer): this {
+  end(chunk?: Buffer | string): this {
     if (this.writableEnded) return this;
-    if (this.head === null) this.writeHead(this.statusCode);
+    const body = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (this.head === null) {
+      // As Node: a head written by end() states the body's length.
+      this.contentLength = body === undefined ? 0 : body.length;
+      this.writeHead(this.statusCode);
+    }
     this.writableEnded = true;
     if (this.destroyed) return this;
-    this.send(chunk !== undefined && chunk.length > 0 && this.head!.hasBody ? chunk : null, true);
+    this.send(body !== undefined && body.length > 0 && this.head!.hasBody ? body : null, true);
     return this;
   }
 
@@ -96,6 +173,24 @@ export class RawResponse extends EventEmitter {
       this.socket.destroy();
     }
     return this;
+  }
+
+  /** writeHead's headers after setHeader ones, as Node merges them: a list replaces the names it carries and keeps its repeats; an object sets each. */
+  private merge(given: GivenHeaders): void {
+    if (Array.isArray(given)) {
+      const pairs = given.length > 0 && Array.isArray(given[0]);
+      const name = (i: number) => String(pairs ? (given[i] as [string, unknown])[0] : given[i]);
+      const value = (i: number) => (pairs ? (given[i] as [string, unknown])[1] : given[i + 1]);
+      const step = pairs ? 1 : 2;
+      for (let i = 0; i < given.length; i += step) this.out!.delete(name(i).toLowerCase());
+      for (let i = 0; i < given.length; i += step) if (name(i)) this.appendHeader(name(i), value(i));
+    } else {
+      for (const key of Object.keys(given)) if (key) this.setHeader(key, (given as Record<string, unknown>)[key]);
+    }
+  }
+
+  private refuseIfSent(what: string): void {
+    if (this.head !== null) throw Object.assign(new Error(`Cannot ${what} headers after they are sent to the client`), { code: 'ERR_HTTP_HEADERS_SENT' });
   }
 
   /** The connection ended before the answer was out (or after, when closing it): `close`, once. */

@@ -17,6 +17,14 @@ export interface HeadFacts {
   keepAliveTimeoutMs: number;
   /** False for HEAD requests and 1xx/204/304 answers: nothing after the head. */
   hasBody: boolean;
+  /** The status line's reason, when not Node's own for the code. */
+  reason?: string;
+  /** The body's length when `end(body)` wrote the head (Node's `_contentLength`), else null. */
+  contentLength?: number | null;
+  /** False once `Date` was removed with removeHeader. */
+  sendDate?: boolean;
+  /** Names removeHeader took away that Node would otherwise add itself. */
+  removed?: { connection: boolean; contentLength: boolean; transferEncoding: boolean };
 }
 
 export interface RenderedHead {
@@ -28,21 +36,39 @@ export interface RenderedHead {
   hasBody: boolean;
 }
 
-export function renderHead(status: number, headers: readonly unknown[] | OutgoingHttpHeaders | undefined, facts: HeadFacts): RenderedHead {
+/** Header lines as writeHead takes them: a flat list, a list of pairs, or an object. */
+export type GivenHeaders = readonly unknown[] | OutgoingHttpHeaders;
+
+/**
+ * `lines` are the given headers when nothing was set with setHeader (they are
+ * validated, as writeHead validates them), or the response's stored
+ * `[name, value]` entries, already validated when they were set.
+ */
+export function renderHead(status: number, lines: GivenHeaders | Iterable<readonly [string, unknown]> | undefined, stored: boolean, facts: HeadFacts): RenderedHead {
   const code = status | 0;
   if (code < 100 || code > 999) throw Object.assign(new RangeError(`Invalid status code: ${status}`), { code: 'ERR_HTTP_INVALID_STATUS_CODE' });
-  const state = { text: `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'unknown'}\r\n`, connection: false, contLen: false, te: false, date: false, last: false, keepAlive: facts.keepAlive, defaultKeepAlive: true };
+  const state: HeadState = { text: `HTTP/1.1 ${code} ${facts.reason ?? STATUS_CODES[code] ?? 'unknown'}\r\n`, connection: false, contLen: false, te: false, date: false, last: false, keepAlive: facts.keepAlive, defaultKeepAlive: true };
   let hasBody = facts.hasBody;
   if (code === 204 || code === 304 || code < 200) hasBody = false;
-  if (Array.isArray(headers)) {
-    if (headers.length % 2 !== 0) throw Object.assign(new TypeError('The argument \'headers\' is invalid'), { code: 'ERR_INVALID_ARG_VALUE' });
-    for (let i = 0; i < headers.length; i += 2) line(state, headers[i] as string, headers[i + 1]);
-  } else if (headers) {
-    for (const key of Object.keys(headers)) line(state, key, (headers as OutgoingHttpHeaders)[key]);
+  if (stored) {
+    for (const [name, value] of lines as Iterable<readonly [string, unknown]>) line(state, name, value, false);
+  } else if (Array.isArray(lines)) {
+    if (lines.length > 0 && Array.isArray(lines[0])) {
+      for (const pair of lines as ReadonlyArray<readonly [string, unknown]>) line(state, pair[0], pair[1], true);
+    } else {
+      if (lines.length % 2 !== 0) throw Object.assign(new TypeError("The argument 'headers' is invalid"), { code: 'ERR_INVALID_ARG_VALUE' });
+      for (let i = 0; i < lines.length; i += 2) line(state, lines[i] as string, lines[i + 1], true);
+    }
+  } else if (lines) {
+    const given = lines as OutgoingHttpHeaders;
+    for (const key of Object.keys(given)) line(state, key, given[key], true);
   }
   let text = state.text;
-  if (!state.date) text += `Date: ${utcDate()}\r\n`;
-  if (!state.connection) {
+  if (facts.sendDate !== false && !state.date) text += `Date: ${utcDate()}\r\n`;
+  const removed = facts.removed;
+  if (removed?.connection) {
+    state.last = !state.keepAlive;
+  } else if (!state.connection) {
     if (state.keepAlive) {
       text += 'Connection: keep-alive\r\n';
       if (facts.keepAliveTimeoutMs > 0 && state.defaultKeepAlive) text += `Keep-Alive: timeout=${Math.floor(facts.keepAliveTimeoutMs / 1000)}\r\n`;
@@ -53,8 +79,15 @@ export function renderHead(status: number, headers: readonly unknown[] | Outgoin
   }
   let chunked = false;
   if (!state.contLen && !state.te && hasBody) {
-    text += 'Transfer-Encoding: chunked\r\n';
-    chunked = true;
+    if (!removed?.contentLength && typeof facts.contentLength === 'number') {
+      text += `Content-Length: ${facts.contentLength}\r\n`;
+    } else if (!removed?.transferEncoding) {
+      text += 'Transfer-Encoding: chunked\r\n';
+      chunked = true;
+    } else {
+      // Neither framing header: the body runs to the end of the connection.
+      state.last = true;
+    }
   }
   return { text: `${text}\r\n`, chunked, last: state.last, hasBody };
 }
@@ -71,13 +104,17 @@ interface HeadState {
 }
 
 /** Node's processHeader + matchHeader for one line (arrays of values: one line each). */
-function line(state: HeadState, name: string, value: unknown): void {
-  validateHeaderName(name);
+function line(state: HeadState, name: string, value: unknown, validate: boolean): void {
+  if (validate) validateHeaderName(name);
   if (Array.isArray(value)) {
-    for (const v of value) line(state, name, v);
-    return;
+    // As Node: one line per value, except a Cookie list, which is joined.
+    if (value.length < 2 || name.length !== 6 || name.toLowerCase() !== 'cookie') {
+      for (const v of value) line(state, name, v, validate);
+      return;
+    }
+    value = value.join('; ');
   }
-  validateHeaderValue(name, value as string);
+  if (validate) validateHeaderValue(name, value as string);
   state.text += `${name}: ${value as string}\r\n`;
   if (name.length < 4 || name.length > 17) return;
   switch (name.toLowerCase()) {
