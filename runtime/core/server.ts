@@ -92,6 +92,8 @@ export class GatewayServer {
   private readonly upgraded = new Set<Duplex>();
   /** With the fast path: the listener in front of node:http. */
   private readonly fast: FastListener | undefined;
+  /** A reload handed traffic over: every answer closes its connection. */
+  private handingOver = false;
 
   constructor(
     private readonly service: ServicePlan,
@@ -181,6 +183,30 @@ export class GatewayServer {
     this.tls = serverTlsOptions(this.service.tls);
     (this.front!.listener as TlsServer).setSecureContext(this.tls);
     return true;
+  }
+
+  /**
+   * A reload's hand-over (handover.ts): stop accepting — net.Server's close,
+   * which keeps the open connections (http.Server's would drop idle ones) —
+   * and answer everything from now on with `Connection: close`.
+   */
+  handOverStart(): void {
+    this.handingOver = true;
+    this.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    NetServer.prototype.close.call(this.listener);
+  }
+
+  /** Connections the listener accepted that are still open (wherever they are served). */
+  openConnections(): Promise<number> {
+    return new Promise((resolve) => this.listener.getConnections((err, n) => resolve(err ? 0 : n)));
+  }
+
+  /** Closes the connections that wait for a next request; those with one running stay. */
+  closeIdleConnections(): void {
+    this.server.closeIdleConnections();
+    this.fast?.closeIdle();
   }
 
   /** First phase of stopping: not ready, still serving, kept-alive connections told to close. */
@@ -290,6 +316,7 @@ export class GatewayServer {
       requestTimeoutMs: http.requestTimeout!,
       accepting: () => !this.leaving && !this.draining,
       serve: (req, res, route) => {
+        if (this.handingOver) res.shouldKeepAlive = false;
         this.inFlight++;
         res.on('close', this.onResponseClosed);
         const out = res as unknown as ServerResponse;

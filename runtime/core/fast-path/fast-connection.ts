@@ -93,6 +93,11 @@ export class FastConnection implements ResponseOwner {
     }
   }
 
+  /** Closes a kept-alive connection that has no request begun on it. */
+  closeIfIdle(): void {
+    if (this.phase === Phase.Head && this.idle && this.queued === 0 && this.headBytes.length === 0) this.socket.destroy();
+  }
+
   /** Closes the connection now (the end of a drain). */
   destroy(): void {
     this.socket.destroy();

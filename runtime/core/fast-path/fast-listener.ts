@@ -56,6 +56,11 @@ export class FastListener {
     this.server.on('close', () => this.stopSweep());
   }
 
+  /** Closes the fast-path connections that wait, kept alive, for a next request. */
+  closeIdle(): void {
+    for (const conn of this.connections) conn.closeIfIdle();
+  }
+
   /** Closes every connection still on the fast path (the end of a drain). */
   destroyAll(): void {
     for (const conn of this.connections) conn.destroy();
