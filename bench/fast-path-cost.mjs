@@ -25,7 +25,9 @@ const origin = await start(0, process.execPath, [join(root, 'bench/peers/backend
 const noop = (path, method) => ({ endpoint: path, method, output_encoding: 'no-op', input_headers: ['*'], backend: [{ url_pattern: path, method, host: [`http://127.0.0.1:${origin.port}`] }] });
 const config = { version: 3, extra_config: { router: { disable_access_log: true } }, endpoints: [noop('/1k', 'GET'), noop('/echo', 'POST')] };
 writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config));
-const hgwBuild = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
+// PROFILE=hanzo measures the default profile's edge chain (requests without credentials: the anonymous pass).
+const profile = process.env.PROFILE ?? 'krakend';
+const hgwBuild = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q', '--profile', profile], { encoding: 'utf8' });
 if (hgwBuild.status !== 0) throw new Error(hgwBuild.stderr);
 const bundle = join(dir, 'hgw/gateway.mjs');
 const body = join(dir, 'post.lua');
@@ -41,9 +43,11 @@ http { access_log off; client_body_buffer_size 64k; upstream be { server 127.0.0
 `,
 );
 
+/** The IAM gate's key server is never reached by credential-less requests; an unroutable one keeps the run offline. */
+const HANZO_ENV = profile === 'hanzo' ? { AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks', HGW_DRAIN_DELAY: '0' } : {};
 const peers = {
-  'hgw fast path': () => start(1, process.execPath, ['--max-semi-space-size=4', bundle, '-p', '0'], { HGW_FAST_PATH: '1' }),
-  'hgw node:http (HGW_FAST_PATH=0)': () => start(1, process.execPath, ['--max-semi-space-size=4', bundle, '-p', '0'], { HGW_FAST_PATH: '0' }),
+  'hgw fast path': () => start(1, process.execPath, ['--max-semi-space-size=4', bundle, '-p', '0'], { ...HANZO_ENV, HGW_FAST_PATH: '1' }),
+  'hgw node:http (HGW_FAST_PATH=0)': () => start(1, process.execPath, ['--max-semi-space-size=4', bundle, '-p', '0'], { ...HANZO_ENV, HGW_FAST_PATH: '0' }),
   nginx: async () => Object.assign(await startNginx(1, dir, join(dir, 'nginx.conf'), ngPort), { port: ngPort }),
 };
 const scenarios = { 'GET 1 KB': { path: '/1k' }, 'POST 16 KB': { path: '/echo', script: body } };

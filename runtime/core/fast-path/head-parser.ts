@@ -102,6 +102,8 @@ export class HeadParser {
   execute(chunk: Buffer): number | Error {
     const used = this.parser.execute(chunk);
     if (used instanceof Error) return used;
+    // A callback that threw leaves the binding with no count: treat the head as refused (node:http re-parses it).
+    if (typeof used !== 'number') return new Error('llhttp callback failed');
     return this.head === null ? -1 : used;
   }
 
