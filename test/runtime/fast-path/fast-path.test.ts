@@ -229,6 +229,38 @@ describe('fast path: connections', () => {
     expect(stats(fast).served).toBe(1);
   });
 
+  it('streams a large request body to a slow backend, and skips a refused body to answer the request behind it', async () => {
+    let received = 0;
+    const be = await backend((req, res) => {
+      if (req.url !== '/items/upload') return echoHandler(req, res);
+      // Reads slowly: the gateway must hold the client back instead of buffering 4 MB.
+      req.pause();
+      const tick = setInterval(() => {
+        let c: Buffer | null;
+        while ((c = req.read(64 * 1024) as Buffer | null) !== null) received += c.length;
+      }, 2);
+      req.on('end', () => {
+        clearInterval(tick);
+        res.writeHead(200, { 'Content-Length': String(received).length }).end(String(received));
+      });
+      req.on('readable', () => undefined);
+    });
+    const gw = await gateway(config(be.url));
+    const upload = Buffer.alloc(4 << 20, 'u');
+    const res = await request(`${gw.url}/v1/items/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: upload });
+    expect([res.status, res.body]).toEqual([200, String(upload.length)]);
+
+    // max_payload refuses the declared length before reading the body; the next pipelined request is still answered.
+    const limited = config(be.url, { extra_config: { router: { max_payload: 10 } } });
+    const fast = await gateway(limited, '1');
+    const slow = await gateway(limited, '0');
+    const text = `POST /v1/items/big HTTP/1.1\r\nHost: h\r\nContent-Length: 20\r\n\r\n${'b'.repeat(20)}GET /v1/items/after HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`;
+    const [a, b] = await Promise.all([exchange(fast.port, [text], () => false), exchange(slow.port, [text], () => false)]);
+    expect(statusOf(a)).toBe(413);
+    expect(normalised(a).replace(/127\.0\.0\.1:\d+/g, '-')).toBe(normalised(b).replace(/127\.0\.0\.1:\d+/g, '-'));
+    expect(stats(fast).served).toBe(2);
+  });
+
   it('serves a head sent in 1-byte pieces', async () => {
     const be = await backend(backendDoc);
     const gw = await gateway(config(be.url));
