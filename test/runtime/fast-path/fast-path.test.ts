@@ -68,7 +68,23 @@ function exchange(port: number, pieces: Array<string | Buffer>, complete: (text:
   });
 }
 
-const count = (text: string, what: RegExp) => (text.match(what) ?? []).length;
+/** Reads `stream` at most `step` bytes every few milliseconds; resolves with the byte count at its end. */
+function readSlowly(stream: import('node:stream').Readable, step: number): Promise<number> {
+  return new Promise((resolve) => {
+    let n = 0;
+    stream.pause();
+    const tick = setInterval(() => {
+      let c: Buffer | null;
+      while ((c = stream.read(step) as Buffer | null) !== null) n += c.length;
+    }, 3);
+    stream.on('readable', () => undefined);
+    stream.on('end', () => {
+      clearInterval(tick);
+      resolve(n);
+    });
+  });
+}
+
 
 const backendDoc = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
   if (req.url === '/stream') {
@@ -230,20 +246,10 @@ describe('fast path: connections', () => {
   });
 
   it('streams a large request body to a slow backend, and skips a refused body to answer the request behind it', async () => {
-    let received = 0;
     const be = await backend((req, res) => {
       if (req.url !== '/items/upload') return echoHandler(req, res);
       // Reads slowly: the gateway must hold the client back instead of buffering 4 MB.
-      req.pause();
-      const tick = setInterval(() => {
-        let c: Buffer | null;
-        while ((c = req.read(64 * 1024) as Buffer | null) !== null) received += c.length;
-      }, 2);
-      req.on('end', () => {
-        clearInterval(tick);
-        res.writeHead(200, { 'Content-Length': String(received).length }).end(String(received));
-      });
-      req.on('readable', () => undefined);
+      void readSlowly(req, 64 * 1024).then((n) => res.writeHead(200, { 'Content-Length': String(n).length }).end(String(n)));
     });
     const gw = await gateway(config(be.url));
     const upload = Buffer.alloc(4 << 20, 'u');
@@ -290,20 +296,8 @@ describe('fast path: connections', () => {
     const gw = await gateway(config(be.url));
     const before = stats(gw);
     const received = await new Promise<number>((resolve, reject) => {
-      const r = httpRequest(`${gw.url}/v1/items/big`, (m) => {
-        let n = 0;
-        m.pause();
-        // Reads a little at a time: the gateway must hold back (not buffer 4 MB at once) and still deliver it all.
-        const tick = setInterval(() => {
-          let c: Buffer | null;
-          while ((c = m.read(256 * 1024) as Buffer | null) !== null) n += c.length;
-        }, 5);
-        m.on('end', () => {
-          clearInterval(tick);
-          resolve(n);
-        });
-        m.on('readable', () => undefined);
-      });
+      // Reads a little at a time: the gateway must hold back (not buffer 4 MB at once) and still deliver it all.
+      const r = httpRequest(`${gw.url}/v1/items/big`, (m) => void readSlowly(m, 256 * 1024).then(resolve));
       r.on('error', reject);
       r.end();
     });
