@@ -49,14 +49,7 @@ export interface ListenerOptions {
 export function createRequestListener(service: ServicePlan, brand: Branding, endpoints: RoutedEndpoint[], options: ListenerOptions): RequestListener {
   // gin's recovery: a bug in a stage costs this request a 500, never the process — also when the stage
   // ran on after an await (a middleware's next() from a promise), where no caller would catch it.
-  const hanzoEngine = service.profile?.name === 'hanzo';
-  const recover: Recover = (req, res, e) => {
-    options.log.error(`recovered from a panic on ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
-    if (res.headersSent) res.destroy();
-    // The Go engine's recovery answers JSON; Lura's gin recovery an empty 500.
-    else if (hanzoEngine) res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': PANIC_BODY.length }).end(PANIC_BODY);
-    else writeGatewayError(res, brand, 500, undefined);
-  };
+  const recover = createRecover(service, brand, options.log);
   const router = new Router<EndpointHandler>();
   for (const ep of endpoints) router.add(ep.plan.method, ep.plan.route, withEndpointMiddleware(ep.handler, ep.middleware ?? [], recover));
   const r = service.router;
@@ -64,12 +57,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   const errorBody404 = r.errorBody['404'] === undefined ? undefined : encodeJson(r.errorBody['404'] as JsonValue);
   const errorBody405 = r.errorBody['405'] === undefined ? undefined : encodeJson(r.errorBody['405'] as JsonValue);
   const decode = !r.disablePathDecoding;
-  const skipLog = new Set(r.loggerSkipPaths);
-  const accessLog = !r.disableAccessLog && options.log.enabled('INFO');
-  // Under the hanzo profile the gateway owns X-Request-ID; under krakend ids come with structured logging,
-  // so a config without telemetry/logging sends backends nothing KrakenD would not.
-  const logsIds = service.settings['telemetry/logging'] !== undefined;
-  const requestIds = hanzoEngine || logsIds;
+  const before = requestPreamble(service, options.log, options.clientIp);
 
   const route: RequestListener = (req, res) => {
     const url = req.url ?? '/';
@@ -77,8 +65,7 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     const rawPath = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
-    const decoded = decode ? decodePath(rawPath) : rawPath;
-    const path = r.removeExtraSlash && decoded !== undefined ? cleanPath(decoded) : decoded;
+    const path = routedPath(rawPath, r);
     if (path === undefined) {
       writeGatewayError(res, brand, 400, '400 Bad Request');
       return;
@@ -127,11 +114,8 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
     else writeRouterMiss(res, brand, 404, errorBody404);
   };
   const chain = withRouterMiddleware(route, options.middleware ?? [], recover);
-  const clientIpPolicy = options.clientIp;
   return (req, res) => {
-    if (clientIpPolicy !== undefined) (req as RequestWithClientIp)[CLIENT_IP] = clientIpPolicy(req);
-    if (requestIds) assignRequestId(req, hanzoEngine);
-    if (accessLog) logAccess(req, res, options.log, skipLog, logsIds);
+    before?.(req, res);
     const malformed = malformedHead(req);
     if (malformed !== undefined) {
       writeMalformedHead(res, malformed);
@@ -145,12 +129,56 @@ export function createRequestListener(service: ServicePlan, brand: Branding, end
   };
 }
 
-type Recover = (req: IncomingMessage, res: ServerResponse, e: unknown) => void;
+export type Recover = (req: IncomingMessage, res: ServerResponse, e: unknown) => void;
+
+/**
+ * gin's recovery: a bug in a stage costs this request a 500, never the
+ * process. The Go engine's recovery (hanzo profile) answers JSON; Lura's gin
+ * recovery an empty 500. Shared with the fast path (core/fast-path/).
+ */
+export function createRecover(service: ServicePlan, brand: Branding, log: Logger): Recover {
+  const hanzoEngine = service.profile?.name === 'hanzo';
+  return (req, res, e) => {
+    log.error(`recovered from a panic on ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+    if (res.headersSent) res.destroy();
+    else if (hanzoEngine) res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': PANIC_BODY.length }).end(PANIC_BODY);
+    else writeGatewayError(res, brand, 500, undefined);
+  };
+}
+
+/**
+ * What runs on every request before anything answers it: the client IP under
+ * the service's policy (trusted proxies, the hanzo profile), the request id
+ * (the gateway owns it under hanzo; under krakend it comes with structured
+ * logging, so a config without telemetry/logging sends backends nothing
+ * KrakenD would not), and the access-log line. Undefined when none is on.
+ * Shared with the fast path.
+ */
+export function requestPreamble(service: ServicePlan, log: Logger, clientIp?: ClientIpPolicy): RequestListener | undefined {
+  const r = service.router;
+  const hanzoEngine = service.profile?.name === 'hanzo';
+  const skipLog = new Set(r.loggerSkipPaths);
+  const accessLog = !r.disableAccessLog && log.enabled('INFO');
+  const logsIds = service.settings['telemetry/logging'] !== undefined;
+  const requestIds = hanzoEngine || logsIds;
+  if (!accessLog && !requestIds && clientIp === undefined) return undefined;
+  return (req, res) => {
+    if (clientIp !== undefined) (req as RequestWithClientIp)[CLIENT_IP] = clientIp(req);
+    if (requestIds) assignRequestId(req, hanzoEngine);
+    if (accessLog) logAccess(req, res, log, skipLog, logsIds);
+  };
+}
+
+/** The path routing sees: percent-decoded unless disable_path_decoding, cleaned with remove_extra_slash; undefined is a bad escape (400). */
+export function routedPath(rawPath: string, r: ServicePlan['router']): string | undefined {
+  const decoded = r.disablePathDecoding ? rawPath : decodePath(rawPath);
+  return r.removeExtraSlash && decoded !== undefined ? cleanPath(decoded) : decoded;
+}
 
 const PANIC_BODY = Buffer.from('{"error":"internal server error"}');
 
-/** Router middleware in order, then routing; built once. */
-function withRouterMiddleware(route: RequestListener, middleware: Middleware[], recover: Recover): RequestListener {
+/** Router middleware in order, then routing; built once. The fast path runs the same chain. */
+export function withRouterMiddleware(route: RequestListener, middleware: Middleware[], recover: Recover): RequestListener {
   return wrapOutermostFirst(
     middleware,
     route,
@@ -197,7 +225,7 @@ export function decodePath(raw: string): string | undefined {
 }
 
 /** Lura's param check: a value that still unescapes to something else, or holds `?` / `#`, was smuggled in encoded. */
-function hasEncodedParam(params: string[]): boolean {
+export function hasEncodedParam(params: string[]): boolean {
   for (const p of params) {
     if (p.includes('?') || p.includes('#')) return true;
     if (p.includes('%')) {

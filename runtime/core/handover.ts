@@ -1,4 +1,3 @@
-import { Server as NetServer } from 'node:net';
 import type { GatewayServer } from './server.js';
 
 /**
@@ -12,19 +11,10 @@ import type { GatewayServer } from './server.js';
  * ordinary drain closes what remains.
  */
 export async function handOver(server: GatewayServer, drain: () => Promise<void>, graceMs: number): Promise<void> {
-  const http = server.server;
-  http.prependListener('request', (_req, res) => {
-    res.shouldKeepAlive = false;
-  });
-  // net.Server's close: stop accepting, keep the open connections (http.Server's would drop idle ones now).
-  NetServer.prototype.close.call(http);
+  server.handOverStart();
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && (await openConnections(http)) > 0) await new Promise((r) => setTimeout(r, 25));
+  while (Date.now() < deadline && (await server.openConnections()) > 0) await new Promise((r) => setTimeout(r, 25));
   // Connections still idle after the grace close now, before the drain would 503 a request arriving on one.
-  http.closeIdleConnections();
+  server.closeIdleConnections();
   await drain();
-}
-
-function openConnections(server: NetServer): Promise<number> {
-  return new Promise((resolve) => server.getConnections((err, n) => resolve(err ? 0 : n)));
 }

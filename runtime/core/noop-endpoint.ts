@@ -10,6 +10,7 @@ import { PAYLOAD_TOO_LARGE } from '../shared/held-body-limit.js';
 import { BackendError } from './pipe/backend-error.js';
 import { NO_CANCEL, type Proxy } from './pipe/proxy.js';
 import { wrapOutermostFirst } from '../shared/wrap-outermost-first.js';
+import { markFastPathReady } from './fast-path/fast-path-ready.js';
 
 /**
  * `output_encoding: no-op`: the backend's status, headers and body reach the
@@ -38,11 +39,12 @@ export function noopEndpoint(endpoint: EndpointPlan, deps: EndpointDeps): Endpoi
   const limit = endpoint.maxPayload;
   const wrappers = [...(deps.endpointWrappers ?? []), ...(deps.backendWrappers?.[0] ?? [])];
   if (wrappers.length === 0) {
-    return (req, res, params, rawQuery) => {
+    // Uses only what the fast path's raw response offers, so the fast path may run it (core/fast-path/).
+    return markFastPathReady((req, res, params, rawQuery) => {
       if (limit > 0 && refuseDeclaredOversize(req, res, limit, deps.brand)) return;
       const call = new NoopCall(shared, res);
       shared.upstream.dispatch(builder.build(req, params, rawQuery, requestHasBody(req)), call);
-    };
+    });
   }
   // Proxy middlewares (CEL, JSON Schema, Lua) see the request as in a decoding endpoint; the answer
   // then streams as always, so their response-side checks and scripts have nothing to run on.

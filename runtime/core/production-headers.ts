@@ -22,6 +22,7 @@ import { brandForHost, NEUTRAL_SERVER_BRAND } from './brand-for-host.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { firstRequestHeader } from '../shared/headers/request-header-lines.js';
 import { BACKEND_HEADER_DROP } from './responses.js';
+import { markFastPathReady } from './fast-path/fast-path-ready.js';
 
 export const HSTS_POLICY = 'max-age=63072000; includeSubDomains';
 
@@ -40,7 +41,8 @@ type StampedResponse = ServerResponse & { [STAMP]?: string; [OWN_WRITE_HEAD]?: W
 
 export const productionHeadersMiddleware: MiddlewareFactory = (deps) => {
   const version = deps.brand.version;
-  return (req, res, next) => {
+  // Uses only what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, next) => {
     const r = res as StampedResponse;
     r[STAMP] = version;
     r[OWN_WRITE_HEAD] = r.writeHead as unknown as WriteHeadFn;
@@ -48,7 +50,7 @@ export const productionHeadersMiddleware: MiddlewareFactory = (deps) => {
     // One shared function (it reads the response from `this`), so a request allocates no closure.
     r.writeHead = stampedWriteHead as ServerResponse['writeHead'];
     next();
-  };
+  });
 };
 
 function stampedWriteHead(this: StampedResponse, status: number, ...rest: unknown[]): ServerResponse {

@@ -8,7 +8,11 @@ import { Readiness } from './readiness.js';
 import { serverTlsOptions } from './tls-options.js';
 import { UPGRADE, type UpgradeRequest } from './middleware.js';
 import type { ServicePlan } from '../plan/plan.js';
-import type { RequestListener } from './gateway.js';
+import { withRouterMiddleware, type Recover, type RequestListener } from './gateway.js';
+import type { Middleware } from './middleware.js';
+import type { FastRoute } from './fast-path/fast-routes.js';
+import { FastListener, type FastPathStats } from './fast-path/fast-listener.js';
+import type { FastRoutes } from './fast-path/fast-routes.js';
 
 /**
  * The HTTP(S) server and its lifecycle. Service `tls` makes it HTTPS with
@@ -39,7 +43,26 @@ export interface GatewayServerOptions {
   readiness?: Readiness;
   /** Probe paths answered before anything else (default PROBES: `/healthz`, `/readyz`); a profile may choose others. */
   probes?: Readonly<Record<string, Probe>>;
+  /**
+   * The raw-socket fast path (core/fast-path/): connections start there and
+   * move to node:http at the first request it does not take. Plain HTTP only
+   * (not with `tls` or `use_h2c`).
+   */
+  fastPath?: FastPathWiring;
 }
+
+export interface FastPathWiring {
+  routes: FastRoutes;
+  recover: Recover;
+  /** The access log / request id step every request gets (gateway.ts requestPreamble). */
+  preamble: RequestListener | undefined;
+  /** The router middleware (the hanzo edge chain), every one fast-path-ready; run before the endpoint as on node:http. */
+  middleware: Middleware[];
+}
+
+/** The route a fast-path request was matched to, for the last step of its middleware chain. */
+const FAST_ROUTE = Symbol('hgw.fastRoute');
+type RoutedRequest = IncomingMessage & { [FAST_ROUTE]?: FastRoute };
 
 /**
  * How long a client may take to send a whole request (head and body).
@@ -67,6 +90,10 @@ export class GatewayServer {
   private drained: (() => void) | null = null;
   /** Connections taken by Upgrade requests; Node's server no longer tracks them once tunnelled. */
   private readonly upgraded = new Set<Duplex>();
+  /** With the fast path: the listener in front of node:http. */
+  private readonly fast: FastListener | undefined;
+  /** A reload handed traffic over: every answer closes its connection. */
+  private handingOver = false;
 
   constructor(
     private readonly service: ServicePlan,
@@ -97,6 +124,8 @@ export class GatewayServer {
       this.front = createTlsFront(this.server, onRequest, { ...this.tls, SNICallback: sni }, limits);
     } else if (service.useH2c) {
       this.front = createH2cFront(this.server, onRequest, limits);
+    } else if (options.fastPath) {
+      this.fast = this.fastListener(options.fastPath, http);
     }
     // Clients that send garbage get a 400 (one too slow to send its request a 408, one with too many header bytes
     // a 431, as Go answers) and the socket closes —
@@ -122,7 +151,7 @@ export class GatewayServer {
         else if (err.code === 'EACCES') reject(Object.assign(new Error(`${where} needs privileges this process lacks (ports below 1024 need root or CAP_NET_BIND_SERVICE)`), { code: err.code }));
         else reject(err);
       };
-      const listener = this.front?.listener ?? this.server;
+      const listener = this.listener;
       listener.once('error', onError);
       listener.listen({ port: options.port, host: options.host }, () => {
         listener.off('error', onError);
@@ -138,12 +167,46 @@ export class GatewayServer {
     return this.draining;
   }
 
+  /** What the fast path took and handed over in this process; undefined when it is off. */
+  get fastPathStats(): Readonly<FastPathStats> | undefined {
+    return this.fast?.stats;
+  }
+
+  /** The socket that accepts: a front (TLS, h2c), the fast path's, or node:http's own. */
+  private get listener(): NetServer {
+    return this.front?.listener ?? this.fast?.server ?? this.server;
+  }
+
   /** Re-reads the TLS key pairs and CA files (SIGHUP); connections already open keep theirs. False without TLS. */
   reloadTls(): boolean {
     if (!this.service.tls) return false;
     this.tls = serverTlsOptions(this.service.tls);
     (this.front!.listener as TlsServer).setSecureContext(this.tls);
     return true;
+  }
+
+  /**
+   * A reload's hand-over (handover.ts): stop accepting — net.Server's close,
+   * which keeps the open connections (http.Server's would drop idle ones) —
+   * and answer everything from now on with `Connection: close`.
+   */
+  handOverStart(): void {
+    this.handingOver = true;
+    this.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    NetServer.prototype.close.call(this.listener);
+  }
+
+  /** Connections the listener accepted that are still open (wherever they are served). */
+  openConnections(): Promise<number> {
+    return new Promise((resolve) => this.listener.getConnections((err, n) => resolve(err ? 0 : n)));
+  }
+
+  /** Closes the connections that wait for a next request; those with one running stay. */
+  closeIdleConnections(): void {
+    this.server.closeIdleConnections();
+    this.fast?.closeIdle();
   }
 
   /** First phase of stopping: not ready, still serving, kept-alive connections told to close. */
@@ -156,24 +219,24 @@ export class GatewayServer {
 
   /** Stops accepting, lets running requests finish (bounded by max_shutdown_wait_time), closes every connection. */
   drain(): Promise<void> {
-    if (this.draining) return new Promise((resolve) => (this.front?.listener ?? this.server).once('close', () => resolve()));
+    if (this.draining) return new Promise((resolve) => this.listener.once('close', () => resolve()));
     this.leave();
     this.draining = true;
     // net.Server's close stops listening but, unlike http.Server's, keeps idle kept-alive connections
     // open, so a client that reuses one gets a clean 503 + Connection: close instead of a reset.
-    const closed = this.front
-      ? new Promise<void>((resolve) => this.front!.listener.close(() => resolve()))
+    const listener = this.listener;
+    const closed = listener !== this.server
+      ? new Promise<void>((resolve) => listener.close(() => resolve()))
       : new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     const idle = this.inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.drained = resolve));
     const limit = this.service.server.maxShutdownWaitMs;
     const bounded = limit > 0 ? Promise.race([idle, new Promise<void>((r) => setTimeout(r, limit).unref())]) : idle;
     return bounded.then(() => {
       this.server.closeAllConnections();
-      if (this.front) {
-        this.front.destroySessions();
-        // Stops the HTTP/1.1 server's timeout sweep; it has no listener of its own to close.
-        this.server.close(() => undefined);
-      }
+      this.front?.destroySessions();
+      this.fast?.destroyAll();
+      // Stops the HTTP/1.1 server's timeout sweep; behind a front or the fast path it has no listener of its own to close.
+      if (listener !== this.server) this.server.close(() => undefined);
       // A tunnel would keep the listener's close waiting as long as it lives; the process is going, so are they.
       for (const socket of this.upgraded) socket.destroy();
       return closed;
@@ -235,6 +298,41 @@ export class GatewayServer {
     } catch {
       socket.destroy();
     }
+  }
+
+  /** The fast path's listener, serving through this server's lifecycle (in-flight count, leaving, draining). */
+  private fastListener(wiring: FastPathWiring, http: HttpServerOptions): FastListener {
+    const endpoint: RequestListener = (req, res) => {
+      const route = (req as RoutedRequest)[FAST_ROUTE]!;
+      route.handler(req, res, route.params, route.rawQuery);
+    };
+    // The same chain gateway.ts builds, ending at the endpoint the fast path routed to.
+    const chain = wiring.middleware.length > 0 ? withRouterMiddleware(endpoint, wiring.middleware, wiring.recover) : undefined;
+    return new FastListener({
+      routes: wiring.routes,
+      maxHeaderBytes: http.maxHeaderSize!,
+      keepAliveTimeoutMs: http.keepAliveTimeout!,
+      headersTimeoutMs: http.headersTimeout!,
+      requestTimeoutMs: http.requestTimeout!,
+      accepting: () => !this.leaving && !this.draining,
+      serve: (req, res, route) => {
+        if (this.handingOver) res.shouldKeepAlive = false;
+        this.inFlight++;
+        res.on('close', this.onResponseClosed);
+        const out = res as unknown as ServerResponse;
+        wiring.preamble?.(req, out);
+        try {
+          if (chain === undefined) route.handler(req, out, route.params, route.rawQuery);
+          else {
+            (req as RoutedRequest)[FAST_ROUTE] = route;
+            chain(req, out);
+          }
+        } catch (e) {
+          wiring.recover(req, out, e);
+        }
+      },
+      handOver: (socket) => this.server.emit('connection', socket),
+    });
   }
 
   private readonly onResponseClosed = (): void => {

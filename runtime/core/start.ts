@@ -8,7 +8,11 @@ import { branding } from '../shared/branding.js';
 import type { EndpointFactory, ProxyWrapperFactory, ResponseFinisherFactory, UpstreamFactory } from './endpoint-context.js';
 import { TAKES_UPGRADES, type EndpointMiddlewareFactory, type MiddlewareFactory, type UpgradeAwareMiddleware } from './middleware.js';
 import type { GatewayDeps } from '../shared/gateway-deps.js';
-import { createRequestListener, type RequestListener, type RoutedEndpoint } from './gateway.js';
+import { createRecover, createRequestListener, requestPreamble, type RequestListener, type RoutedEndpoint } from './gateway.js';
+import { FastRoutes } from './fast-path/fast-routes.js';
+import { fastPathEnabled } from './fast-path/fast-path-switch.js';
+import { isFastPathReady } from './fast-path/fast-path-ready.js';
+import type { FastPathStats } from './fast-path/fast-listener.js';
 import { parseHostMap, type HostMap } from '../shared/host-map.js';
 import { createLogger, type ClosableLogger, type Logger, type LogSink } from '../shared/log/logger.js';
 import { GatewayServer } from './server.js';
@@ -111,6 +115,8 @@ export interface RunningGateway {
   reload(): string[];
   /** Drains the server, then releases backend connections. */
   close(): Promise<void>;
+  /** The fast path's live counters (requests taken, connections handed to node:http); undefined when it is off. */
+  fastPath?: Readonly<FastPathStats>;
 }
 
 export async function startGateway(wiring: GatewayWiring, options: StartOptions = {}): Promise<RunningGateway> {
@@ -146,9 +152,15 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   // Upstreams that must learn their cluster first (base_ha's first leader poll) get that long; each source bounds its own wait.
   await readiness.track('upstreams', upstreams.map((u) => u.ready));
   const upgrades = routerMiddleware.some((m) => (m as UpgradeAwareMiddleware)[TAKES_UPGRADES] === true);
+  const debug = service.debugEndpoint || options.debug === true;
   const clientIp = serviceClientIp(service, env);
-  const listener = createRequestListener(service, brand, endpoints, { debug: service.debugEndpoint || options.debug === true, log, middleware: routerMiddleware, readiness, ...(clientIp ? { clientIp } : {}) });
-  const server = new GatewayServer(service, listener, { upgrades, readiness, probes: probesFor(service) });
+  const listener = createRequestListener(service, brand, endpoints, { debug, log, middleware: routerMiddleware, readiness, ...(clientIp ? { clientIp } : {}) });
+  const probes = probesFor(service);
+  // The fast path serves no-op endpoints behind an edge chain it can run (the hanzo one); any other router middleware keeps every request on node:http.
+  const edgeReady = routerMiddleware.every((m) => isFastPathReady(m));
+  const fastRoutes = fastPathEnabled(env) && edgeReady ? FastRoutes.build(service, endpoints, debug, probes) : undefined;
+  const fastPath = fastRoutes && { routes: fastRoutes, recover: createRecover(service, brand, log), preamble: requestPreamble(service, log, clientIp), middleware: routerMiddleware };
+  const server = new GatewayServer(service, listener, { upgrades, readiness, probes, ...(fastPath ? { fastPath } : {}) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 
   const started = await Promise.allSettled((wiring.listeners ?? []).map((f) => f({ ...mwDeps, port: address.port, enter: (req, res) => void server.server.emit('request', req, res) })));
@@ -224,7 +236,9 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   // Last, once every signal handler is in place: tests and supervisors take this line as "up".
   const serving = build.ingressHosts === undefined ? `${endpoints.length} endpoint(s)` : `${build.ingressHosts} host(s)`;
   log.info(`${service.name || 'gateway'}: ${serving} listening on port ${address.port}${service.tls ? ' (https)' : service.useH2c ? ' (http, h2c)' : ''} (config sha256 ${build.configSha256.slice(0, 12)})`);
-  return { port: address.port, log, readiness, reload, close: () => close() };
+  const running: RunningGateway = { port: address.port, log, readiness, reload, close: () => close() };
+  if (server.fastPathStats) running.fastPath = server.fastPathStats;
+  return running;
 }
 
 /** The gateway's logger as `telemetry/logging` sets it (level, prefix, format), for the worker supervisor's lines. */

@@ -41,6 +41,8 @@ async function forwardedFor(options: {
     const r = await request(`${gw.url}/ip`, { headers: options.headers.flat() });
     expect(r.status).toBe(200);
     expect(backend.seen.length).toBe(before + 1);
+    // The no-op pass-through took the raw-socket fast path, which runs the same request preamble.
+    expect(gw.fastPath?.served).toBe(1);
     return headerLines(backend.seen[backend.seen.length - 1]!.rawHeaders, 'x-forwarded-for');
   } finally {
     await gw.close();

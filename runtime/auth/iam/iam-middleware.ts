@@ -33,6 +33,7 @@ import { fromHeaderValue } from '../../shared/headers/request-headers.js';
 import { requestToken } from './token-sources.js';
 import { mapUrl } from '../../shared/host-map.js';
 import { counter } from '../../shared/counters.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 export interface HanzoIamExtra {
   /**
@@ -66,11 +67,11 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
 
   if (!config.enabled) {
     log.warn('hanzo auth: AUTH_ENABLED=false, tokens are not checked (client identity headers are still stripped)');
-    return (req, _res, next) => {
+    return markFastPathReady((req, _res, next) => {
       stripIdentityHeaders(req);
       outcome('disabled');
       next();
-    };
+    });
   }
 
   const keys = new JwksKeyStore({
@@ -83,7 +84,8 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
   const publicRoutes = extra?.publicRoutes;
   log.info(`hanzo auth: issuers ${config.issuers.join(', ')}; JWKS ${config.jwksUrl}; billing ${config.billingEnabled ? 'on' : 'off'}`);
 
-  return (req, res, next) => {
+  // Uses only what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, next) => {
     const selectedOrg = stripIdentityHeaders(req);
     const target = requestTarget(req);
     if (
@@ -115,7 +117,7 @@ export function createHanzoIamMiddleware(deps: MiddlewareDeps, extra?: HanzoIamE
         finish({ kind: 'refuse', refusal: { kind: 'invalid-token', detail: 'authz: verification failed' } }, res, next);
       },
     );
-  };
+  });
 
   /** Steps 10–12 for a request carrying a JWT. */
   async function admitToken(req: IncomingMessage, token: string, selectedOrg: string, billed: boolean): Promise<Verdict> {

@@ -9,6 +9,7 @@ import { clientIpResolver } from '../../shared/client-ip/client-ip-resolver.js';
 import { TRUSTED_PROXIES_ENV, trustedProxiesFromEnv } from '../../shared/client-ip/trusted-proxies.js';
 import { createWidgetGate } from './widget-gate.js';
 import { widgetGateConfigFromEnv } from './widget-gate-config.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 export const widgetGateMiddleware: MiddlewareFactory = (deps) => {
   const config = widgetGateConfigFromEnv(deps.env);
@@ -19,5 +20,6 @@ export const widgetGateMiddleware: MiddlewareFactory = (deps) => {
   const gate = createWidgetGate({ config, clientIp: clientIpResolver(trusted) });
   // Never stopped, like Go's ticker; unref'd so it does not hold the process open.
   setInterval(() => gate.limiter.sweep(), config.cleanupIntervalMs).unref();
-  return gate.middleware;
+  // Uses only what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady(gate.middleware);
 };

@@ -5,6 +5,7 @@ import type { MiddlewareFactory } from '../../core/middleware.js';
 import { firstRequestHeader, requestHeaderLines } from '../../shared/headers/request-header-lines.js';
 import { BACKEND_HEADER_DROP } from '../../core/responses.js';
 import { BACKEND_CORS_HEADERS } from '../../shared/headers/backend-cors-headers.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 /**
  * The Go Hanzo gateway's one CORS policy (hanzo-core §5.5, `cors.go`): a
@@ -108,7 +109,8 @@ export const hanzoCorsMiddleware: MiddlewareFactory = (deps) => {
   const policy = hanzoCorsPolicy(deps.env);
   // Under the hanzo profile the production headers already drop a backend's CORS headers.
   const stripHere = deps.service.edge?.productionHeaders !== true;
-  return (req, res, next) => {
+  // Uses only what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, next) => {
     if (stripHere) {
       stripBackendCors(res);
       (res as ServerResponse & { [BACKEND_HEADER_DROP]?: ReadonlySet<string> })[BACKEND_HEADER_DROP] = BACKEND_CORS_HEADERS;
@@ -130,7 +132,7 @@ export const hanzoCorsMiddleware: MiddlewareFactory = (deps) => {
       return;
     }
     next();
-  };
+  });
 };
 
 type WriteHead = ServerResponse['writeHead'];
