@@ -99,8 +99,10 @@ describe('identity-header-copied: values the gateway itself forwards from the cl
     expect(copied(config, 'krakend')).toEqual([]);
   });
 
-  it('X-Forwarded-Host and X-Forwarded-For carry the client\'s Host and first X-Forwarded-For entry, under both profiles', async () => {
-    expect(await userIdSeen('X-Forwarded-For', { 'X-Forwarded-For': 'admin-7' }, 'hanzo')).toBe('admin-7');
+  it('X-Forwarded-Host and X-Forwarded-For carry what the client sent (Host; an X-Forwarded-For entry), under both profiles', async () => {
+    expect(await userIdSeen('X-Forwarded-For', { 'X-Forwarded-For': 'admin-7' }, 'krakend')).toBe('admin-7');
+    // Under hanzo the entry must be an address, and is believed only from a trusted proxy (loopback here): still the client's pick.
+    expect(await userIdSeen('X-Forwarded-For', { 'X-Forwarded-For': '6.6.6.6' }, 'hanzo')).toBe('6.6.6.6');
     expect(await userIdSeen('X-Forwarded-Host', { Host: 'admin-7' }, 'krakend')).toBe('admin-7');
     for (const from of ['X-Forwarded-Host', 'x-forwarded-for']) {
       const config = endpointWith({ 'header.Copy': { scope: ['request'], from, to: 'X-User-Id' } });
