@@ -195,7 +195,8 @@ export function withRouterMiddleware(route: RequestListener, middleware: Middlew
 }
 
 /** Endpoint middleware in order, then the handler; built once, and nothing added when there is none. */
-function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMiddleware[], recover: Recover): EndpointHandler {
+/** An endpoint's middleware in order, then its handler; built once. The fast path runs the same chain. */
+export function withEndpointMiddleware(handler: EndpointHandler, middleware: EndpointMiddleware[], recover: Recover): EndpointHandler {
   return wrapOutermostFirst(middleware, handler, (mw, after): EndpointHandler => (req, res, params, rawQuery) => {
     const url = req.url;
     mw(req, res, params, () => {

@@ -158,8 +158,9 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const probes = probesFor(service);
   // The fast path serves no-op endpoints behind an edge chain it can run (the hanzo one); any other router middleware keeps every request on node:http.
   const edgeReady = routerMiddleware.every((m) => isFastPathReady(m));
-  const fastRoutes = fastPathEnabled(env) && edgeReady ? FastRoutes.build(service, endpoints, debug, probes) : undefined;
-  const fastPath = fastRoutes && { routes: fastRoutes, recover: createRecover(service, brand, log), preamble: requestPreamble(service, log, clientIp), middleware: routerMiddleware };
+  const recover = createRecover(service, brand, log);
+  const fastRoutes = fastPathEnabled(env) && edgeReady ? FastRoutes.build(service, endpoints, debug, probes, recover) : undefined;
+  const fastPath = fastRoutes && { routes: fastRoutes, recover, preamble: requestPreamble(service, log, clientIp), middleware: routerMiddleware };
   const server = new GatewayServer(service, listener, { upgrades, readiness, probes, ...(fastPath ? { fastPath } : {}) });
   const address = await server.listen({ port: options.port ?? service.port, host: options.host ?? service.listenIp });
 

@@ -1,5 +1,5 @@
 import type { EndpointHandler } from '../endpoint-context.js';
-import type { Middleware } from '../middleware.js';
+import type { EndpointMiddleware, Middleware } from '../middleware.js';
 
 /**
  * The mark an endpoint handler or a router middleware carries when it uses
@@ -8,18 +8,20 @@ import type { Middleware } from '../middleware.js';
  * shouldKeepAlive, set/append/get/has/removeHeader, getHeaderNames, `req`,
  * and the `close` / `drain` / `finish` events) and reads the request only
  * as an IncomingMessage (rawHeaders, headers, method, url, socket, its body
- * stream). The no-op endpoint without proxy middlewares and the hanzo edge
- * chain set it; a route with anything unmarked falls back to node:http.
+ * stream). The no-op endpoint without proxy middlewares, the hanzo edge
+ * chain, KrakenD's CORS, bot detector and security/http, and the
+ * /__stats/ router layer set it; a route with anything unmarked falls back
+ * to node:http.
  */
 export const FAST_PATH_READY = Symbol('hgw.fastPathReady');
 
 type Marked = { [FAST_PATH_READY]?: true };
 
-export function markFastPathReady<F extends EndpointHandler | Middleware>(fn: F): F {
+export function markFastPathReady<F extends EndpointHandler | Middleware | EndpointMiddleware>(fn: F): F {
   (fn as F & Marked)[FAST_PATH_READY] = true;
   return fn;
 }
 
-export function isFastPathReady(fn: EndpointHandler | Middleware): boolean {
+export function isFastPathReady(fn: EndpointHandler | Middleware | EndpointMiddleware): boolean {
   return (fn as Marked)[FAST_PATH_READY] === true;
 }

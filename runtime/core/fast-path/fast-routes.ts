@@ -1,6 +1,6 @@
 import type { ServicePlan } from '../../plan/plan.js';
 import type { EndpointHandler } from '../endpoint-context.js';
-import { hasEncodedParam, routedPath, type RoutedEndpoint } from '../gateway.js';
+import { hasEncodedParam, routedPath, withEndpointMiddleware, type Recover, type RoutedEndpoint } from '../gateway.js';
 import { probeFor, type Probe } from '../probes.js';
 import { Router } from '../router.js';
 import { isFastPathReady } from './fast-path-ready.js';
@@ -29,16 +29,16 @@ export class FastRoutes {
     endpoints: readonly RoutedEndpoint[],
     private readonly debug: boolean,
     private readonly probes: Readonly<Record<string, Probe>>,
+    recover: Recover,
   ) {
-    for (const ep of endpoints) this.router.add(ep.plan.method, ep.plan.route, (ep.middleware ?? []).length === 0 && isFastPathReady(ep.handler) ? ep.handler : null);
+    for (const ep of endpoints) this.router.add(ep.plan.method, ep.plan.route, takes(ep) ? withEndpointMiddleware(ep.handler, ep.middleware ?? [], recover) : null);
     const r = service.router;
     this.healthPath = r.disableHealth ? undefined : r.healthPath;
   }
 
   /** The table, or undefined when no endpoint can take the fast path. */
-  static build(service: ServicePlan, endpoints: readonly RoutedEndpoint[], debug: boolean, probes: Readonly<Record<string, Probe>>): FastRoutes | undefined {
-    const any = endpoints.some((ep) => (ep.middleware ?? []).length === 0 && isFastPathReady(ep.handler));
-    return any ? new FastRoutes(service, endpoints, debug, probes) : undefined;
+  static build(service: ServicePlan, endpoints: readonly RoutedEndpoint[], debug: boolean, probes: Readonly<Record<string, Probe>>, recover: Recover): FastRoutes | undefined {
+    return endpoints.some(takes) ? new FastRoutes(service, endpoints, debug, probes, recover) : undefined;
   }
 
   match(method: string, url: string): FastRoute | undefined {
@@ -53,4 +53,9 @@ export class FastRoutes {
     if (!this.service.router.disablePathDecoding && hasEncodedParam(found.params)) return undefined;
     return { handler: found.handler, params: found.params, rawQuery: q === -1 ? '' : url.slice(q + 1) };
   }
+}
+
+/** An endpoint the fast path can serve: its handler and each of its endpoint middlewares are marked ready. */
+function takes(ep: RoutedEndpoint): boolean {
+  return isFastPathReady(ep.handler) && (ep.middleware ?? []).every(isFastPathReady);
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointMiddleware, EndpointMiddlewareFactory, Middleware, MiddlewareFactory } from '../../core/middleware.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { createBotDetector, type BotDetectorConfig, type IsBot } from './bot-detector.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 /**
  * `security/bot-detector` (krakend-botdetector). At service level it runs for
@@ -20,10 +21,11 @@ export const botDetectorMiddleware: MiddlewareFactory = (deps) => {
   const prefix = '[SERVICE: Gin][Botdetector]';
   const isBot = build(deps.service.settings['security/bot-detector'], deps.log, prefix);
   if (!isBot) return passThrough;
-  return (req, res, next) => {
+  // Reads the User-Agent, answers 403: what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, next) => {
     if (isBot(userAgentOf(req))) reject(req, res, deps.log, prefix);
     else next();
-  };
+  });
 };
 
 /** The same detector configured on one endpoint's `extra_config`. */
@@ -37,7 +39,7 @@ export const botDetectorEndpointMiddleware: EndpointMiddlewareFactory = (endpoin
   };
 };
 
-const passThrough: Middleware = (_req, _res, next) => next();
+const passThrough: Middleware = markFastPathReady((_req, _res, next) => next());
 const passThroughEndpoint: EndpointMiddleware = (_req, _res, _params, next) => next();
 
 function build(config: BotDetectorConfig | undefined, log: Logger, prefix: string): IsBot | undefined {

@@ -5,6 +5,7 @@ import { canonicalHeaderKey } from '../../shared/headers/canonical-header-key.js
 import { firstRequestHeader, requestHeaderLines } from '../../shared/headers/request-header-lines.js';
 import { AllowedHeaderSet } from './allowed-header-set.js';
 import type { CorsConfig } from './cors-config.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 /**
  * Service-level `security/cors`: KrakenD CE's CORS, which is rs/cors 1.11
@@ -43,10 +44,11 @@ export const corsMiddleware: MiddlewareFactory = (deps) => {
   const config = deps.service.settings['security/cors'];
   if (!config) return passThrough;
   const cors = new RsCors(config, config.debug ? deps.log : undefined);
-  return (req, res, next) => cors.handle(req, res, next);
+  // Header work and a 204/200 preflight only: what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, next) => cors.handle(req, res, next));
 };
 
-const passThrough: Middleware = (_req, _res, next) => next();
+const passThrough: Middleware = markFastPathReady((_req, _res, next) => next());
 
 const PREFLIGHT_VARY = 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers';
 const PREFLIGHT_VARY_PRIVATE_NETWORK = `${PREFLIGHT_VARY}, Access-Control-Request-Private-Network`;

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { MiddlewareFactory } from '../../core/middleware.js';
 import { compileGoRegexp, type GoRegexp } from '../../shared/go/go-regexp.js';
 import { writePermanentRedirect } from '../../core/responses.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 import type { HttpSecureConfig } from './http-secure-config.js';
 
 const MAX_HOST_LENGTH = 261; // a 253-character name, a colon and a port
@@ -32,7 +33,8 @@ export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
   if (c.referrerPolicy) always.push(['Referrer-Policy', c.referrerPolicy]);
   const sts = c.stsSeconds !== 0 && !c.isDevelopment ? `max-age=${c.stsSeconds}${c.stsIncludeSubdomains ? '; includeSubDomains' : ''}` : undefined;
 
-  return (req, res, next) => {
+  // Header work, a 500 or a 301: what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, next) => {
     const host = requestHost(req, c.hostProxyHeaders);
     // No real host is longer (DNS names stop at 253); the patterns run on RE2, linear in the host anyway.
     if (checkHosts && (host.length > MAX_HOST_LENGTH || !(c.allowedHostsAreRegex ? hostRegexes.some((r) => r.test(host)) : allowed.has(host.toLowerCase())))) {
@@ -48,7 +50,7 @@ export const httpSecureMiddleware: MiddlewareFactory = (deps) => {
     if (c.hpkpPublicKey && ssl && !c.isDevelopment) res.setHeader('Public-Key-Pins', c.hpkpPublicKey);
     for (const [name, value] of always) res.setHeader(name, value);
     next();
-  };
+  });
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { EndpointMiddlewareFactory } from '../../core/middleware.js';
 import { stats } from './stats-registry.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 /**
  * krakend-metrics' router layer for one endpoint: per answer a
@@ -10,7 +11,8 @@ import { stats } from './stats-registry.js';
 
 export const routerMetrics: EndpointMiddlewareFactory = (endpoint) => {
   const prefix = `krakend.router.response.${endpoint.endpoint}`;
-  return (_req, res, _params, next) => {
+  // Wraps write/end and waits for 'close': what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((_req, res, _params, next) => {
     const started = process.hrtime.bigint();
     // Body bytes as written (gin's Writer.Size()): headers set through writeHead are invisible to getHeader.
     let size = 0;
@@ -30,7 +32,7 @@ export const routerMetrics: EndpointMiddlewareFactory = (endpoint) => {
       stats.observe(`${prefix}.size`, size);
     });
     next();
-  };
+  });
 };
 
 function bodyBytes(chunk: unknown): number {

@@ -369,3 +369,44 @@ describe('fast path: the hanzo edge chain', () => {
     expect(stats(fast).served).toBe(cases.length);
   });
 });
+
+describe('fast path: KrakenD router middleware', () => {
+  it('runs security/http, security/cors, the bot detector and the metrics router layer as node:http does, byte for byte, on the fast path', async () => {
+    const be = await backend((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '11' }).end('{"ok":true}'));
+    });
+    const cfg = config(be.url, {
+      extra_config: {
+        'security/http': { allowed_hosts: ['api.example.com'], frame_deny: true, content_type_nosniff: true, sts_seconds: 300, force_sts_header: true },
+        'security/cors': { allow_origins: ['https://app.example.com'], allow_methods: ['GET', 'POST'], expose_headers: ['X-Page'], allow_credentials: true },
+        'security/bot-detector': { deny: ['evil-bot'], patterns: ['.*[Cc]rawler.*'] },
+        // Its router layer is endpoint middleware on every endpoint (the KrakenD CE suite's config has it too).
+        'telemetry/metrics': { listen_address: '127.0.0.1:0' },
+      },
+    });
+    const fast = await gateway(cfg, '1', { profile: 'krakend' });
+    const slow = await gateway(cfg, '0', { profile: 'krakend' });
+    // Each case: the request, and whether the fast path answers it (its route is a no-op endpoint).
+    const cases: Array<[string, boolean]> = [
+      ['GET /v1/items/1 HTTP/1.1\r\nHost: api.example.com\r\nOrigin: https://app.example.com\r\n\r\n', true],
+      ['GET /v1/items/1 HTTP/1.1\r\nHost: api.example.com\r\nOrigin: https://evil.example\r\n\r\n', true],
+      ['GET /v1/items/1 HTTP/1.1\r\nHost: evil.example\r\n\r\n', true],
+      ['GET /v1/items/1 HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: evil-bot\r\n\r\n', true],
+      ['GET /v1/items/1 HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: SomeCrawler/1.0\r\n\r\n', true],
+      // A preflight routes to no endpoint (OPTIONS): node:http answers it on both gateways.
+      ['OPTIONS /v1/items/1 HTTP/1.1\r\nHost: api.example.com\r\nOrigin: https://app.example.com\r\nAccess-Control-Request-Method: POST\r\n\r\n', false],
+    ];
+    let expectedServed = 0;
+    for (const [text, taken] of cases) {
+      const before = stats(fast).served;
+      const [a, b] = await Promise.all([rawExchange(fast.port, text, 500), rawExchange(slow.port, text, 500)]);
+      expect(statusOf(a), text).toBeGreaterThan(0);
+      expect(normalised(a), text).toBe(normalised(b));
+      expect(stats(fast).served - before, text).toBe(taken ? 1 : 0);
+      if (taken) expectedServed++;
+    }
+    expect(stats(fast).served).toBe(expectedServed);
+    expect(slow.fastPath?.served ?? 0).toBe(0);
+  });
+});
