@@ -8,7 +8,7 @@
 import type { CommandNode, ListNode, Node, Operand, PipeNode, Template } from './ast.js';
 import { FuncError, TemplateError } from './errors.js';
 import type { FuncContext, FuncMap } from './functions.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../../../runtime/encoding/go-quote.js';
 import type { RenderOutput } from './output.js';
 import { formatValue, GoFloat, isMap, sortedKeys, truth, typeName } from './values.js';
 

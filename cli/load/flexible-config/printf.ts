@@ -3,7 +3,7 @@
  * %c %U %t %T %%, flags `-+# 0`, width and precision (also `*`), and Go's
  * in-band errors (`%!d(string=x)`, `%!s(MISSING)`, `%!(EXTRA …)`).
  */
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../../../runtime/encoding/go-quote.js';
 import { formatFloat, formatValue, goExponent, GoFloat, typeName } from './values.js';
 
 interface Spec {

@@ -1,7 +1,7 @@
 /** Sprig's string functions (trim, upper, replace, split, join, quote, indent, case changes, …). */
 import { FuncError } from './errors.js';
 import { fixed, ints, variadic, type FuncMap } from './functions.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../../../runtime/encoding/go-quote.js';
 import { strval, toInt } from './sprig-cast.js';
 import { isMap } from './values.js';
 import { MAX_OUTPUT } from './output.js';
