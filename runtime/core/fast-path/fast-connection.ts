@@ -191,6 +191,10 @@ export class FastConnection implements ResponseOwner {
     } else {
       this.bodyLeft = length;
       this.phase = Phase.Body;
+      // A body that came whole with its head is in the request before the handler runs, as node:http's
+      // parser pushes it within the same execute(): the handler then sends it on in one write instead of
+      // streaming it. A body still arriving streams, with back-pressure.
+      while (this.phase === Phase.Body && this.queued >= this.bodyLeft) this.takeBody();
     }
     this.host.serve(req, res, route);
   }
