@@ -71,8 +71,11 @@ writeFileSync(join(dir, 'gateway.json'), JSON.stringify(config));
 const built = spawnSync(process.execPath, [join(root, 'bin/hgw.mjs'), 'build', join(dir, 'gateway.json'), '--out', join(dir, 'hgw'), '-q', '--profile', 'krakend'], { encoding: 'utf8' });
 if (built.status !== 0) throw new Error(built.stderr);
 const bundle = join(dir, 'hgw/gateway.mjs');
-// Every Node proxy runs as the README recommends running hgw: young generation capped at 4 MB semi-spaces.
-const NODE_FLAGS = ['--max-semi-space-size=4'];
+// Every Node proxy runs as hgw runs its workers (runtime/core/start.ts workerExecArgv): young generation
+// capped at 4 MB semi-spaces, and GC on the main thread — pinned to one CPU, V8's GC helper threads would
+// otherwise wait for the very CPU the event loop needs. BENCH_NODE_FLAGS replaces the list (space-separated;
+// BENCH_NODE_FLAGS=--max-semi-space-size=4 measures with V8's GC threads).
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : ['--max-semi-space-size=4', '--single-threaded-gc'];
 const startNode = (cpu, script, args = [], env = {}, flags = []) => start(cpu, process.execPath, [...NODE_FLAGS, ...flags, script, ...args], env, { keepOutput: flags.length > 0 });
 const startHgw = (cpu, args = [], flags = [], env = {}) => startNode(cpu, bundle, ['-p', '0', ...args], env, flags);
 

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { rmSync } from 'node:fs';
-import { withYoungGenerationCap } from '../../runtime/core/start.js';
+import { workerExecArgv } from '../../runtime/core/start.js';
 
 /**
  * `hgw run`'s process model: this process supervises, one worker serves.
@@ -44,7 +44,7 @@ export class RunSupervisor {
 
   /** Starts a generation; on success the previous one hands over. */
   async start(generation: Generation): Promise<StartResult> {
-    cluster.setupPrimary({ exec: generation.entry, args: generation.args, execArgv: withYoungGenerationCap(process.execArgv, process.env.NODE_OPTIONS) });
+    cluster.setupPrimary({ exec: generation.entry, args: generation.args, execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
     // hgw run is a developer's loop, not a pod behind a load balancer: no drain delay unless asked for.
     const worker = cluster.fork({ HGW_DRAIN_DELAY: process.env.HGW_DRAIN_DELAY ?? '0' });
     const next: Running = { generation, worker };

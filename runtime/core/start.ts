@@ -335,7 +335,7 @@ export async function main(wiring: GatewayWiring, argv: string[], env: NodeJS.Pr
  */
 function superviseWorkers(count: number, log: Logger): void {
   let stopping = false;
-  cluster.setupPrimary({ execArgv: withYoungGenerationCap(process.execArgv, process.env.NODE_OPTIONS) });
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const fork = () => cluster.fork();
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
@@ -370,6 +370,21 @@ export function withYoungGenerationCap(execArgv: readonly string[], nodeOptions 
   return chosen ? [...execArgv] : [...execArgv, `--max-semi-space-size=${YOUNG_SEMI_SPACE_MB}`];
 }
 export const YOUNG_SEMI_SPACE_MB = 4;
+
+/**
+ * A worker's flags: the young-generation cap, and V8's garbage collector on
+ * the worker's own thread (`--single-threaded-gc`) unless the operator chose
+ * how GC threads run. Workers are one per core: V8's GC helper threads would
+ * compete with the other workers' event loops for those cores, and pinned to
+ * one core a worker's own helpers took up to a full core's worth of waiting
+ * (bench/results/suite.md, the CPU-wait column: 70–108 % on POST 16 KB
+ * without, 4–10 % with, and a lower CPU cost per request).
+ */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const flags = withYoungGenerationCap(execArgv, nodeOptions);
+  const chosen = [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => /^--(no-)?(single[-_]threaded[-_]gc|parallel[-_](scavenge|marking|compaction)|concurrent[-_]marking)\b/.test(a));
+  return chosen ? flags : [...flags, '--single-threaded-gc'];
+}
 
 /** True when the module at `metaUrl` is the script node was started with. */
 export function isMainModule(metaUrl: string): boolean {

@@ -8,7 +8,7 @@ import { request, startServer } from '../helpers/servers.js';
 import { LISTENING, spawnWatched } from '../helpers/processes.js';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { withYoungGenerationCap } from '../../runtime/core/start.js';
+import { withYoungGenerationCap, workerExecArgv } from '../../runtime/core/start.js';
 
 /** `node gateway.mjs -w 2`: two workers share the port, and SIGTERM drains them all. */
 const dir = mkdtempSync(join(tmpdir(), 'hgw-workers-'));
@@ -126,5 +126,11 @@ describe('worker heap flags', () => {
     expect(withYoungGenerationCap(['--enable-source-maps'])).toEqual(['--enable-source-maps', '--max-semi-space-size=4']);
     expect(withYoungGenerationCap(['--max-semi-space-size=32'])).toEqual(['--max-semi-space-size=32']);
     expect(withYoungGenerationCap([], '--inspect --max-semi-space-size=16')).toEqual([]);
+  });
+  it('runs the garbage collector on the worker\'s own thread unless the operator chose how GC threads run', () => {
+    expect(workerExecArgv([])).toEqual(['--max-semi-space-size=4', '--single-threaded-gc']);
+    expect(workerExecArgv(['--no-single-threaded-gc'])).toEqual(['--no-single-threaded-gc', '--max-semi-space-size=4']);
+    expect(workerExecArgv(['--single_threaded_gc'])).toEqual(['--single_threaded_gc', '--max-semi-space-size=4']);
+    expect(workerExecArgv(['--max-semi-space-size=8'], '--no-concurrent-marking')).toEqual(['--max-semi-space-size=8']);
   });
 });
