@@ -18,6 +18,7 @@ import type { Clock } from './clock.js';
 import { writeRateLimited } from './rate-limited-response.js';
 import type { RouterRateLimitConfig } from './router-rate-limit-config.js';
 import type { RedisBucketStore } from './redis-bucket-store.js';
+import { markFastPathReady } from '../../core/fast-path/fast-path-ready.js';
 
 export interface RateLimitOptions {
   /** Time source for the local buckets (tests stop time with it). */
@@ -43,7 +44,7 @@ export const routerRateLimit: EndpointMiddlewareFactory = (endpoint, deps) => cr
 
 export function createRouterRateLimit(endpoint: EndpointPlan, deps: MiddlewareDeps, options: RateLimitOptions = {}): EndpointMiddleware {
   const limiters = limitersFor(endpoint, deps, options);
-  if (limiters === undefined) return (_req, _res, _params, next) => next();
+  if (limiters === undefined) return markFastPathReady((_req, _res, _params, next) => next());
   const { global, client } = limiters;
   const brand = deps.brand;
   const clientOf = limiters.config.client ? clientKey(limiters.config.client.strategy, limiters.config.client.key, endpoint, deps) : undefined;
@@ -65,7 +66,8 @@ export function createRouterRateLimit(endpoint: EndpointPlan, deps: MiddlewareDe
     wait.then((w) => (w === 0 ? next() : writeRateLimited(res, brand, w))).catch(failed(res));
   };
 
-  return (req, res, params, next) => {
+  // Reads the request, answers 429/500 through the header API: what the fast path's raw response offers (core/fast-path/).
+  return markFastPathReady((req, res, params, next) => {
     if (client === undefined || clientOf === undefined) return takeGlobal(res, next);
     const id = clientOf(req, params);
     if (id === '') return writeRateLimited(res, brand, undefined);
@@ -76,7 +78,7 @@ export function createRouterRateLimit(endpoint: EndpointPlan, deps: MiddlewareDe
       return;
     }
     wait.then((w) => (w === 0 ? takeGlobal(res, next) : writeRateLimited(res, brand, w))).catch(failed(res));
-  };
+  });
 }
 
 /** The endpoint's own limit, else the service's shared one, else none. */

@@ -410,3 +410,22 @@ describe('fast path: KrakenD router middleware', () => {
     expect(slow.fastPath?.served ?? 0).toBe(0);
   });
 });
+
+describe('fast path: endpoint rate limit', () => {
+  it('serves qos/ratelimit/router on the fast path: the 200 and the 429 are node:http\'s bytes', async () => {
+    const be = await backend((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '2' }).end('{}'));
+    });
+    const cfg = base([{ endpoint: '/v1/limited', method: 'GET', output_encoding: 'no-op', extra_config: { 'qos/ratelimit/router': { max_rate: 1, every: '1m', client_max_rate: 1, strategy: 'ip' } }, backend: [{ url_pattern: '/x', host: [be.url] }] }]);
+    const fast = await gateway(cfg, '1', { profile: 'krakend' });
+    const slow = await gateway(cfg, '0', { profile: 'krakend' });
+    const text = 'GET /v1/limited HTTP/1.1\r\nHost: h\r\n\r\n';
+    for (const status of [200, 429]) {
+      const [a, b] = await Promise.all([rawExchange(fast.port, text, 500), rawExchange(slow.port, text, 500)]);
+      expect(statusOf(a)).toBe(status);
+      expect(normalised(a)).toBe(normalised(b));
+    }
+    expect(stats(fast).served).toBe(2);
+  });
+});
