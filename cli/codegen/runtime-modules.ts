@@ -61,6 +61,8 @@ export function endpointMiddleware(endpoint: EndpointPlan, service: ServicePlan)
   if (metricsLayer(service, 'routerDisabled')) out.push(EXPORTS.routerMetrics);
   // krakend-lua's router script runs in the endpoint's handler, before auth and the proxy.
   if (endpoint.settings['modifier/lua-router'] !== undefined) out.push(EXPORTS.luaEndpointScript);
+  // krakend-botdetector's endpoint handler wraps the jose one: a bot is refused before its token is checked.
+  if (endpoint.settings['security/bot-detector'] !== undefined) out.push(EXPORTS.botDetectorEndpoint);
   if (edgeModules(service).includes('auth/require-identity') && !endpoint.public) {
     out.push(EXPORTS.requireIdentity);
   }

@@ -90,6 +90,7 @@ export const EXPORTS = {
   hanzoCors: x('security/cors/hanzo-cors-middleware', 'hanzoCorsMiddleware'),
   krakendCors: x('security/cors/cors-middleware', 'corsMiddleware'),
   botDetector: x('security/bot-detector/bot-detector-middleware', 'botDetectorMiddleware'),
+  botDetectorEndpoint: x('security/bot-detector/bot-detector-middleware', 'botDetectorEndpointMiddleware'),
   hostRouting: x('routes/host-routing-middleware', 'hostRoutingMiddleware'),
   ingress: x('routes/ingress/ingress-middleware', 'ingressMiddleware'),
   ingressWithIam: x('routes/ingress/ingress-iam-gate', 'ingressMiddlewareWithIam'),
@@ -149,7 +150,7 @@ export const MODULES: readonly ModuleRow[] = [
   { id: 'routes/ingress', links: [E.ingress, E.ingressWithIam] },
   // KrakenD CE modules, by namespace.
   { ...parsed('security/cors', corsSettings), namespaces: { service: ['security/cors'], endpoint: ['security/cors'] }, links: [E.krakendCors] },
-  { ...parsed('security/bot-detector', botDetectorSettings), namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector] },
+  { ...parsed('security/bot-detector', botDetectorSettings), namespaces: { service: ['security/bot-detector'], endpoint: ['security/bot-detector'] }, links: [E.botDetector, E.botDetectorEndpoint] },
   { ...parsed('security/http', httpSecureSettings), namespaces: { service: ['security/http'] }, links: [E.httpSecure] },
   { ...parsed('qos/ratelimit-router', routerRateLimitSettings), namespaces: { service: ['qos/ratelimit/router'], endpoint: ['qos/ratelimit/router'] }, links: [E.routerRateLimit, E.routerRateLimitWithRedis] },
   { ...parsed('qos/ratelimit-proxy', proxyRateLimitSettings), namespaces: { backend: ['qos/ratelimit/proxy'] }, links: [E.proxyRateLimit, E.proxyRateLimitWithRedis] },

@@ -33,14 +33,14 @@ export const botDetectorEndpointMiddleware: EndpointMiddlewareFactory = (endpoin
   const prefix = `[ENDPOINT: ${endpoint.endpoint}][Botdetector]`;
   const isBot = build(endpoint.settings['security/bot-detector'], deps.log, prefix);
   if (!isBot) return passThroughEndpoint;
-  return (req, res, _params, next) => {
+  return markFastPathReady((req, res, _params, next) => {
     if (isBot(userAgentOf(req))) reject(req, res, deps.log, prefix);
     else next();
-  };
+  });
 };
 
 const passThrough: Middleware = markFastPathReady((_req, _res, next) => next());
-const passThroughEndpoint: EndpointMiddleware = (_req, _res, _params, next) => next();
+const passThroughEndpoint: EndpointMiddleware = markFastPathReady((_req, _res, _params, next) => next());
 
 function build(config: BotDetectorConfig | undefined, log: Logger, prefix: string): IsBot | undefined {
   if (!config) return undefined;
