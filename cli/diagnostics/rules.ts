@@ -92,6 +92,7 @@ const RULES = {
   'zap-no-peer': { severity: 'error', stage: 'lint', doc: 'With `no_discovery: true` the node cannot find its peer: set `peer_addr`.' },
 
   'module-settings': { severity: 'warning', stage: 'lint', doc: 'A module setting its parser finds wrong when the Plan is built and the schema lets through (a rate-limit `store` that is not a Redis URL, a client limit without strategy, an HTTP status out of range): an error where the gateway would refuse to start, a warning where it would ignore the value and use the default it names.' },
+  'trusted-proxy-invalid': { severity: 'warning', stage: 'lint', doc: 'A `router.trusted_proxies` entry that is neither an IP address nor a CIDR. gin refuses the list at start-up; hgw drops the entry (trusting less), so that proxy\'s X-Forwarded-For is not believed.' },
   'not-enforced': { severity: 'warning', stage: 'lint', doc: 'A setting or namespace the schema knows but this hgw does not enforce: the gateway runs as if it were absent. `hgw build` names it too, and the manifest lists it; `--fail-on warning` makes CI stop on it.' },
 
   // --- lint: profiles (hanzo engine / plain KrakenD) ---

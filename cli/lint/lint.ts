@@ -21,6 +21,7 @@ import { hostsRule } from './rules/hosts.js';
 import { legacyKeysRule } from './rules/legacy-keys.js';
 import { routeTableRule } from './rules/route-table.js';
 import { serviceRule } from './rules/service.js';
+import { trustedProxiesRule } from './rules/trusted-proxies.js';
 import { tlsRule } from './rules/tls.js';
 import { probePathsRule } from './rules/probe-paths.js';
 import { timeoutsRule } from './rules/timeouts.js';
@@ -34,6 +35,7 @@ export { lintIngressFile } from './rules/ingress-file.js';
 /** Semantic rules for gateway.json, in the order a reader would fix them. */
 const GATEWAY_RULES: readonly GatewayRule[] = [
   serviceRule,
+  trustedProxiesRule,
   tlsRule,
   endpointPathRule,
   probePathsRule,

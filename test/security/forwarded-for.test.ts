@@ -86,3 +86,13 @@ describe('X-Forwarded-For to backends', () => {
     expect(await forwardedFor({ profile: 'krakend', router: { trusted_proxies: trusted, forwarded_by_client_ip: false }, headers: [['X-Forwarded-For', '1.2.3.4']] })).toEqual(['127.0.0.1']);
   });
 });
+
+describe('check: router.trusted_proxies', () => {
+  it('warns at an entry that is neither an address nor a CIDR, and accepts both forms', async () => {
+    const { checkGateway } = await import('../helpers/check.js');
+    const found = checkGateway(base([{ endpoint: '/a', extra_config: { 'auth/public': true }, backend: [{ url_pattern: '/a', host: ['http://127.0.0.1:8081'] }] }],
+      { extra_config: { router: { trusted_proxies: ['10.0.0.0/8', '127.0.0.1', '::1', 'lb.internal', '10.0.0.0/33'] } } }))
+      .filter((d) => d.ruleId === 'trusted-proxy-invalid').map((d) => [d.pointer, d.severity]);
+    expect(found).toEqual([['/extra_config/router/trusted_proxies/3', 'warning'], ['/extra_config/router/trusted_proxies/4', 'warning']]);
+  });
+});
