@@ -156,7 +156,8 @@ export async function startGateway(wiring: GatewayWiring, options: StartOptions 
   const clientIp = serviceClientIp(service, env);
   const listener = createRequestListener(service, brand, endpoints, { debug, log, middleware: routerMiddleware, readiness, ...(clientIp ? { clientIp } : {}) });
   const probes = probesFor(service);
-  // The fast path serves no-op endpoints behind an edge chain it can run (the hanzo one); any other router middleware keeps every request on node:http.
+  // The fast path serves no-op endpoints behind router middleware it can run (the hanzo edge, KrakenD's security/http, CORS, bot detector);
+  // any other router middleware keeps every request on node:http.
   const edgeReady = routerMiddleware.every((m) => isFastPathReady(m));
   const recover = createRecover(service, brand, log);
   const fastRoutes = fastPathEnabled(env) && edgeReady ? FastRoutes.build(service, endpoints, debug, probes, recover) : undefined;
