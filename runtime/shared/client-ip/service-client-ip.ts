@@ -20,31 +20,27 @@ import type { IncomingMessage } from 'node:http';
 import type { ServicePlan } from '../../plan/plan.js';
 import { firstRequestHeader } from '../headers/request-header-lines.js';
 import { clientIpFromChain } from './client-ip-from-chain.js';
-import { parseTrustedProxies, trustedProxiesFromEnv, type TrustedProxies } from './trusted-proxies.js';
+import { ginTrustedProxyCidr, parseTrustedProxies, trustedProxiesFromEnv } from './trusted-proxies.js';
 
 export type ClientIpPolicy = (req: IncomingMessage) => string;
-
-/** gin takes a bare IP in trusted_proxies as a single-address prefix. */
-function ginTrustedProxies(entries: readonly string[]): TrustedProxies {
-  return parseTrustedProxies(entries.map((e) => (e.includes('/') ? e : e.includes(':') ? `${e.trim()}/128` : `${e.trim()}/32`)));
-}
 
 /** The policy of a service, or undefined for Lura's default (nothing to do per request). */
 export function serviceClientIp(service: Pick<ServicePlan, 'router' | 'profile'>, env: Readonly<Record<string, string | undefined>>): ClientIpPolicy | undefined {
   const r = service.router;
   if (r.trustedProxies.length > 0) {
-    const trusted = ginTrustedProxies(r.trustedProxies);
+    const trusted = parseTrustedProxies(r.trustedProxies.map(ginTrustedProxyCidr));
     const headers = r.forwardedByClientIp ? r.remoteIpHeaders.map((h) => h.toLowerCase()) : [];
     return (req) => {
       const peer = req.socket?.remoteAddress ?? '';
+      // The peer's own address: the answer when it is untrusted, or when no header holds a valid hop.
+      const self = clientIpFromChain(trusted, peer, '');
       for (const name of headers) {
         const value = firstRequestHeader(req, name);
         if (value === '') continue;
         const ip = clientIpFromChain(trusted, peer, value);
-        // clientIpFromChain answers the peer when it is untrusted or the chain has no valid hop: try the next header.
-        if (ip !== clientIpFromChain(trusted, peer, '')) return ip;
+        if (ip !== self) return ip;
       }
-      return clientIpFromChain(trusted, peer, '');
+      return self;
     };
   }
   if (service.profile?.name !== 'hanzo') return undefined;

@@ -53,3 +53,9 @@ export function trustedProxiesFromEnv(env: Readonly<Record<string, string | unde
   const raw = env[TRUSTED_PROXIES_ENV];
   return parseTrustedProxies(raw === undefined || raw === '' ? DEFAULT_TRUSTED_PROXIES : raw.split(','));
 }
+
+/** A `router.trusted_proxies` entry as gin reads it: a CIDR, or a bare address as its single-address prefix. */
+export function ginTrustedProxyCidr(entry: string): string {
+  const trimmed = entry.trim();
+  return trimmed.includes('/') ? trimmed : `${trimmed}/${trimmed.includes(':') ? 128 : 32}`;
+}
